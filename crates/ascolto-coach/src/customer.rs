@@ -1,0 +1,276 @@
+//! The customer side: sentiment, emotions, urgency, questions, what was already tried, abuse and thanks.
+
+use crate::lexicon::Cat;
+use crate::matcher::{Hit, matcher, of};
+use crate::text::{Analysed, Kind};
+use crate::{CustomerReport, Emotion, Emotions, Language, Span, UrgencyKind, UrgencyReason, lang};
+
+/// Analyses one customer message. Deterministic, no I/O; spans are byte ranges into `text`.
+pub fn analyze_customer(text: &str) -> CustomerReport {
+    let analysed = Analysed::new(text);
+    let hits = matcher().find(&analysed);
+    report(&analysed, &hits, Language::It)
+}
+
+/// Builds the report from a tokenised message and its lexicon hits.
+pub(crate) fn report(text: &Analysed<'_>, hits: &[Hit], fallback: Language) -> CustomerReport {
+    let anger = emotion(text, hits, Cat::Anger, shouting_weight(text, hits));
+    CustomerReport {
+        language: lang::detect(text, fallback),
+        sentiment: round2(sentiment(text, hits)),
+        emotions: Emotions {
+            anger,
+            sadness: emotion(text, hits, Cat::Sadness, 0.0),
+            fear: emotion(text, hits, Cat::Fear, 0.0),
+            joy: emotion(text, hits, Cat::Joy, 0.0),
+        },
+        urgency: 0.0,
+        urgency_reasons: urgency_reasons(text, hits),
+        questions: questions(text),
+        tried: tried(text, hits),
+        abuse: spans(text, of(hits, Cat::Abuse)),
+        thanks: thanks(text, hits),
+    }
+    .with_urgency()
+}
+
+impl CustomerReport {
+    fn with_urgency(mut self) -> CustomerReport {
+        let mut calm = 1.0_f32;
+        let mut seen: Vec<UrgencyKind> = Vec::new();
+        for reason in &self.urgency_reasons {
+            if !seen.contains(&reason.kind) {
+                seen.push(reason.kind);
+                calm *= 1.0 - urgency_weight(reason.kind);
+            }
+        }
+        calm *= 1.0 - 0.3 * self.emotions.anger.score;
+        self.urgency = round2(1.0 - calm);
+        self
+    }
+}
+
+fn urgency_weight(kind: UrgencyKind) -> f32 {
+    match kind {
+        UrgencyKind::Deadline => 0.45,
+        UrgencyKind::UrgentWord => 0.5,
+        UrgencyKind::RepeatedContact => 0.4,
+        UrgencyKind::CancelThreat => 0.5,
+        UrgencyKind::LegalThreat => 0.6,
+        UrgencyKind::MoneyLost => 0.3,
+        UrgencyKind::BusinessStopped => 0.6,
+    }
+}
+
+pub(crate) fn round2(value: f32) -> f32 {
+    (value * 100.0).round() / 100.0
+}
+
+fn span_of(text: &Analysed<'_>, hit: &Hit) -> Span {
+    let (start, end) = text.span_of(hit.first, hit.end);
+    Span { start, end }
+}
+
+fn spans<'h>(text: &Analysed<'_>, hits: impl Iterator<Item = &'h Hit>) -> Vec<Span> {
+    hits.map(|hit| span_of(text, hit)).collect()
+}
+
+/// Lexicon valence: ±1 for ordinary words, ±2 for strong ones; negation flips and softens; an
+/// intensifier just before strengthens; a clause after "ma"/"but" weighs more than the one before
+/// (as people put their real point after the contrast). Overlapping phrases count once, longest first.
+fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
+    let mut polar: Vec<(&Hit, f32)> = hits
+        .iter()
+        .filter_map(|hit| {
+            let value = match hit.cat {
+                Cat::Pos => 1.0,
+                Cat::PosStrong => 2.0,
+                Cat::Neg => -1.0,
+                Cat::NegStrong => -2.0,
+                Cat::Abuse => -1.5,
+                _ => return None,
+            };
+            Some((hit, value))
+        })
+        .collect();
+    polar.sort_by(|a, b| {
+        let length = |hit: &Hit| hit.end - hit.first;
+        (length(b.0), b.1.abs(), a.0.first)
+            .partial_cmp(&(length(a.0), a.1.abs(), b.0.first))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut covered = vec![false; text.tokens.len()];
+    let (mut total, mut mass) = (0.0_f32, 0.0_f32);
+    for (hit, value) in polar {
+        if covered[hit.first..hit.end].iter().any(|&c| c) {
+            continue;
+        }
+        covered[hit.first..hit.end].iter_mut().for_each(|c| *c = true);
+        let mut value = if hit.negated { -0.7 * value } else { value };
+        if intensified(text, hit.first) {
+            value *= 1.5;
+        }
+        value *= contrast_weight(text, hit.first);
+        total += value;
+        mass += value.abs();
+    }
+    if mass == 0.0 { 0.0 } else { (total / (mass + 1.0)).clamp(-1.0, 1.0) }
+}
+
+const INTENSIFIERS: &[&str] = &[
+    "molto", "davvero", "veramente", "troppo", "super", "proprio", "tanto", "così", "very", "really", "so",
+    "extremely", "totally", "absolutely", "truly", "incredibly",
+];
+
+fn intensified(text: &Analysed<'_>, first: usize) -> bool {
+    first > 0 && {
+        let previous = &text.tokens[first - 1];
+        previous.sentence == text.tokens[first].sentence && INTENSIFIERS.contains(&previous.lower.as_str())
+    }
+}
+
+const CONTRASTS: &[&str] = &["ma", "però", "tuttavia", "but", "however", "though", "although"];
+
+fn contrast_weight(text: &Analysed<'_>, position: usize) -> f32 {
+    let sentence = text.tokens[position].sentence;
+    let Some(sentence) = text.sentences.get(sentence) else {
+        return 1.0;
+    };
+    let contrast = (sentence.first_token..sentence.end_token)
+        .rev()
+        .find(|&i| CONTRASTS.contains(&text.tokens[i].lower.as_str()));
+    match contrast {
+        Some(i) if position < i => 0.5,
+        Some(i) if position > i => 1.5,
+        _ => 1.0,
+    }
+}
+
+/// Extra anger from shouting: capitals or "!!" in a message that also carries negative words.
+fn shouting_weight(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
+    let negative = hits.iter().any(|h| matches!(h.cat, Cat::Neg | Cat::NegStrong | Cat::Anger | Cat::Abuse));
+    if !negative {
+        return 0.0;
+    }
+    let caps = text.tokens.iter().filter(|t| t.all_caps && t.kind == Kind::Word && t.lower.chars().count() >= 3).count();
+    let bangs = text.text.contains("!!");
+    (if caps >= 2 { 0.6 } else { 0.0 }) + if bangs { 0.4 } else { 0.0 }
+}
+
+fn emotion(text: &Analysed<'_>, hits: &[Hit], cat: Cat, extra: f32) -> Emotion {
+    let found: Vec<&Hit> = of(hits, cat).filter(|hit| !hit.negated).collect();
+    let mut weight = extra;
+    for hit in &found {
+        weight += if intensified(text, hit.first) { 1.5 } else { 1.0 };
+    }
+    if cat == Cat::Anger {
+        weight += of(hits, Cat::Abuse).count() as f32;
+    }
+    Emotion { score: round2(1.0 - (-0.8 * weight).exp()), evidence: spans(text, found.into_iter()) }
+}
+
+fn urgency_reasons(text: &Analysed<'_>, hits: &[Hit]) -> Vec<UrgencyReason> {
+    hits.iter()
+        .filter(|hit| !hit.negated || conditional(text, hit.first))
+        .filter_map(|hit| {
+            let kind = match hit.cat {
+                Cat::Deadline => UrgencyKind::Deadline,
+                Cat::UrgentWord => UrgencyKind::UrgentWord,
+                Cat::RepeatedContact => UrgencyKind::RepeatedContact,
+                Cat::CancelThreat => UrgencyKind::CancelThreat,
+                Cat::LegalThreat => UrgencyKind::LegalThreat,
+                Cat::MoneyLost => UrgencyKind::MoneyLost,
+                Cat::BusinessStopped => UrgencyKind::BusinessStopped,
+                _ => return None,
+            };
+            let span = span_of(text, hit);
+            Some(UrgencyReason { kind, start: span.start, end: span.end })
+        })
+        .collect()
+}
+
+/// True when the sentence puts a condition before `position` ("se non risolvete, disdico"): the
+/// negation belongs to the condition, not to the threat.
+fn conditional(text: &Analysed<'_>, position: usize) -> bool {
+    let sentence = text.tokens[position].sentence;
+    text.tokens[..position]
+        .iter()
+        .rev()
+        .take_while(|t| t.sentence == sentence)
+        .any(|t| matches!(t.lower.as_str(), "se" | "if" | "unless" | "altrimenti" | "otherwise" | "or"))
+}
+
+/// Words that open a question even without a question mark (English), or that Italian uses to ask.
+const QUESTION_OPENERS: &[&str] = &[
+    "how", "what", "when", "where", "why", "which", "who", "whom", "whose", "can", "could", "would", "will",
+    "is", "are", "do", "does", "did", "should", "may", "shall", "quando", "dove", "perché", "perchè",
+    "quanto", "quanti", "quanta", "quante", "quale", "quali", "posso", "potete", "potreste", "potrebbe",
+    "può", "come", "cosa", "chi",
+];
+
+/// Phrases that ask for information anywhere in a sentence.
+const ASKING: &[&[&str]] = &[
+    &["vorrei", "sapere"], &["volevo", "sapere"], &["mi", "sapete", "dire"], &["mi", "potete", "dire"],
+    &["mi", "può", "dire"], &["i", "would", "like", "to", "know"], &["i", "d", "like", "to", "know"],
+    &["i", "want", "to", "know"], &["i", "wonder"], &["i", "was", "wondering"], &["let", "me", "know"],
+    &["can", "you", "tell", "me"], &["tell", "me", "how"], &["show", "me", "how"],
+];
+
+/// Sentences ending with a question mark, or opening like a question (English openers only when the
+/// customer skipped the mark; Italian needs a strong opener since word order does not change).
+pub(crate) fn questions(text: &Analysed<'_>) -> Vec<Span> {
+    text.sentences
+        .iter()
+        .filter(|sentence| {
+            if sentence.question_mark {
+                return true;
+            }
+            let words: Vec<&str> =
+                text.tokens[sentence.first_token..sentence.end_token].iter().map(|t| t.lower.as_str()).collect();
+            let second = words.get(1).copied().unwrap_or("");
+            let opener = words.first().is_some_and(|first| {
+                QUESTION_OPENERS.contains(first)
+                    && !matches!(*first, "come" | "cosa" | "chi" | "will" | "may")
+                    && !matches!(second, "t" | "not" | "n")
+            }) && words.len() >= 3
+                && !text.text[sentence.start..sentence.end].trim_end().ends_with(['.', '!']);
+            opener || ASKING.iter().any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
+        })
+        .map(|sentence| Span { start: sentence.start, end: sentence.end })
+        .collect()
+}
+
+const CLAUSE_BREAKERS: &[&str] = &["ma", "però", "but", "and", "e", "still", "ancora", "however", "yet"];
+
+/// "I already tried …" up to the end of the clause (a comma, a semicolon, "but", or twelve words).
+fn tried(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
+    let mut found: Vec<Span> = Vec::new();
+    for hit in of(hits, Cat::Tried).filter(|hit| !hit.negated) {
+        let sentence = text.tokens[hit.first].sentence;
+        let mut last = hit.end - 1;
+        let limit = (hit.end + 12).min(text.tokens.len());
+        for index in hit.end..limit {
+            let token = &text.tokens[index];
+            let gap = &text.text[text.tokens[index - 1].end..token.start];
+            if token.sentence != sentence || gap.contains([',', ';', ':', '(']) || CLAUSE_BREAKERS.contains(&token.lower.as_str())
+            {
+                break;
+            }
+            last = index;
+        }
+        let span = Span { start: text.tokens[hit.first].start, end: text.tokens[last].end };
+        if !found.iter().any(|s| s.start <= span.start && span.start < s.end) {
+            found.push(span);
+        }
+    }
+    found
+}
+
+fn thanks(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
+    let sarcastic: Vec<&Hit> = of(hits, Cat::NotThanks).collect();
+    of(hits, Cat::Thanks)
+        .filter(|hit| !hit.negated)
+        .filter(|hit| !sarcastic.iter().any(|s| s.first <= hit.first && hit.first < s.end))
+        .map(|hit| span_of(text, hit))
+        .collect()
+}

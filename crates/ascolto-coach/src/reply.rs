@@ -1,0 +1,645 @@
+//! The reply side: one detector per skill, each turning lexicon hits and the context into findings.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::lexicon::{Cat, STOPWORDS_EN, STOPWORDS_IT};
+use crate::matcher::{Hit, has, matcher, of};
+use crate::messages::finding_text;
+use crate::text::{Analysed, Kind, prefix_stem};
+use crate::{
+    CustomerReport, Finding, Language, ReplyContext, ReplyReport, Severity, Skill, SkillScore, Spelling,
+    SpellingSummary, Target, UrgencyKind, customer, lang, readability, spelling, tone,
+};
+
+/// Most findings of one kind reported for one reply, so a bad draft stays readable.
+const MAX_REPEATS: usize = 5;
+const STEM_CHARS: usize = 5;
+
+/// One customer message, analysed once.
+struct CustomerView<'a> {
+    text: Analysed<'a>,
+    hits: Vec<Hit>,
+    report: CustomerReport,
+}
+
+impl CustomerView<'_> {
+    fn upset(&self) -> bool {
+        let e = &self.report.emotions;
+        let stakes = self.report.urgency_reasons.iter().any(|r| {
+            matches!(r.kind, UrgencyKind::MoneyLost | UrgencyKind::Deadline | UrgencyKind::BusinessStopped)
+        });
+        e.anger.score >= 0.45 || e.sadness.score >= 0.45 || e.fear.score >= 0.45 || stakes || self.report.sentiment <= -0.4
+    }
+
+    fn emotional(&self) -> bool {
+        let e = &self.report.emotions;
+        e.anger.score >= 0.5 || e.sadness.score >= 0.5 || e.fear.score >= 0.5 || !self.report.abuse.is_empty()
+    }
+}
+
+/// Working state while analysing one reply.
+struct Coach<'a> {
+    reply: Analysed<'a>,
+    hits: Vec<Hit>,
+    customers: Vec<CustomerView<'a>>,
+    context: &'a ReplyContext,
+    language: Language,
+    findings: Vec<Finding>,
+}
+
+/// Analyses a reply draft in its context. See the crate documentation for the guarantees.
+pub fn analyze_reply(reply: &str, context: &ReplyContext, spelling: Option<&Spelling>) -> ReplyReport {
+    let matcher = matcher();
+    let customers: Vec<CustomerView<'_>> = context
+        .customer_messages
+        .iter()
+        .map(|message| {
+            let text = Analysed::new(message);
+            let hits = matcher.find(&text);
+            let report = customer::report(&text, &hits, Language::It);
+            CustomerView { text, hits, report }
+        })
+        .collect();
+    let reply_text = Analysed::new(reply);
+    // Ties go to the customer's language, else Italian: never to the UI language, which must not change findings.
+    let fallback = customers.last().map_or(Language::It, |c| c.report.language);
+    let language = lang::detect(&reply_text, fallback);
+    let hits = matcher.find(&reply_text);
+    let mut coach = Coach { reply: reply_text, hits, customers, context, language, findings: Vec::new() };
+    let checked = spelling::check(&coach.reply, language, spelling);
+    if coach.reply.tokens.is_empty() {
+        coach.push(Skill::Clarity, Severity::Problem, "empty_reply", (0, 0), "");
+    } else {
+        coach.listening();
+        coach.empathy();
+        coach.clarity(&checked);
+        coach.ownership();
+        coach.why();
+        coach.next_steps();
+        coach.positivity();
+        coach.calm();
+        coach.personal();
+        coach.persuasion();
+    }
+    coach.finish(&checked)
+}
+
+impl<'a> Coach<'a> {
+    fn push(&mut self, skill: Skill, severity: Severity, code: &'static str, span: (usize, usize), argument: &str) {
+        self.push_at(skill, severity, code, Target::Reply, None, span, argument);
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "a flat constructor reads better than a builder here")]
+    fn push_at(
+        &mut self,
+        skill: Skill,
+        severity: Severity,
+        code: &'static str,
+        target: Target,
+        message_index: Option<usize>,
+        (start, end): (usize, usize),
+        argument: &str,
+    ) {
+        let repeats = self.findings.iter().filter(|f| f.code == code).count();
+        if repeats >= MAX_REPEATS {
+            return;
+        }
+        let (message, suggestion) = finding_text(code, self.context.ui_language, argument);
+        self.findings.push(Finding { skill, severity, target, message_index, start, end, message, suggestion, code });
+    }
+
+    fn hit_span(&self, hit: &Hit) -> (usize, usize) {
+        self.reply.span_of(hit.first, hit.end)
+    }
+
+    fn hit_text(&self, hit: &Hit) -> &'a str {
+        let (start, end) = self.hit_span(hit);
+        &self.reply.text[start..end]
+    }
+
+    /// The first sentence of the reply: where an opening acknowledgement or restatement belongs.
+    fn opening(&self) -> (usize, usize) {
+        self.reply.sentences.first().map_or((0, 0), |s| (s.start, s.end))
+    }
+
+    fn whole(&self) -> (usize, usize) {
+        match (self.reply.sentences.first(), self.reply.sentences.last()) {
+            (Some(first), Some(last)) => (first.start, last.end),
+            _ => (0, 0),
+        }
+    }
+
+    fn found(&self, cat: Cat) -> Vec<Hit> {
+        of(&self.hits, cat).filter(|hit| !hit.negated).copied().collect()
+    }
+
+    fn words(&self) -> usize {
+        self.reply.word_count()
+    }
+
+    /// Stems of the reply's content words.
+    fn reply_stems(&self) -> BTreeSet<&str> {
+        content_stems(&self.reply, 0, self.reply.tokens.len())
+    }
+
+    fn listening(&mut self) {
+        let reply_stems: BTreeSet<String> = self.reply_stems().into_iter().map(str::to_string).collect();
+        let mut unanswered = Vec::new();
+        for (index, view) in self.customers.iter().enumerate() {
+            for question in &view.report.questions {
+                let (first, end) = token_range(&view.text, question.start, question.end);
+                let stems = content_stems(&view.text, first, end);
+                if !stems.is_empty() && !stems.iter().any(|stem| reply_stems.contains(*stem)) {
+                    unanswered.push((index, question.start, question.end));
+                }
+            }
+        }
+        for (index, start, end) in unanswered {
+            self.push_at(Skill::Listening, Severity::Warn, "unanswered_question", Target::Customer, Some(index), (start, end), "");
+        }
+        self.restatement(&reply_stems);
+        self.already_tried();
+        self.vague_request();
+        if let Some(hit) = self.found(Cat::Restatement).first() {
+            let span = self.hit_span(hit);
+            self.push(Skill::Listening, Severity::Info, "good_restatement", span, "");
+        }
+        if let Some(question) = self.reply.sentences.iter().find(|s| s.question_mark) {
+            let span = (question.start, question.end);
+            self.push(Skill::Listening, Severity::Info, "good_question", span, "");
+        }
+    }
+
+    fn restatement(&mut self, reply_stems: &BTreeSet<String>) {
+        let needs = self.customers.iter().find(|view| view.text.word_count() >= 60 || view.emotional());
+        let Some(view) = needs else {
+            return;
+        };
+        let shared = content_stems(&view.text, 0, view.text.tokens.len())
+            .into_iter()
+            .filter(|stem| reply_stems.contains(*stem))
+            .count();
+        let restated = has(&self.hits, Cat::Restatement) || shared >= 3;
+        if !restated {
+            let span = self.opening();
+            self.push(Skill::Listening, Severity::Warn, "no_restatement", span, "");
+        }
+    }
+
+    fn already_tried(&mut self) {
+        let mut tried_stems: BTreeSet<String> = BTreeSet::new();
+        for view in &self.customers {
+            for tried in &view.report.tried {
+                let (first, end) = token_range(&view.text, tried.start, tried.end);
+                // Skip the "I already tried" words themselves: keep what was tried.
+                let marker_end = of(&view.hits, Cat::Tried).find(|h| h.first == first).map_or(first, |h| h.end);
+                tried_stems.extend(content_stems(&view.text, marker_end, end).into_iter().map(str::to_string));
+            }
+        }
+        if tried_stems.is_empty() || has(&self.hits, Cat::AlreadyAcknowledged) {
+            return;
+        }
+        let suggestions: Vec<Hit> = self.found(Cat::Suggestion);
+        let mut flagged_sentences = BTreeSet::new();
+        for hit in suggestions {
+            let sentence_index = self.reply.tokens[hit.first].sentence;
+            if !flagged_sentences.insert(sentence_index) {
+                continue;
+            }
+            let sentence = &self.reply.sentences[sentence_index];
+            let matching: Vec<usize> = (sentence.first_token..sentence.end_token)
+                .filter(|&i| {
+                    let token = &self.reply.tokens[i];
+                    is_content(&token.lower) && tried_stems.contains(prefix_stem(&token.lower, STEM_CHARS))
+                })
+                .collect();
+            if let (Some(&first), Some(&last)) = (matching.first(), matching.last()) {
+                let span = self.reply.span_of(first, last + 1);
+                let words = &self.reply.text[span.0..span.1];
+                self.push(Skill::Listening, Severity::Problem, "already_tried", span, words);
+            }
+        }
+    }
+
+    fn vague_request(&mut self) {
+        let Some(last) = self.customers.last() else {
+            return;
+        };
+        let specific = last.text.tokens.iter().any(|t| matches!(t.kind, Kind::Number | Kind::Code | Kind::Url | Kind::Email));
+        let vague = has(&last.hits, Cat::Vague) && last.text.word_count() <= 15 && !specific;
+        if vague && !self.reply.sentences.iter().any(|s| s.question_mark) {
+            let span = self.opening();
+            self.push(Skill::Listening, Severity::Warn, "vague_no_question", span, "");
+        }
+    }
+
+    fn empathy(&mut self) {
+        let acknowledged: Vec<Hit> = self.found(Cat::EmpathyAck);
+        let upset = self.customers.iter().any(CustomerView::upset);
+        if upset && acknowledged.is_empty() {
+            match self.found(Cat::FormulaicApology).first() {
+                Some(hit) => {
+                    let (span, words) = (self.hit_span(hit), self.hit_text(hit));
+                    self.push(Skill::Empathy, Severity::Warn, "formulaic_apology", span, words);
+                }
+                None => {
+                    let span = self.opening();
+                    self.push(Skill::Empathy, Severity::Problem, "no_empathy", span, "");
+                }
+            }
+        }
+        if let Some(hit) = acknowledged.first() {
+            let span = self.hit_span(hit);
+            self.push(Skill::Empathy, Severity::Info, "good_empathy", span, "");
+        }
+        if let Some(hit) = self.found(Cat::Reassurance).first() {
+            let span = self.hit_span(hit);
+            self.push(Skill::Empathy, Severity::Info, "good_reassurance", span, "");
+        }
+    }
+
+    fn clarity(&mut self, checked: &spelling::Checked) {
+        let readability = readability::readability(&self.reply, self.language);
+        if readability.words >= 25
+            && let Some(index) = readability.index
+        {
+            let (warn, problem) = match self.language {
+                Language::It => (50.0, 40.0),
+                Language::En => (50.0, 30.0),
+            };
+            let severity = if index < problem { Some(Severity::Problem) } else { (index < warn).then_some(Severity::Warn) };
+            if let Some(severity) = severity {
+                let span = self.whole();
+                self.push(Skill::Clarity, severity, "hard_to_read", span, &format!("{index:.0}"));
+            }
+        }
+        let limit = match self.language {
+            Language::It => 35,
+            Language::En => 30,
+        };
+        let long: Vec<(usize, usize, usize)> = self
+            .reply
+            .sentences
+            .iter()
+            .map(|s| (s.start, s.end, self.reply.tokens[s.first_token..s.end_token].iter().filter(|t| t.is_word()).count()))
+            .filter(|&(_, _, words)| words > limit)
+            .collect();
+        for (start, end, words) in long {
+            self.push(Skill::Clarity, Severity::Warn, "long_sentence", (start, end), &words.to_string());
+        }
+        for hit in self.found(Cat::Bureaucratic) {
+            let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
+            self.push(Skill::Clarity, Severity::Warn, "bureaucratic", span, words);
+        }
+        for hit in self.found(Cat::Wordy) {
+            let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
+            self.push(Skill::Clarity, Severity::Info, "wordy", span, words);
+        }
+        for &index in &checked.misspelled {
+            let token = &self.reply.tokens[index];
+            let (span, word) = ((token.start, token.end), &self.reply.text[token.start..token.end]);
+            self.push(Skill::Clarity, Severity::Warn, "misspelled", span, word);
+        }
+        let words = self.words();
+        if words > 300 {
+            let span = self.whole();
+            self.push(Skill::Clarity, Severity::Info, "too_long", span, &words.to_string());
+        }
+    }
+
+    fn ownership(&mut self) {
+        for hit in self.found(Cat::Deflection) {
+            let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
+            self.push(Skill::Ownership, Severity::Problem, "deflection", span, words);
+        }
+        for hit in self.found(Cat::Blame) {
+            let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
+            self.push(Skill::Ownership, Severity::Problem, "blame", span, words);
+        }
+        match self.found(Cat::Commitment).first() {
+            Some(hit) => {
+                let span = self.hit_span(hit);
+                self.push(Skill::Ownership, Severity::Info, "good_commitment", span, "");
+            }
+            None if self.words() >= 15 => {
+                let span = self.opening();
+                self.push(Skill::Ownership, Severity::Info, "no_commitment", span, "");
+            }
+            None => {}
+        }
+    }
+
+    fn why(&mut self) {
+        for hit in self.found(Cat::NonReason) {
+            let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
+            self.push(Skill::Why, Severity::Problem, "non_reason", span, words);
+        }
+        if has(&self.hits, Cat::Reason) || has(&self.hits, Cat::NonReason) {
+            return;
+        }
+        let limit = self.hits.iter().find(|hit| matches!(hit.cat, Cat::Refusal | Cat::Change) && !hit.negated).copied();
+        if let Some(hit) = limit {
+            let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
+            self.push(Skill::Why, Severity::Warn, "refusal_without_reason", span, words);
+        }
+    }
+
+    fn next_steps(&mut self) {
+        let actions: Vec<Hit> =
+            self.hits.iter().filter(|h| matches!(h.cat, Cat::Action | Cat::Commitment) && !h.negated).copied().collect();
+        let suggestions = self.found(Cat::Suggestion);
+        if actions.is_empty() && suggestions.is_empty() && self.words() >= 12 {
+            let span = self.opening();
+            self.push(Skill::NextSteps, Severity::Warn, "no_next_step", span, "");
+        }
+        let precise = has(&self.hits, Cat::Timing);
+        let topic_in_reply = self.found(Cat::ReturnTopic).first().copied();
+        let topic_in_customer = self.customers.last().is_some_and(|c| has(&c.hits, Cat::ReturnTopic));
+        if !precise && (topic_in_reply.is_some() || topic_in_customer) {
+            let span = topic_in_reply.map_or_else(|| self.opening(), |hit| self.hit_span(&hit));
+            self.push(Skill::NextSteps, Severity::Warn, "no_timing", span, "");
+        }
+        if !precise && let Some(hit) = self.found(Cat::VagueTiming).first() {
+            let (span, words) = (self.hit_span(hit), self.hit_text(hit));
+            self.push(Skill::NextSteps, Severity::Info, "vague_timing", span, words);
+        }
+        if let Some(hit) = actions.first() {
+            let span = self.hit_span(hit);
+            self.push(Skill::NextSteps, Severity::Info, "good_next_step", span, "");
+        }
+        if let Some(hit) = suggestions.first() {
+            let span = self.hit_span(hit);
+            self.push(Skill::NextSteps, Severity::Info, "good_suggestion", span, "");
+        }
+    }
+
+    fn positivity(&mut self) {
+        let refusals = self.found(Cat::Refusal);
+        let overlaps = |hit: &Hit| refusals.iter().any(|r| hit.first < r.end && r.first < hit.end);
+        let can_do = self.found(Cat::CanDo).iter().any(|hit| !overlaps(hit))
+            || self.found(Cat::Suggestion).iter().any(|hit| !overlaps(hit));
+        if !can_do && let Some(hit) = refusals.first() {
+            let (span, words) = (self.hit_span(hit), self.hit_text(hit));
+            self.push(Skill::Positivity, Severity::Warn, "only_negative", span, words);
+        }
+        let commitments = self.found(Cat::Commitment);
+        for hit in self.found(Cat::Apathy) {
+            let followed_up = commitments.iter().any(|c| c.first > hit.first);
+            let single_word = hit.end - hit.first == 1 && matches!(self.reply.tokens[hit.first].lower.as_str(), "capita");
+            if !followed_up && !single_word {
+                let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
+                self.push(Skill::Positivity, Severity::Warn, "apathy", span, words);
+            }
+        }
+    }
+
+    fn calm(&mut self) {
+        for (start, end) in shouting_runs(&self.reply) {
+            let words = &self.reply.text[start..end];
+            self.push(Skill::Calm, Severity::Warn, "shouting_caps", (start, end), words);
+        }
+        for (start, end) in exclamation_runs(self.reply.text) {
+            let marks = &self.reply.text[start..end];
+            self.push(Skill::Calm, Severity::Warn, "exclamations", (start, end), marks);
+        }
+        for hit in self.found(Cat::AlreadySaid) {
+            let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
+            self.push(Skill::Calm, Severity::Problem, "already_said", span, words);
+        }
+        for hit in self.found(Cat::Sarcasm) {
+            let severity = if hit.end - hit.first >= 2 { Severity::Warn } else { Severity::Info };
+            let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
+            self.push(Skill::Calm, severity, "sarcasm", span, words);
+        }
+        let courtesy = tone::courtesy_of(&self.reply, &self.hits);
+        let softened = courtesy.markers.iter().any(|m| m.kind.weight() > 0.3);
+        if courtesy.score <= -0.5
+            && !softened
+            && let Some(marker) = courtesy.markers.iter().find(|m| m.kind.weight() < 0.0)
+        {
+            let span = (marker.start, marker.end);
+            let sentence = self.reply.sentences.iter().find(|s| s.start <= span.0 && span.0 < s.end.max(s.start + 1));
+            let span = sentence.map_or(span, |s| (s.start, s.end));
+            let words = &self.reply.text[span.0..span.1];
+            self.push(Skill::Calm, Severity::Info, "brusque", span, words);
+        }
+    }
+
+    fn personal(&mut self) {
+        for (start, end) in placeholders(self.reply.text) {
+            let words = &self.reply.text[start..end];
+            self.push(Skill::Personal, Severity::Problem, "placeholder", (start, end), words);
+        }
+        if let Some(name) = self.context.customer_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            let parts: Vec<String> = name
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|part| part.chars().count() >= 2)
+                .map(str::to_lowercase)
+                .collect();
+            let named = self.reply.tokens.iter().any(|t| parts.contains(&t.lower));
+            if !named && !parts.is_empty() {
+                let span = self.opening();
+                self.push(Skill::Personal, Severity::Warn, "no_name", span, name);
+            }
+        }
+        if self.context.from_macro && self.customers.iter().any(|c| c.upset()) {
+            let span = self.opening();
+            self.push(Skill::Personal, Severity::Warn, "canned_emotional", span, "");
+        }
+    }
+
+    fn persuasion(&mut self) {
+        if has(&self.hits, Cat::Benefit) {
+            return;
+        }
+        if let Some(hit) = self.found(Cat::Change).first() {
+            let (span, words) = (self.hit_span(hit), self.hit_text(hit));
+            self.push(Skill::Persuasion, Severity::Warn, "change_without_benefit", span, words);
+        }
+    }
+
+    fn finish(mut self, checked: &spelling::Checked) -> ReplyReport {
+        self.findings.sort_by(|a, b| {
+            (a.target, a.message_index, a.start, a.skill, a.end, a.code)
+                .cmp(&(b.target, b.message_index, b.start, b.skill, b.end, b.code))
+        });
+        let skills: BTreeMap<Skill, SkillScore> =
+            Skill::ALL.iter().map(|&skill| (skill, SkillScore { score: score(&self.findings, skill) })).collect();
+        ReplyReport {
+            language: self.language,
+            skills,
+            readability: readability::readability(&self.reply, self.language),
+            spelling: SpellingSummary {
+                enabled: checked.enabled,
+                checked: checked.checked,
+                misspelled: checked.misspelled.len(),
+            },
+            findings: self.findings,
+        }
+    }
+}
+
+/// 100 minus a penalty per finding: 40 for a problem, 20 for a warning, 5 for a note; strengths cost nothing.
+fn score(findings: &[Finding], skill: Skill) -> u8 {
+    let penalty: u32 = findings
+        .iter()
+        .filter(|f| f.skill == skill && !f.is_strength())
+        .map(|f| match f.severity {
+            Severity::Problem => 40,
+            Severity::Warn => 20,
+            Severity::Info => 5,
+        })
+        .sum();
+    100u32.saturating_sub(penalty) as u8
+}
+
+fn is_content(lower: &str) -> bool {
+    lower.chars().count() >= 4
+        && lower.chars().all(char::is_alphabetic)
+        && !STOPWORDS_IT.contains(&lower)
+        && !STOPWORDS_EN.contains(&lower)
+}
+
+/// Five-letter stems of the content words in `tokens[first..end]`.
+fn content_stems<'t>(text: &'t Analysed<'_>, first: usize, end: usize) -> BTreeSet<&'t str> {
+    text.tokens[first.min(end)..end.min(text.tokens.len())]
+        .iter()
+        .filter(|t| t.is_word() && is_content(&t.lower))
+        .map(|t| prefix_stem(&t.lower, STEM_CHARS))
+        .collect()
+}
+
+/// The tokens lying inside a byte range.
+fn token_range(text: &Analysed<'_>, start: usize, end: usize) -> (usize, usize) {
+    let first = text.tokens.iter().position(|t| t.start >= start).unwrap_or(text.tokens.len());
+    let last = text.tokens.iter().rposition(|t| t.end <= end).map_or(first, |i| i + 1);
+    (first, last.max(first))
+}
+
+const ACRONYM_MAX_LETTERS: usize = 5;
+
+/// Runs of capitalised words that read as shouting: two or more all-caps words of three letters or
+/// more in a row, or one long all-caps word (short ones are usually acronyms: IVA, PDF, DHL).
+fn shouting_runs(text: &Analysed<'_>) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut index = 0;
+    while index < text.tokens.len() {
+        let shouty = |i: usize| {
+            let t = &text.tokens[i];
+            t.kind == Kind::Word && t.all_caps && t.lower.chars().count() >= 3
+        };
+        if !shouty(index) {
+            index += 1;
+            continue;
+        }
+        let start = index;
+        while index < text.tokens.len() && shouty(index) && text.tokens[index].sentence == text.tokens[start].sentence {
+            index += 1;
+        }
+        let long_word = text.tokens[start].lower.chars().count() > ACRONYM_MAX_LETTERS;
+        if index - start >= 2 || long_word {
+            runs.push(text.span_of(start, index));
+        }
+    }
+    runs
+}
+
+/// Runs of two or more exclamation marks (possibly mixed with question marks).
+fn exclamation_runs(text: &str) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut run: Option<(usize, usize, usize)> = None;
+    for (index, c) in text.char_indices() {
+        let bang = matches!(c, '!' | '！');
+        if bang || (run.is_some() && matches!(c, '?' | '？')) {
+            let (start, _, bangs) = run.unwrap_or((index, index, 0));
+            run = Some((start, index + c.len_utf8(), bangs + usize::from(bang)));
+        } else if let Some((start, end, bangs)) = run.take()
+            && bangs >= 2
+        {
+            runs.push((start, end));
+        }
+    }
+    if let Some((start, end, bangs)) = run
+        && bangs >= 2
+    {
+        runs.push((start, end));
+    }
+    runs
+}
+
+/// Unfilled template fields: `{{name}}`, `{name}`, `[NOME]`, `[CUSTOMER NAME]`, `<NAME>`, `%name%`, `XXX`.
+fn placeholders(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        let close = match bytes[index] {
+            b'{' => Some(b'}'),
+            b'[' => Some(b']'),
+            b'<' => Some(b'>'),
+            b'%' => Some(b'%'),
+            _ => None,
+        };
+        if let Some(close) = close
+            && let Some(length) = bytes[index + 1..].iter().take(40).position(|&b| b == close)
+        {
+            let inner_start = index + 1;
+            let mut end = inner_start + length + 1;
+            // Swallow the second brace of "{{…}}".
+            if bytes[index] == b'{' && bytes.get(end) == Some(&b'}') {
+                end += 1;
+            }
+            let inner = text[inner_start..inner_start + length].trim_matches(|c| c == '{' || c == '}').trim();
+            if looks_like_field(inner, bytes[index]) {
+                found.push((index, end));
+                index = end;
+                continue;
+            }
+        }
+        index += 1;
+    }
+    for (offset, word) in text.match_indices("XXX").chain(text.match_indices("xxx")) {
+        if !found.iter().any(|&(s, e)| s <= offset && offset < e) {
+            found.push((offset, offset + word.len()));
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+fn looks_like_field(inner: &str, open: u8) -> bool {
+    let letters = inner.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2 || !inner.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.')) {
+        return false;
+    }
+    let upper = inner.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let lower = inner.to_lowercase();
+    let field_word = ["name", "nome", "cliente", "customer", "order", "ordine", "numero", "number", "agent", "operatore", "date", "data", "link", "email"]
+        .iter()
+        .any(|w| lower.contains(w));
+    match open {
+        b'{' | b'%' => true,
+        b'[' | b'<' => upper || field_word || inner.contains('_'),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_placeholders() {
+        let text = "Ciao {{name}}, [NOME] e [CUSTOMER NAME], ordine <ORDER_ID> e %first_name%; vedi [qui].";
+        let found: Vec<&str> = placeholders(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(found, ["{{name}}", "[NOME]", "[CUSTOMER NAME]", "<ORDER_ID>", "%first_name%"]);
+    }
+
+    #[test]
+    fn finds_exclamation_runs() {
+        let text = "Fatto! Davvero!!! Cosa?!!";
+        let found: Vec<&str> = exclamation_runs(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(found, ["!!!", "!!"]);
+    }
+}

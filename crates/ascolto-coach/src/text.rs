@@ -1,0 +1,256 @@
+//! Tokens and sentences with byte spans: the one place that slices text, so spans stay on char boundaries.
+
+/// What a token is, which decides how the detectors and the spelling check treat it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Letters only (possibly with digits inside, see `Code`).
+    Word,
+    /// Digits, possibly with separators.
+    Number,
+    /// Letters and digits mixed: order codes, product codes.
+    Code,
+    /// A web address.
+    Url,
+    /// An e-mail address.
+    Email,
+    /// An emoji or pictographic symbol.
+    Emoji,
+}
+
+/// A token: its byte span in the source text, its kind and its lowercase form.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+    /// Lowercase form, with typographic apostrophes folded to `'`.
+    pub lower: String,
+    /// Index of the sentence holding this token.
+    pub sentence: usize,
+    /// The first letter is uppercase.
+    pub capitalised: bool,
+    /// Every letter is uppercase and there are at least two letters.
+    pub all_caps: bool,
+}
+
+impl Token {
+    pub fn is_word(&self) -> bool {
+        self.kind == Kind::Word
+    }
+}
+
+/// A sentence: its byte span (trimmed) and its token range.
+#[derive(Debug, Clone)]
+pub(crate) struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub first_token: usize,
+    pub end_token: usize,
+    /// The sentence ends with a question mark.
+    pub question_mark: bool,
+}
+
+/// A text split into tokens and sentences.
+#[derive(Debug, Clone)]
+pub(crate) struct Analysed<'a> {
+    pub text: &'a str,
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+}
+
+impl<'a> Analysed<'a> {
+    pub fn new(text: &'a str) -> Analysed<'a> {
+        let sentence_spans = split_sentences(text);
+        let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+        for (index, &(start, end)) in sentence_spans.iter().enumerate() {
+            tokenize_into(text, start, end, index, &mut tokens);
+        }
+        let mut sentences = Vec::with_capacity(sentence_spans.len());
+        let mut cursor = 0;
+        for (index, &(start, end)) in sentence_spans.iter().enumerate() {
+            let first_token = cursor;
+            while cursor < tokens.len() && tokens[cursor].sentence == index {
+                cursor += 1;
+            }
+            let question_mark = text[start..end].trim_end().ends_with(['?', '？']);
+            sentences.push(Sentence { start, end, first_token, end_token: cursor, question_mark });
+        }
+        Analysed { text, tokens, sentences }
+    }
+
+    /// Number of word tokens.
+    pub fn word_count(&self) -> usize {
+        self.tokens.iter().filter(|t| t.is_word()).count()
+    }
+
+    /// The source text of a token range, `tokens[from..to]`.
+    pub fn span_of(&self, from: usize, to: usize) -> (usize, usize) {
+        if from >= to || to > self.tokens.len() {
+            return (0, 0);
+        }
+        (self.tokens[from].start, self.tokens[to - 1].end)
+    }
+}
+
+/// Splits text into trimmed sentence spans: at `.`, `!`, `?`, `…` followed by space or end, and at line breaks.
+fn split_sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        let boundary_end = if c == '\n' {
+            Some(index)
+        } else if matches!(c, '.' | '!' | '?' | '…' | '？' | '！') {
+            // Swallow a run of closing punctuation ("?!", "...", "!!!").
+            let mut end = index + c.len_utf8();
+            while let Some(&(next_index, next)) = chars.peek() {
+                if matches!(next, '.' | '!' | '?' | '…' | '？' | '！' | ')' | '"' | '»' | '”') {
+                    end = next_index + next.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            match chars.peek() {
+                None => Some(end),
+                Some(&(_, next)) if next.is_whitespace() => Some(end),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        if let Some(end) = boundary_end {
+            push_trimmed(text, start, end, &mut spans);
+            start = end;
+        }
+    }
+    push_trimmed(text, start, text.len(), &mut spans);
+    spans
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize)>) {
+    let slice = &text[start..end];
+    let leading = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if !trimmed.is_empty() {
+        spans.push((start + leading, start + leading + trimmed.len()));
+    }
+}
+
+/// Whether a char can be part of a word.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+pub(crate) fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0x2B50 | 0x1F1E6..=0x1F1FF)
+}
+
+/// Tokenizes `text[start..end]`, whitespace-separated chunks first so URLs and e-mails stay whole.
+fn tokenize_into(text: &str, start: usize, end: usize, sentence: usize, out: &mut Vec<Token>) {
+    let slice = &text[start..end];
+    let mut chunk_start = None;
+    for (offset, c) in slice.char_indices().chain(std::iter::once((slice.len(), ' '))) {
+        if c.is_whitespace() {
+            if let Some(begin) = chunk_start.take() {
+                tokenize_chunk(text, start + begin, start + offset, sentence, out);
+            }
+        } else if chunk_start.is_none() {
+            chunk_start = Some(offset);
+        }
+    }
+}
+
+fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &mut Vec<Token>) {
+    let chunk = &text[start..end];
+    let core = chunk.trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '@');
+    let core_start = start + (chunk.len() - chunk.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '@').len());
+    let lower_core = core.to_lowercase();
+    if lower_core.contains("://") || lower_core.starts_with("www.") {
+        out.push(special(core_start, core_start + core.len(), Kind::Url, lower_core, sentence));
+        return;
+    }
+    if let Some(at) = core.find('@')
+        && at > 0
+        && core[at..].contains('.')
+    {
+        out.push(special(core_start, core_start + core.len(), Kind::Email, lower_core, sentence));
+        return;
+    }
+    let mut word_start: Option<usize> = None;
+    let mut iter = chunk.char_indices().peekable();
+    while let Some((offset, c)) = iter.next() {
+        if is_word_char(c) {
+            if word_start.is_none() {
+                word_start = Some(offset);
+            }
+            continue;
+        }
+        // Keep "24.90", "1,5" and "A-123" style codes together when a digit follows.
+        if let Some(begin) = word_start
+            && (matches!(c, '-' | '/') || (matches!(c, '.' | ',') && chunk[begin..offset].chars().any(|d| d.is_ascii_digit())))
+            && iter.peek().is_some_and(|&(_, next)| next.is_ascii_digit())
+        {
+            continue;
+        }
+        if let Some(begin) = word_start.take() {
+            out.push(word(text, start + begin, start + offset, sentence));
+        }
+        if is_emoji(c) {
+            out.push(special(start + offset, start + offset + c.len_utf8(), Kind::Emoji, c.to_string(), sentence));
+        }
+    }
+    if let Some(begin) = word_start {
+        out.push(word(text, start + begin, end, sentence));
+    }
+}
+
+fn special(start: usize, end: usize, kind: Kind, lower: String, sentence: usize) -> Token {
+    Token { start, end, kind, lower, sentence, capitalised: false, all_caps: false }
+}
+
+fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
+    let raw = &text[start..end];
+    let has_digit = raw.chars().any(|c| c.is_numeric());
+    let has_alpha = raw.chars().any(|c| c.is_alphabetic());
+    let kind = match (has_digit, has_alpha) {
+        (true, false) => Kind::Number,
+        (true, true) => Kind::Code,
+        _ => Kind::Word,
+    };
+    let capitalised = raw.chars().next().is_some_and(char::is_uppercase);
+    let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
+    let all_caps = letters >= 2 && raw.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    Token { start, end, kind, lower: raw.to_lowercase(), sentence, capitalised, all_caps }
+}
+
+/// A cheap stem: the first `n` chars of a lowercase word (enough to match "rimborso"/"rimborsi", "refund"/"refunded").
+pub(crate) fn prefix_stem(lower: &str, n: usize) -> &str {
+    match lower.char_indices().nth(n) {
+        Some((index, _)) => &lower[..index],
+        None => lower,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sentences_and_elisions() {
+        let a = Analysed::new("Ciao Marco! L'ordine A-123 è partito. Va bene?");
+        let words: Vec<&str> = a.tokens.iter().map(|t| t.lower.as_str()).collect();
+        assert_eq!(words, ["ciao", "marco", "l", "ordine", "a-123", "è", "partito", "va", "bene"]);
+        assert_eq!(a.sentences.len(), 3);
+        assert!(a.sentences[2].question_mark);
+    }
+
+    #[test]
+    fn keeps_urls_and_emails_whole() {
+        let a = Analysed::new("Scriva a info@shop.it o vada su https://shop.it/resi, grazie.");
+        let kinds: Vec<Kind> = a.tokens.iter().map(|t| t.kind).collect();
+        assert!(kinds.contains(&Kind::Email));
+        assert!(kinds.contains(&Kind::Url));
+    }
+}

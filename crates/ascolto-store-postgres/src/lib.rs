@@ -1,0 +1,1 @@
+//! Ascolto on PostgreSQL (being written).

@@ -1,0 +1,401 @@
+//! Ascolto's embedded storage backend: the [`Store`] trait on one SQLite file.
+//!
+//! The key decision: SQLite allows one writer at a time, so this store keeps **two pools** —
+//! a single-connection pool that every write goes through, each write in a `BEGIN IMMEDIATE`
+//! transaction, and a pool of read-only connections. Writers queue in the pool (in Rust, not
+//! in SQLite's busy loop), so concurrent requests never see `SQLITE_BUSY`, and readers never
+//! wait for writers thanks to WAL.
+//!
+//! Invariants:
+//! - every statement that changes data runs on the write pool; the read pool is opened
+//!   read-only, so a write that slips into it fails loudly;
+//! - a call that writes several rows does so in one transaction;
+//! - text reaches the database without NUL bytes (see [`row::clean`]), like on PostgreSQL,
+//!   so both backends store the same text;
+//! - full-text search indexes the stems from [`ascolto_core::search::index_tokens`] in FTS5
+//!   tables whose rowid is the indexed row's id.
+
+/// The columns `conversations::conversation` reads, for `SELECT` and `RETURNING`.
+macro_rules! conversation_columns {
+    () => {
+        "id, customer_id, channel, subject, status, priority_rank, assignee_id, team_id, tags, \
+         merged_into, message_count, created_at, updated_at, last_message_at, \
+         last_customer_message_at, last_agent_reply_at, first_response_at, resolved_at, snoozed_until"
+    };
+}
+
+/// The columns `messages::message` reads, for `SELECT` and `RETURNING`.
+macro_rules! message_columns {
+    () => {
+        "id, conversation_id, direction, customer_id, agent_id, text, html, attachments, \
+         channel_message_id, delivery_status, delivery_error, created_at"
+    };
+}
+
+mod agents;
+mod auth;
+mod conversations;
+mod customers;
+mod error;
+mod ingest;
+mod messages;
+mod outbox;
+mod row;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use ascolto_core::agent::Visibility;
+use ascolto_core::search::Query;
+use ascolto_core::{
+    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, MessageId, Team,
+    TeamId,
+};
+use ascolto_store::{
+    AgentPatch, ApiToken, ConversationFilter, ConversationPatch, CustomerPatch, DeliveryOutcome,
+    InboundMessage, Ingested, MessageHit, NewAgent, NewAgentMessage, NewCustomer, NewSession, OutboxJob,
+    Page, PageRequest, Session, Store, StoreResult,
+};
+use chrono::{DateTime, Utc};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{SqlSafeStr, Sqlite, Transaction};
+
+use crate::error::db;
+
+/// The migrations, oldest first. Append a line for each new file; never edit a shipped one.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+
+/// How many read connections a file-backed store opens at most.
+const READ_CONNECTIONS: u32 = 4;
+
+/// How long a statement waits for a lock held by another process before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The [`Store`] on SQLite. Cheap to clone: clones share the pools.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    /// One connection: SQLite has one writer, and queueing here avoids `SQLITE_BUSY`.
+    write: SqlitePool,
+    /// Read-only connections (the same single connection for an in-memory store).
+    read: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it and its folder when missing) the database at `path`, in WAL mode
+    /// with `synchronous=NORMAL` and foreign keys on. Call [`Store::migrate`] before use.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(ascolto_store::StoreError::backend)?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT)
+            .synchronous(SqliteSynchronous::Normal)
+            .pragma("temp_store", "memory");
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone().create_if_missing(true).journal_mode(SqliteJournalMode::Wal))
+            .await
+            .map_err(db)?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(READ_CONNECTIONS)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(db)?;
+        Ok(Self { write, read })
+    }
+
+    /// A private in-memory database, gone when the store is dropped. Reads and writes share
+    /// its one connection, which is never closed (closing it would drop the database). Call
+    /// [`Store::migrate`] before use.
+    pub async fn in_memory() -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(db)?.foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(db)?;
+        Ok(Self { write: pool.clone(), read: pool })
+    }
+
+    /// Closes both pools, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    /// A write transaction. `IMMEDIATE` takes SQLite's write lock up front, so a transaction
+    /// that reads before it writes cannot fail half-way on a lock upgrade.
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        self.write.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+    }
+
+    /// A connection for reads outside any write transaction.
+    async fn reader(&self) -> StoreResult<PoolConnection<Sqlite>> {
+        self.read.acquire().await.map_err(db)
+    }
+}
+
+fn migrator() -> Migrator {
+    let migrations = MIGRATIONS
+        .iter()
+        .map(|(version, description, sql)| {
+            Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), false)
+        })
+        .collect();
+    Migrator::with_migrations(migrations)
+}
+
+#[async_trait::async_trait]
+impl Store for SqliteStore {
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        migrator().run(&self.write).await.map_err(ascolto_store::StoreError::backend)
+    }
+
+    async fn create_customer(&self, new: NewCustomer, now: DateTime<Utc>) -> StoreResult<Customer> {
+        let mut tx = self.begin_write().await?;
+        let customer = customers::create(&mut *tx, new, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(customer)
+    }
+
+    async fn get_customer(&self, id: CustomerId) -> StoreResult<Customer> {
+        customers::load(&mut *self.reader().await?, id).await
+    }
+
+    async fn find_customer_by_identity(&self, identity: &Identity) -> StoreResult<Option<Customer>> {
+        customers::find_by_identity(&mut *self.reader().await?, identity).await
+    }
+
+    async fn update_customer(
+        &self,
+        id: CustomerId,
+        patch: CustomerPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Customer> {
+        let mut tx = self.begin_write().await?;
+        let customer = customers::update(&mut *tx, id, patch, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(customer)
+    }
+
+    async fn list_customers(&self, page: PageRequest) -> StoreResult<Page<Customer>> {
+        customers::list(&mut *self.reader().await?, page).await
+    }
+
+    async fn search_customers(&self, query: &Query, page: PageRequest) -> StoreResult<Page<Customer>> {
+        customers::search(&mut *self.reader().await?, query, page).await
+    }
+
+    async fn merge_customers(
+        &self,
+        survivor: CustomerId,
+        merged: CustomerId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Customer> {
+        let mut tx = self.begin_write().await?;
+        let customer = customers::merge(&mut *tx, survivor, merged, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(customer)
+    }
+
+    async fn ingest(&self, inbound: InboundMessage) -> StoreResult<Ingested> {
+        let prepared = ingest::Prepared::new(&inbound)?;
+        let mut tx = self.begin_write().await?;
+        let ingested = ingest::ingest(&mut *tx, &inbound, &prepared).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(ingested)
+    }
+
+    async fn add_agent_message(&self, new: NewAgentMessage) -> StoreResult<Message> {
+        let tokens = ingest::tokens_of(&new.text);
+        let mut tx = self.begin_write().await?;
+        let message = ingest::add_agent_message(&mut *tx, &new, &tokens).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(message)
+    }
+
+    async fn get_conversation(&self, id: ConversationId) -> StoreResult<Conversation> {
+        conversations::load(&mut *self.reader().await?, id).await
+    }
+
+    async fn list_conversations(
+        &self,
+        filter: &ConversationFilter,
+        visibility: &Visibility,
+        page: PageRequest,
+    ) -> StoreResult<Page<Conversation>> {
+        conversations::list(&mut *self.reader().await?, filter, visibility, page).await
+    }
+
+    async fn update_conversation(
+        &self,
+        id: ConversationId,
+        patch: ConversationPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation> {
+        let mut tx = self.begin_write().await?;
+        let conversation = conversations::update(&mut *tx, id, patch, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(conversation)
+    }
+
+    async fn merge_conversations(
+        &self,
+        survivor: ConversationId,
+        merged: ConversationId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation> {
+        let mut tx = self.begin_write().await?;
+        let conversation = conversations::merge(&mut *tx, survivor, merged, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(conversation)
+    }
+
+    async fn list_messages(
+        &self,
+        conversation: ConversationId,
+        page: PageRequest,
+    ) -> StoreResult<Page<Message>> {
+        messages::list(&mut *self.reader().await?, conversation, page).await
+    }
+
+    async fn get_message(&self, id: MessageId) -> StoreResult<Message> {
+        messages::load(&mut *self.reader().await?, id).await
+    }
+
+    async fn search_messages(
+        &self,
+        query: &Query,
+        visibility: &Visibility,
+        page: PageRequest,
+    ) -> StoreResult<Page<MessageHit>> {
+        messages::search(&mut *self.reader().await?, query, visibility, page).await
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxJob>> {
+        let mut tx = self.begin_write().await?;
+        let jobs = outbox::claim(&mut *tx, now, lease_until, limit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(jobs)
+    }
+
+    async fn finish_outbox(&self, job: i64, outcome: DeliveryOutcome, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        outbox::finish(&mut *tx, job, outcome, now).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn count_agents(&self) -> StoreResult<i64> {
+        agents::count(&mut *self.reader().await?).await
+    }
+
+    async fn create_agent(&self, new: NewAgent) -> StoreResult<Agent> {
+        let mut tx = self.begin_write().await?;
+        let agent = agents::create(&mut *tx, new).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(agent)
+    }
+
+    async fn get_agent(&self, id: AgentId) -> StoreResult<Agent> {
+        agents::load(&mut *self.reader().await?, id).await
+    }
+
+    async fn update_agent(&self, id: AgentId, patch: AgentPatch) -> StoreResult<Agent> {
+        let mut tx = self.begin_write().await?;
+        let agent = agents::update(&mut *tx, id, patch).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(agent)
+    }
+
+    async fn list_agents(&self, page: PageRequest) -> StoreResult<Page<Agent>> {
+        agents::list(&mut *self.reader().await?, page).await
+    }
+
+    async fn agent_credentials(&self, email: &str) -> StoreResult<Option<(Agent, Option<String>)>> {
+        agents::credentials(&mut *self.reader().await?, email).await
+    }
+
+    async fn reports_of(&self, lead: AgentId) -> StoreResult<Vec<AgentId>> {
+        agents::reports_of(&mut *self.reader().await?, lead).await
+    }
+
+    async fn create_team(&self, name: &str) -> StoreResult<Team> {
+        agents::create_team(&mut *self.write.acquire().await.map_err(db)?, name).await
+    }
+
+    async fn get_team(&self, id: TeamId) -> StoreResult<Team> {
+        agents::load_team(&mut *self.reader().await?, id).await
+    }
+
+    async fn rename_team(&self, id: TeamId, name: &str) -> StoreResult<Team> {
+        agents::rename_team(&mut *self.write.acquire().await.map_err(db)?, id, name).await
+    }
+
+    async fn list_teams(&self, page: PageRequest) -> StoreResult<Page<Team>> {
+        agents::list_teams(&mut *self.reader().await?, page).await
+    }
+
+    async fn create_session(&self, session: NewSession) -> StoreResult<()> {
+        auth::create_session(&mut *self.write.acquire().await.map_err(db)?, session).await
+    }
+
+    async fn get_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, Agent)>> {
+        auth::get_session(&mut *self.reader().await?, token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        auth::delete_session(&mut *self.write.acquire().await.map_err(db)?, token_hash).await
+    }
+
+    async fn create_api_token(
+        &self,
+        agent: AgentId,
+        name: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ApiToken> {
+        let mut conn = self.write.acquire().await.map_err(db)?;
+        auth::create_api_token(&mut *conn, agent, name, token_hash, now).await
+    }
+
+    async fn agent_for_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Agent>> {
+        // Looked up on a reader; the writer is only taken when the last use is worth recording.
+        let found = auth::find_api_token(&mut *self.reader().await?, token_hash).await?;
+        let Some((token, agent, last_used_at)) = found else { return Ok(None) };
+        if auth::use_is_news(last_used_at, now) {
+            auth::record_use(&mut *self.write.acquire().await.map_err(db)?, token, now).await?;
+        }
+        agents::load(&mut *self.reader().await?, agent).await.map(Some)
+    }
+
+    async fn list_api_tokens(&self, agent: AgentId) -> StoreResult<Vec<ApiToken>> {
+        auth::list_api_tokens(&mut *self.reader().await?, agent).await
+    }
+
+    async fn revoke_api_token(&self, id: i64) -> StoreResult<()> {
+        auth::revoke_api_token(&mut *self.write.acquire().await.map_err(db)?, id).await
+    }
+}

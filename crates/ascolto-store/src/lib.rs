@@ -1,0 +1,179 @@
+//! The storage contract of Ascolto.
+//!
+//! The key decision: one [`Store`] trait, two backends (SQLite embedded, PostgreSQL for many
+//! nodes), and one conformance suite (feature `conformance`) that both must pass. Everything
+//! above the store — service, web, channels — talks to `dyn Store` and never names a backend;
+//! only the binary picks one, from the database URL.
+//!
+//! Invariants every backend keeps:
+//! - ingest is idempotent on `(channel, channel_message_id)`: storing the same channel message
+//!   twice gives one message and reports `created: false` the second time;
+//! - a reply is committed together with its outbox row, in one transaction;
+//! - a merged customer or conversation keeps existing and points at its survivor
+//!   (`merged_into`); nothing is deleted by a merge;
+//! - text is indexed with [`ascolto_core::search::index_tokens`] and searched with
+//!   [`ascolto_core::search::Query`], so both backends find the same rows;
+//! - times are stored as UTC milliseconds; lists are keyset-paginated ([`page`]).
+
+pub mod page;
+mod types;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+pub use page::{BadCursor, Cursor, Page, PageRequest};
+pub use types::*;
+
+use ascolto_core::agent::Visibility;
+use ascolto_core::search::Query;
+use ascolto_core::{
+    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, Team,
+    TeamId,
+};
+use chrono::{DateTime, Utc};
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist (HTTP 404).
+    #[error("{entity} {id} does not exist")]
+    NotFound { entity: &'static str, id: String },
+    /// The change clashes with existing data, such as an e-mail address already in use
+    /// (HTTP 409).
+    #[error("{0}")]
+    Conflict(String),
+    /// The change is not allowed in the current state, such as merging a customer into
+    /// itself (HTTP 422).
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed; the details are logged, never shown to a client (HTTP 500).
+    #[error("database error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    pub fn not_found(entity: &'static str, id: impl std::fmt::Display) -> Self {
+        Self::NotFound { entity, id: id.to_string() }
+    }
+
+    pub fn backend(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Backend(Box::new(error))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything Ascolto keeps.
+///
+/// Methods take `now` when they stamp a time, so tests control the clock.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// `sqlite` or `postgres`, for logs and `ascolto bench`.
+    fn backend_name(&self) -> &'static str;
+
+    /// Applies pending migrations. Safe to run on every start and from several nodes at once.
+    async fn migrate(&self) -> StoreResult<()>;
+
+    // --- customers ---
+
+    async fn create_customer(&self, new: NewCustomer, now: DateTime<Utc>) -> StoreResult<Customer>;
+    async fn get_customer(&self, id: CustomerId) -> StoreResult<Customer>;
+    /// The customer holding `identity`, if any (never a merged-away one).
+    async fn find_customer_by_identity(&self, identity: &Identity) -> StoreResult<Option<Customer>>;
+    /// Applies a patch. Adding an identity another customer holds is a `Conflict`.
+    async fn update_customer(
+        &self,
+        id: CustomerId,
+        patch: CustomerPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Customer>;
+    /// Customers by name, newest first. Merged-away customers are left out.
+    async fn list_customers(&self, page: PageRequest) -> StoreResult<Page<Customer>>;
+    /// Customers whose name, identities or notes match the query, newest first.
+    async fn search_customers(&self, query: &Query, page: PageRequest) -> StoreResult<Page<Customer>>;
+    /// Moves `merged`'s identities, tags and conversations to `survivor` and marks `merged`
+    /// as merged into it. Returns the survivor as it is now.
+    async fn merge_customers(
+        &self,
+        survivor: CustomerId,
+        merged: CustomerId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Customer>;
+
+    // --- conversations and messages ---
+
+    /// Stores a customer's message: finds or creates the customer by identity, threads it into
+    /// the given conversation or the customer's latest unresolved one on the same channel (or a
+    /// new one), reopens a resolved, snoozed or pending conversation, and indexes the text.
+    /// Idempotent on `(channel, channel_message_id)`.
+    async fn ingest(&self, inbound: InboundMessage) -> StoreResult<Ingested>;
+    /// Stores an agent's reply (with its outbox row, in one transaction) or internal note.
+    async fn add_agent_message(&self, new: NewAgentMessage) -> StoreResult<Message>;
+    async fn get_conversation(&self, id: ConversationId) -> StoreResult<Conversation>;
+    async fn list_conversations(
+        &self,
+        filter: &ConversationFilter,
+        visibility: &Visibility,
+        page: PageRequest,
+    ) -> StoreResult<Page<Conversation>>;
+    async fn update_conversation(
+        &self,
+        id: ConversationId,
+        patch: ConversationPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation>;
+    /// Moves `merged`'s messages into `survivor` (both must belong to the same customer),
+    /// resolves `merged` and points it at `survivor`. Returns the survivor as it is now.
+    async fn merge_conversations(
+        &self,
+        survivor: ConversationId,
+        merged: ConversationId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation>;
+    /// Messages of a conversation, oldest first.
+    async fn list_messages(&self, conversation: ConversationId, page: PageRequest) -> StoreResult<Page<Message>>;
+    async fn get_message(&self, id: ascolto_core::MessageId) -> StoreResult<Message>;
+    /// Messages matching the query in conversations `visibility` allows, newest first.
+    async fn search_messages(
+        &self,
+        query: &Query,
+        visibility: &Visibility,
+        page: PageRequest,
+    ) -> StoreResult<Page<MessageHit>>;
+
+    // --- outbox ---
+
+    /// Claims up to `limit` outbox jobs due at `now` that no other worker holds, holding them
+    /// until `lease_until`. A job whose worker died is claimed again once its lease expires.
+    async fn claim_outbox(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxJob>>;
+    /// Records what happened to a claimed job, and the message's delivery status with it.
+    async fn finish_outbox(&self, job: i64, outcome: DeliveryOutcome, now: DateTime<Utc>) -> StoreResult<()>;
+
+    // --- agents, teams, sign-in ---
+
+    async fn count_agents(&self) -> StoreResult<i64>;
+    /// Creates an agent. An e-mail address already in use is a `Conflict`.
+    async fn create_agent(&self, new: NewAgent) -> StoreResult<Agent>;
+    async fn get_agent(&self, id: AgentId) -> StoreResult<Agent>;
+    async fn update_agent(&self, id: AgentId, patch: AgentPatch) -> StoreResult<Agent>;
+    async fn list_agents(&self, page: PageRequest) -> StoreResult<Page<Agent>>;
+    /// The agent with this e-mail address and their password hash, for sign-in.
+    async fn agent_credentials(&self, email: &str) -> StoreResult<Option<(Agent, Option<String>)>>;
+    /// Ids of the agents who report to `lead`.
+    async fn reports_of(&self, lead: AgentId) -> StoreResult<Vec<AgentId>>;
+    async fn create_team(&self, name: &str) -> StoreResult<Team>;
+    async fn get_team(&self, id: TeamId) -> StoreResult<Team>;
+    async fn rename_team(&self, id: TeamId, name: &str) -> StoreResult<Team>;
+    async fn list_teams(&self, page: PageRequest) -> StoreResult<Page<Team>>;
+
+    async fn create_session(&self, session: NewSession) -> StoreResult<()>;
+    /// The live session with this token hash and its agent; expired sessions are not found.
+    async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(Session, Agent)>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    async fn create_api_token(&self, agent: AgentId, name: &str, token_hash: &str, now: DateTime<Utc>) -> StoreResult<ApiToken>;
+    /// The active agent owning an unrevoked token with this hash; records its last use.
+    async fn agent_for_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Agent>>;
+    async fn list_api_tokens(&self, agent: AgentId) -> StoreResult<Vec<ApiToken>>;
+    async fn revoke_api_token(&self, id: i64) -> StoreResult<()>;
+}

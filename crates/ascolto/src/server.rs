@@ -1,0 +1,122 @@
+//! Opening the store the settings name, and running the web server and the workers until
+//! Ctrl-C or SIGTERM.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use ascolto_core::{EmailAddress, Role};
+use ascolto_service::Desk;
+use ascolto_service::outbox::Deliverers;
+use ascolto_store::{NewAgent, Store};
+use ascolto_store_postgres::PostgresStore;
+use ascolto_store_sqlite::SqliteStore;
+use ascolto_web::{AppState, WebConfig};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tracing::info;
+
+use crate::config::{Config, Database};
+
+/// Opens the configured store and brings its schema up to date. This is the only place that
+/// names a concrete backend.
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = match config.database() {
+        Database::Sqlite(path) => {
+            info!(path = %path.display(), "opening the embedded SQLite database");
+            Arc::new(SqliteStore::open(&path).await.with_context(|| format!("opening {}", path.display()))?)
+        }
+        Database::Postgres(url) => {
+            info!("connecting to PostgreSQL");
+            Arc::new(PostgresStore::connect(&url).await.context("connecting to PostgreSQL")?)
+        }
+    };
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+pub async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    println!("the {} database is up to date", store.backend_name());
+    Ok(())
+}
+
+/// On a database with no agents, creates the admin and prints a one-time password.
+pub async fn ensure_admin(store: &dyn Store, config: &Config) -> anyhow::Result<()> {
+    if store.count_agents().await? > 0 {
+        return Ok(());
+    }
+    let password = ascolto_web::auth::random_token()?;
+    let admin = NewAgent {
+        name: "Admin".to_owned(),
+        email: EmailAddress::parse(&config.admin_email)?,
+        role: Role::Admin,
+        password_hash: Some(ascolto_web::auth::hash_password(password.clone()).await?),
+        languages: vec!["it".into(), "en".into()],
+        teams: Vec::new(),
+        reports_to: None,
+        ui_language: "en".into(),
+    };
+    store.create_agent(admin).await?;
+    // Printed, not logged: the password must reach the person starting Ascolto, not log files.
+    println!("First run: created the admin {}", config.admin_email);
+    println!("One-time password: {password}");
+    println!("Sign in and change it (PATCH /api/v1/me).");
+    Ok(())
+}
+
+pub fn web_config(config: &Config) -> WebConfig {
+    WebConfig {
+        secure_cookies: config.secure_cookies,
+        session_ttl: Duration::from_secs(config.session_ttl_hours.max(1) * 3600),
+        max_body_bytes: config.max_body_bytes,
+    }
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C, or SIGTERM on Unix).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    info!("shutting down: finishing requests in flight");
+}
+
+/// Runs the web server and the outbox worker on `store` until a shutdown signal.
+pub async fn run(config: &Config, store: Arc<dyn Store>, listener: TcpListener) -> anyhow::Result<()> {
+    let desk = Desk::new(store);
+    let state = AppState::new(desk.clone(), web_config(config));
+    let (stop_workers, workers_stopped) = watch::channel(false);
+    let outbox = tokio::spawn(desk.run_outbox(Deliverers::api_only(), state.outbox_wake.clone(), workers_stopped));
+    ascolto_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
+    let _ = stop_workers.send(true);
+    let _ = outbox.await;
+    info!("stopped");
+    Ok(())
+}
+
+pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let store = open_store(&config).await?;
+    ensure_admin(store.as_ref(), &config).await?;
+    let listener = bind(&config).await?;
+    info!("Ascolto is listening on {}", config.public_url());
+    run(&config, store, listener).await
+}
