@@ -91,7 +91,8 @@ pub fn evaluate(reader: impl BufRead, set: DataSet) -> anyhow::Result<EvalReport
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(&line).with_context(|| format!("parsing line {}", number + 1))?;
+        let value: Value =
+            serde_json::from_str(&line).with_context(|| format!("parsing line {}", number + 1))?;
         items.push(value);
     }
     let tasks = match set {
@@ -161,7 +162,10 @@ fn esconv_label(report: &ReplyReport) -> &'static str {
     let find = |code: &str| report.findings.iter().find(|f| f.code == code);
     if let Some(question) = find("good_question") {
         let inside = |code: &str| {
-            report.findings.iter().any(|f| f.code == code && f.start >= question.start && f.start < question.end)
+            report
+                .findings
+                .iter()
+                .any(|f| f.code == code && f.start >= question.start && f.start < question.end)
         };
         return if inside("good_suggestion") {
             "Providing Suggestions"
@@ -194,8 +198,14 @@ fn epitome(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
         let report = analyze_reply(response, &english_context(vec![seeker]), None);
         let binary = |level: f64| if level >= 1.0 { "yes" } else { "no" };
         let predicted = |code: &str| if has_code(&report, code) { "yes" } else { "no" };
-        reactions.push((binary(number_field(item, "emotional_reactions")?).to_string(), predicted("good_empathy").to_string()));
-        explorations.push((binary(number_field(item, "explorations")?).to_string(), predicted("good_question").to_string()));
+        reactions.push((
+            binary(number_field(item, "emotional_reactions")?).to_string(),
+            predicted("good_empathy").to_string(),
+        ));
+        explorations.push((
+            binary(number_field(item, "explorations")?).to_string(),
+            predicted("good_question").to_string(),
+        ));
     }
     Ok(vec![
         score_task(
@@ -286,7 +296,12 @@ fn bitext(items: &[Value]) -> anyhow::Result<TaskReport> {
 }
 
 /// Scores (gold, predicted) pairs: per-label precision, recall, F1, accuracy, macro-F1, confusion.
-pub fn score_task(name: &str, mapping: &str, pairs: &[(String, String)], macro_labels: &[&str]) -> TaskReport {
+pub fn score_task(
+    name: &str,
+    mapping: &str,
+    pairs: &[(String, String)],
+    macro_labels: &[&str],
+) -> TaskReport {
     let gold: BTreeSet<&str> = pairs.iter().map(|(g, _)| g.as_str()).collect();
     let mut labels: Vec<String> = gold.iter().map(|s| s.to_string()).collect();
     for (_, predicted) in pairs {
@@ -309,7 +324,13 @@ pub fn score_task(name: &str, mapping: &str, pairs: &[(String, String)], macro_l
             let precision = ratio(true_positive, predicted as f64);
             let recall = ratio(true_positive, support as f64);
             let f1 = ratio(2.0 * precision * recall, precision + recall);
-            LabelScore { label: label.clone(), support, precision: round3(precision), recall: round3(recall), f1: round3(f1) }
+            LabelScore {
+                label: label.clone(),
+                support,
+                precision: round3(precision),
+                recall: round3(recall),
+                f1: round3(f1),
+            }
         })
         .collect();
     let correct: usize = (0..labels.len()).map(|i| confusion[i][i]).sum();
@@ -342,7 +363,11 @@ impl EvalReport {
         for task in &self.tasks {
             let _ = writeln!(out, "{} ({} items)", task.name, task.items);
             let _ = writeln!(out, "mapping: {}", task.mapping);
-            let _ = writeln!(out, "{:<30} {:>7} {:>9} {:>7} {:>7}", "label", "support", "precision", "recall", "F1");
+            let _ = writeln!(
+                out,
+                "{:<30} {:>7} {:>9} {:>7} {:>7}",
+                "label", "support", "precision", "recall", "F1"
+            );
             for label in &task.labels {
                 let _ = writeln!(
                     out,

@@ -85,14 +85,19 @@ pub fn run(command: CoachCommand) -> anyhow::Result<()> {
 }
 
 /// Runs a coach command on the given reader and writer (what tests call).
-pub fn run_with(command: CoachCommand, input: &mut dyn BufRead, output: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run_with(
+    command: CoachCommand,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> anyhow::Result<()> {
     match command {
         CoachCommand::Reply { json, ui_lang, input: file, dictionaries } => {
             let reply_input = match file {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path)
                         .with_context(|| format!("reading reply input {}", path.display()))?;
-                    serde_json::from_str(&text).with_context(|| format!("parsing reply input {}", path.display()))?
+                    serde_json::from_str(&text)
+                        .with_context(|| format!("parsing reply input {}", path.display()))?
                 }
                 None => ReplyInput { reply: read_all(input)?, ..ReplyInput::default() },
             };

@@ -59,19 +59,27 @@ pub(crate) fn reply(text: &str, context: &ReplyContext, report: &ReplyReport, ui
         report.language.code(),
         label(ui, "leggibilità", "readability"),
     );
-    let scores: Vec<String> = report.skills.iter().map(|(skill, score)| format!("{} {}", skill.id(), score.score)).collect();
+    let scores: Vec<String> =
+        report.skills.iter().map(|(skill, score)| format!("{} {}", skill.id(), score.score)).collect();
     let _ = writeln!(out, "{}: {}", label(ui, "punteggi", "scores"), scores.join(" · "));
     if report.findings.is_empty() {
         let _ = writeln!(out, "\n{}", label(ui, "Nessuna osservazione.", "Nothing to point out."));
     }
     for finding in &report.findings {
-        let _ = writeln!(out, "\n[{}] {}: {}", severity_name(finding.severity, ui), finding.skill.id(), finding.message);
+        let _ = writeln!(
+            out,
+            "\n[{}] {}: {}",
+            severity_name(finding.severity, ui),
+            finding.skill.id(),
+            finding.message
+        );
         let source = match (finding.target, finding.message_index) {
             (Target::Customer, Some(index)) => context.customer_messages.get(index).map(String::as_str),
             _ => Some(text),
         };
         if finding.target == Target::Customer {
-            let _ = writeln!(out, "  {}:", label(ui, "nel messaggio del cliente", "in the customer's message"));
+            let _ =
+                writeln!(out, "  {}:", label(ui, "nel messaggio del cliente", "in the customer's message"));
         }
         if let Some((line, marks)) = source.and_then(|s| underline(s, finding.start, finding.end))
             && finding.end > finding.start
@@ -133,7 +141,12 @@ pub(crate) fn customer(text: &str, report: &CustomerReport, ui: Language) -> Str
     underline_spans(&mut out, text, label(ui, "Già provato", "Already tried"), &report.tried);
     underline_spans(&mut out, text, label(ui, "Linguaggio offensivo", "Abusive language"), &report.abuse);
     underline_spans(&mut out, text, label(ui, "Ringraziamenti o lodi", "Thanks or praise"), &report.thanks);
-    let emotions = [(label(ui, "rabbia", "anger"), &e.anger), (label(ui, "tristezza", "sadness"), &e.sadness), (label(ui, "paura", "fear"), &e.fear), (label(ui, "gioia", "joy"), &e.joy)];
+    let emotions = [
+        (label(ui, "rabbia", "anger"), &e.anger),
+        (label(ui, "tristezza", "sadness"), &e.sadness),
+        (label(ui, "paura", "fear"), &e.fear),
+        (label(ui, "gioia", "joy"), &e.joy),
+    ];
     for (name, emotion) in emotions {
         let title = format!("{} ({name})", label(ui, "Emozione", "Emotion"));
         underline_spans(&mut out, text, &title, &emotion.evidence);

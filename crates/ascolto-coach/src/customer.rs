@@ -99,6 +99,7 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
             .partial_cmp(&(length(a.0), a.1.abs(), b.0.first))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
+    let contrasts = last_contrasts(text);
     let mut covered = vec![false; text.tokens.len()];
     let (mut total, mut mass) = (0.0_f32, 0.0_f32);
     for (hit, value) in polar {
@@ -110,7 +111,7 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
         if intensified(text, hit.first) {
             value *= 1.5;
         }
-        value *= contrast_weight(text, hit.first);
+        value *= contrast_weight(text, &contrasts, hit.first);
         total += value;
         mass += value.abs();
     }
@@ -118,28 +119,62 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
 }
 
 const INTENSIFIERS: &[&str] = &[
-    "molto", "davvero", "veramente", "troppo", "super", "proprio", "tanto", "così", "very", "really", "so",
-    "extremely", "totally", "absolutely", "truly", "incredibly",
+    "molto",
+    "davvero",
+    "veramente",
+    "troppo",
+    "super",
+    "proprio",
+    "tanto",
+    "così",
+    "tantissimo",
+    "estremamente",
+    "assolutamente",
+    "parecchio",
+    "particolarmente",
+    "incredibilmente",
+    "very",
+    "really",
+    "so",
+    "extremely",
+    "totally",
+    "absolutely",
+    "truly",
+    "incredibly",
+    "super",
+    "such",
+    "completely",
+    "utterly",
+    "seriously",
 ];
 
+/// An intensifier just before the hit, or the hit's word itself stretched ("bellooo", "sooo bad").
 fn intensified(text: &Analysed<'_>, first: usize) -> bool {
-    first > 0 && {
+    text.tokens[first].elongated
+        || first > 0 && {
         let previous = &text.tokens[first - 1];
-        previous.sentence == text.tokens[first].sentence && INTENSIFIERS.contains(&previous.lower.as_str())
-    }
+            previous.sentence == text.tokens[first].sentence
+                && (INTENSIFIERS.contains(&previous.lower.as_str()) || previous.elongated && previous.lower == "so")
+        }
 }
 
 const CONTRASTS: &[&str] = &["ma", "però", "tuttavia", "but", "however", "though", "although"];
 
-fn contrast_weight(text: &Analysed<'_>, position: usize) -> f32 {
-    let sentence = text.tokens[position].sentence;
-    let Some(sentence) = text.sentences.get(sentence) else {
-        return 1.0;
-    };
-    let contrast = (sentence.first_token..sentence.end_token)
-        .rev()
-        .find(|&i| CONTRASTS.contains(&text.tokens[i].lower.as_str()));
-    match contrast {
+/// For each sentence, the last contrast word ("ma", "but") in it, found once per text.
+fn last_contrasts(text: &Analysed<'_>) -> Vec<Option<usize>> {
+    let mut last = vec![None; text.sentences.len()];
+    for (index, token) in text.tokens.iter().enumerate() {
+        if CONTRASTS.contains(&token.lower.as_str())
+            && let Some(slot) = last.get_mut(token.sentence)
+        {
+            *slot = Some(index);
+        }
+    }
+    last
+}
+
+fn contrast_weight(text: &Analysed<'_>, contrasts: &[Option<usize>], position: usize) -> f32 {
+    match contrasts.get(text.tokens[position].sentence).copied().flatten() {
         Some(i) if position < i => 0.5,
         Some(i) if position > i => 1.5,
         _ => 1.0,
@@ -152,7 +187,11 @@ fn shouting_weight(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
     if !negative {
         return 0.0;
     }
-    let caps = text.tokens.iter().filter(|t| t.all_caps && t.kind == Kind::Word && t.lower.chars().count() >= 3).count();
+    let caps = text
+        .tokens
+        .iter()
+        .filter(|t| t.all_caps && t.kind == Kind::Word && t.lower.chars().count() >= 3)
+        .count();
     let bangs = text.text.contains("!!");
     (if caps >= 2 { 0.6 } else { 0.0 }) + if bangs { 0.4 } else { 0.0 }
 }
@@ -196,45 +235,138 @@ fn conditional(text: &Analysed<'_>, position: usize) -> bool {
     text.tokens[..position]
         .iter()
         .rev()
+        .take(12)
         .take_while(|t| t.sentence == sentence)
         .any(|t| matches!(t.lower.as_str(), "se" | "if" | "unless" | "altrimenti" | "otherwise" | "or"))
 }
 
-/// Words that open a question even without a question mark (English), or that Italian uses to ask.
-const QUESTION_OPENERS: &[&str] = &[
-    "how", "what", "when", "where", "why", "which", "who", "whom", "whose", "can", "could", "would", "will",
-    "is", "are", "do", "does", "did", "should", "may", "shall", "quando", "dove", "perché", "perchè",
-    "quanto", "quanti", "quanta", "quante", "quale", "quali", "posso", "potete", "potreste", "potrebbe",
-    "può", "come", "cosa", "chi",
+/// Auxiliaries and modals that, put before their subject, make an English question ("do you",
+/// "have you", "is it", "could we").
+const AUXILIARIES: &[&str] = &[
+    "do", "does", "did", "is", "are", "was", "were", "am", "have", "has", "had", "can", "could", "would",
+    "will", "should", "shall", "may", "might", "must",
+];
+
+/// Subjects that follow an inverted auxiliary.
+const SUBJECTS: &[&str] = &[
+    "you", "i", "we", "they", "he", "she", "it", "there", "that", "this", "your", "anyone", "anybody",
+    "someone", "somebody", "things", "everything", "everyone",
+];
+
+/// English wh-words that open a question when an auxiliary or a subject follows ("what do you",
+/// "how long have", "why not").
+const WH_WORDS: &[&str] = &["what", "how", "why", "when", "where", "which", "who", "whom", "whose"];
+
+/// Italian interrogative words at the start of a sentence (word order does not change in Italian,
+/// so the question is in the word).
+const WH_IT: &[&str] = &[
+    "quando", "dove", "perché", "perchè", "quanto", "quanti", "quanta", "quante", "quale", "quali",
+    "cosa", "come", "chi", "cos",
+];
+
+/// Italian openings that ask without a question mark ("come mai", "sai se", "hai provato a", "ti va
+/// di", "che ne pensi").
+const ASKING_IT: &[&[&str]] = &[
+    &["come", "mai"],
+    &["sai", "se"],
+    &["sa", "se"],
+    &["sapete", "se"],
+    &["ti", "va", "di"],
+    &["le", "va", "di"],
+    &["che", "ne", "pensi"],
+    &["che", "ne", "pensa"],
+    &["cosa", "ne", "pensi"],
+    &["cosa", "ne", "pensa"],
+    &["che", "ne", "dici"],
+    &["che", "ne", "dice"],
+    &["hai", "provato"],
+    &["ha", "provato"],
+    &["hai", "mai"],
+    &["ha", "mai"],
+    &["avete", "provato"],
+    &["mi", "sai", "dire"],
+    &["mi", "sa", "dire"],
 ];
 
 /// Phrases that ask for information anywhere in a sentence.
 const ASKING: &[&[&str]] = &[
-    &["vorrei", "sapere"], &["volevo", "sapere"], &["mi", "sapete", "dire"], &["mi", "potete", "dire"],
-    &["mi", "può", "dire"], &["i", "would", "like", "to", "know"], &["i", "d", "like", "to", "know"],
-    &["i", "want", "to", "know"], &["i", "wonder"], &["i", "was", "wondering"], &["let", "me", "know"],
-    &["can", "you", "tell", "me"], &["tell", "me", "how"], &["show", "me", "how"],
+    &["vorrei", "sapere"],
+    &["volevo", "sapere"],
+    &["mi", "sapete", "dire"],
+    &["mi", "potete", "dire"],
+    &["mi", "può", "dire"],
+    &["i", "would", "like", "to", "know"],
+    &["i", "d", "like", "to", "know"],
+    &["i", "want", "to", "know"],
+    &["i", "wonder"],
+    &["i", "was", "wondering"],
+    &["let", "me", "know"],
+    &["can", "you", "tell", "me"],
+    &["tell", "me", "how"],
+    &["show", "me", "how"],
 ];
 
-/// Sentences ending with a question mark, or opening like a question (English openers only when the
-/// customer skipped the mark; Italian needs a strong opener since word order does not change).
+/// True when a sentence asks something: it ends with a question mark, or its words have the form of
+/// a question without one. English: an auxiliary before its subject ("have you tried", "do you
+/// think", but not "do not" or "can't"), a wh-word followed by an auxiliary or a subject ("what do
+/// you", "how long have", "how about", "why not"); Italian: an interrogative word that is not a
+/// statement opener ("come" and "cosa" only before a verb-like word), or a fixed asking phrase
+/// ("come mai", "sai se", "ti va di"). A sentence ending in "." or "!" is only read as a question
+/// for the strong English inversion.
+pub(crate) fn interrogative(text: &Analysed<'_>, sentence: &crate::text::Sentence) -> bool {
+    if sentence.question_mark {
+        return true;
+    }
+    let tokens = &text.tokens[sentence.first_token..sentence.end_token];
+    if tokens.len() < 2 {
+        return false;
+    }
+    let word = |i: usize| tokens.get(i).map_or("", |t| t.lower.as_str());
+    let (first, second, third) = (word(0), word(1), word(2));
+    let closed = text.text[sentence.start..sentence.end].trim_end().ends_with(['.', '!', '…']);
+    let negated_aux = matches!(second, "t" | "not" | "n");
+    let inversion = AUXILIARIES.contains(&first)
+        && (SUBJECTS.contains(&second) || negated_aux && SUBJECTS.contains(&third))
+        && tokens.len() >= 3;
+    if inversion {
+        return true;
+    }
+    if closed {
+        return false;
+    }
+    // "Is the parcel lost", "can my son use it": a determiner after the auxiliary ("do the following"
+    // is an order, so not after "do").
+    let determined = AUXILIARIES.contains(&first)
+        && !matches!(first, "do" | "does" | "did")
+        && matches!(second, "the" | "my" | "our" | "his" | "her" | "their" | "any" | "a" | "an")
+        && tokens.len() >= 3;
+    let wh = WH_WORDS.contains(&first)
+        && (AUXILIARIES.contains(&second)
+            || matches!(second, "about" | "not" | "long" | "much" | "many" | "often" | "come" | "else" | "s" | "kind"));
+    let italian = (WH_IT.contains(&first) && !matches!(first, "come" | "cosa" | "chi" | "cos") && tokens.len() >= 3)
+        || ASKING_IT.iter().any(|phrase| tokens.len() >= phrase.len() && phrase.iter().enumerate().all(|(i, w)| word(i) == *w));
+    determined || wh || italian
+}
+
+/// Sentences that ask something (see `interrogative`), or that ask for information in so many words
+/// ("vorrei sapere", "let me know").
 pub(crate) fn questions(text: &Analysed<'_>) -> Vec<Span> {
     text.sentences
         .iter()
         .filter(|sentence| {
-            if sentence.question_mark {
+            if interrogative(text, sentence) {
                 return true;
             }
-            let words: Vec<&str> =
-                text.tokens[sentence.first_token..sentence.end_token].iter().map(|t| t.lower.as_str()).collect();
-            let second = words.get(1).copied().unwrap_or("");
-            let opener = words.first().is_some_and(|first| {
-                QUESTION_OPENERS.contains(first)
-                    && !matches!(*first, "come" | "cosa" | "chi" | "will" | "may")
-                    && !matches!(second, "t" | "not" | "n")
-            }) && words.len() >= 3
-                && !text.text[sentence.start..sentence.end].trim_end().ends_with(['.', '!']);
-            opener || ASKING.iter().any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
+            let words: Vec<&str> = text.tokens[sentence.first_token..sentence.end_token]
+                .iter()
+                .map(|t| t.lower.as_str())
+                .collect();
+            // A customer writing "posso cambiare l'indirizzo" or "potete richiamarmi" is asking.
+            let closed = text.text[sentence.start..sentence.end].trim_end().ends_with(['.', '!']);
+            let asks_it = words.len() >= 3
+                && !closed
+                && matches!(words[0], "posso" | "possiamo" | "potete" | "potreste" | "può" | "potrebbe");
+            asks_it || ASKING.iter().any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
         })
         .map(|sentence| Span { start: sentence.start, end: sentence.end })
         .collect()
@@ -252,14 +384,16 @@ fn tried(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
         for index in hit.end..limit {
             let token = &text.tokens[index];
             let gap = &text.text[text.tokens[index - 1].end..token.start];
-            if token.sentence != sentence || gap.contains([',', ';', ':', '(']) || CLAUSE_BREAKERS.contains(&token.lower.as_str())
+            if token.sentence != sentence
+                || gap.contains([',', ';', ':', '('])
+                || CLAUSE_BREAKERS.contains(&token.lower.as_str())
             {
                 break;
             }
             last = index;
         }
         let span = Span { start: text.tokens[hit.first].start, end: text.tokens[last].end };
-        if !found.iter().any(|s| s.start <= span.start && span.start < s.end) {
+        if found.last().is_none_or(|s| span.start >= s.end) {
             found.push(span);
         }
     }
@@ -267,10 +401,12 @@ fn tried(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
 }
 
 fn thanks(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
-    let sarcastic: Vec<&Hit> = of(hits, Cat::NotThanks).collect();
+    let mut sarcastic = vec![false; text.tokens.len()];
+    for hit in of(hits, Cat::NotThanks) {
+        sarcastic[hit.first..hit.end].iter_mut().for_each(|c| *c = true);
+    }
     of(hits, Cat::Thanks)
-        .filter(|hit| !hit.negated)
-        .filter(|hit| !sarcastic.iter().any(|s| s.first <= hit.first && hit.first < s.end))
+        .filter(|hit| !hit.negated && !sarcastic[hit.first])
         .map(|hit| span_of(text, hit))
         .collect()
 }

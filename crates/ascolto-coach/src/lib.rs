@@ -25,23 +25,24 @@
 //!   language.
 
 mod customer;
+mod fxhash;
 mod lang;
 mod lexicon;
 mod matcher;
 mod messages;
 mod readability;
-mod report;
 mod reply;
+mod report;
 mod spelling;
 mod text;
 mod tone;
 
 pub use customer::analyze_customer;
-pub use report::{
-    CustomerReport, Emotion, Emotions, Finding, Language, Readability, ReplyContext, ReplyReport, Severity, Skill,
-    SkillScore, Span, SpellingSummary, Target, UrgencyKind, UrgencyReason,
-};
 pub use reply::analyze_reply;
+pub use report::{
+    CustomerReport, Emotion, Emotions, Finding, Language, Readability, ReplyContext, ReplyReport, Severity,
+    Skill, SkillScore, Span, SpellingSummary, Target, UrgencyKind, UrgencyReason,
+};
 pub use spelling::{Spelling, SpellingError};
 pub use tone::{Courtesy, CourtesyKind, CourtesyMarker, courtesy};
 

@@ -1,23 +1,26 @@
 //! Finds lexicon phrases in a token stream: compiled once into an index by first word, then matched per token.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::fxhash::FxMap;
 use crate::lexicon::{Cat, LEXICON, NEGATORS};
 use crate::text::{Analysed, prefix_stem};
 
-/// One word of a compiled phrase.
+/// One word of a compiled phrase: exact words are interned, so matching compares integers.
 #[derive(Debug, Clone)]
 enum Piece {
-    Exact(String),
+    Exact(u32),
     Prefix(String),
     Any,
 }
 
+/// The id of a token whose word is in no phrase.
+const UNKNOWN: u32 = u32::MAX;
+
 impl Piece {
-    fn matches(&self, word: &str) -> bool {
+    fn matches(&self, id: u32, word: &str) -> bool {
         match self {
-            Piece::Exact(exact) => exact == word,
+            Piece::Exact(exact) => *exact == id,
             Piece::Prefix(prefix) => word.starts_with(prefix.as_str()),
             Piece::Any => true,
         }
@@ -30,12 +33,17 @@ struct Phrase {
     pieces: Vec<Piece>,
 }
 
-/// The compiled lexicon: phrases indexed by their exact first word, or by the first three chars of a prefix.
+/// The compiled lexicon: every exact phrase word interned to an id, phrases indexed by the id of their
+/// first word, or by the first three chars of a prefix.
 #[derive(Debug)]
 pub(crate) struct Matcher {
     phrases: Vec<Phrase>,
-    by_word: HashMap<String, Vec<usize>>,
-    by_prefix: HashMap<String, Vec<usize>>,
+    ids: FxMap<String, u32>,
+    /// Phrases starting with each word id.
+    by_id: Vec<Vec<u32>>,
+    /// Whether each word id is a negator.
+    negator: Vec<bool>,
+    by_prefix: FxMap<String, Vec<u32>>,
 }
 
 /// A phrase found in a text: token range `first..end` and whether a negation precedes it.
@@ -58,7 +66,17 @@ pub(crate) fn matcher() -> &'static Matcher {
 
 impl Matcher {
     fn compile() -> Matcher {
-        let mut matcher = Matcher { phrases: Vec::new(), by_word: HashMap::new(), by_prefix: HashMap::new() };
+        let mut matcher = Matcher {
+            phrases: Vec::new(),
+            ids: FxMap::default(),
+            by_id: Vec::new(),
+            negator: Vec::new(),
+            by_prefix: FxMap::default(),
+        };
+        for negator in NEGATORS {
+            let id = matcher.intern(negator);
+            matcher.negator[id as usize] = true;
+        }
         for entry in LEXICON {
             for phrase in entry.phrases {
                 matcher.add(entry.cat, phrase);
@@ -67,21 +85,35 @@ impl Matcher {
         matcher
     }
 
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = u32::try_from(self.by_id.len()).unwrap_or(UNKNOWN - 1);
+        self.ids.insert(word.to_string(), id);
+        self.by_id.push(Vec::new());
+        self.negator.push(false);
+        id
+    }
+
     fn add(&mut self, cat: Cat, phrase: &str) {
-        let pieces: Vec<Piece> = phrase
+        let words: Vec<&str> = phrase
             .split(|c: char| c.is_whitespace() || c == '\'' || c == '’')
             .filter(|word| !word.is_empty())
-            .map(|word| match word {
+            .collect();
+        let mut pieces = Vec::with_capacity(words.len());
+        for word in words {
+            pieces.push(match word {
                 "_" => Piece::Any,
                 _ if word.ends_with('*') && word.chars().count() > PREFIX_KEY_CHARS => {
                     Piece::Prefix(word.trim_end_matches('*').to_lowercase())
                 }
-                _ => Piece::Exact(word.trim_end_matches('*').to_lowercase()),
-            })
-            .collect();
-        let index = self.phrases.len();
+                _ => Piece::Exact(self.intern(&word.trim_end_matches('*').to_lowercase())),
+            });
+        }
+        let index = u32::try_from(self.phrases.len()).unwrap_or(u32::MAX);
         match pieces.first() {
-            Some(Piece::Exact(word)) => self.by_word.entry(word.clone()).or_default().push(index),
+            Some(Piece::Exact(id)) => self.by_id[*id as usize].push(index),
             Some(Piece::Prefix(prefix)) => {
                 let key = prefix_stem(prefix, PREFIX_KEY_CHARS).to_string();
                 self.by_prefix.entry(key).or_default().push(index);
@@ -95,14 +127,24 @@ impl Matcher {
     /// Every phrase occurrence, leftmost-longest and non-overlapping within a category, in text order.
     pub fn find(&self, text: &Analysed<'_>) -> Vec<Hit> {
         let tokens = &text.tokens;
+        let lookup = |word: &str| self.ids.get(word).copied();
+        let ids: Vec<u32> = tokens
+            .iter()
+            .map(|t| lookup(&t.lower).or_else(|| t.alt.as_deref().and_then(lookup)).unwrap_or(UNKNOWN))
+            .collect();
+        let negators: Vec<bool> =
+            ids.iter().map(|&id| self.negator.get(id as usize).copied().unwrap_or(false)).collect();
         let mut hits = Vec::new();
         for (first, token) in tokens.iter().enumerate() {
-            let exact = self.by_word.get(token.lower.as_str()).into_iter().flatten();
-            let prefixed = self.by_prefix.get(prefix_stem(&token.lower, PREFIX_KEY_CHARS)).into_iter().flatten();
+            let exact = self.by_id.get(ids[first] as usize).into_iter().flatten();
+            let prefixed =
+                self.by_prefix.get(prefix_stem(&token.lower, PREFIX_KEY_CHARS)).into_iter().flatten();
+            let mut negated = None;
             for &index in exact.chain(prefixed) {
-                let phrase = &self.phrases[index];
-                if let Some(end) = self.match_at(text, first, phrase) {
-                    hits.push(Hit { cat: phrase.cat, first, end, negated: negated_before(text, first) });
+                let phrase = &self.phrases[index as usize];
+                if let Some(end) = match_at(text, &ids, first, phrase) {
+                    let negated = *negated.get_or_insert_with(|| negated_with(text, &negators, first));
+                    hits.push(Hit { cat: phrase.cat, first, end, negated });
                 }
             }
         }
@@ -120,38 +162,43 @@ impl Matcher {
         kept.sort_by_key(|hit| (hit.first, hit.end, hit.cat));
         kept
     }
-
-    fn match_at(&self, text: &Analysed<'_>, first: usize, phrase: &Phrase) -> Option<usize> {
-        let tokens = &text.tokens;
-        let sentence = tokens[first].sentence;
-        let end = first + phrase.pieces.len();
-        if end > tokens.len() {
-            return None;
-        }
-        let all = phrase
-            .pieces
-            .iter()
-            .zip(&tokens[first..end])
-            .all(|(piece, token)| token.sentence == sentence && piece.matches(&token.lower));
-        all.then_some(end)
-    }
 }
 
-/// True when a negator appears in the few words before token `first`, in the same sentence.
-pub(crate) fn negated_before(text: &Analysed<'_>, first: usize) -> bool {
+fn match_at(text: &Analysed<'_>, ids: &[u32], first: usize, phrase: &Phrase) -> Option<usize> {
+    let tokens = &text.tokens;
+    let sentence = tokens[first].sentence;
+    let end = first + phrase.pieces.len();
+    if end > tokens.len() {
+        return None;
+    }
+    let all = phrase
+        .pieces
+        .iter()
+        .zip(&tokens[first..end])
+        .zip(&ids[first..end])
+        .all(|((piece, token), &id)| token.sentence == sentence && piece.matches(id, &token.lower));
+    all.then_some(end)
+}
+
+/// True when a negator (flags computed once per text) appears in the few words before token
+/// `first`, in the same sentence.
+fn negated_with(text: &Analysed<'_>, negators: &[bool], first: usize) -> bool {
     let tokens = &text.tokens;
     let Some(token) = tokens.get(first) else {
         return false;
     };
-    // Walk back at most a few words, stopping at a clause break: "No, but I can" is not negated.
+    // Walk back at most a few words, stopping at a clause break or a conjunction: in "No, but I can"
+    // and "non è arrivato e domani parto" the negation does not reach the later words.
     let mut index = first;
     while index > 0 && first - index < NEGATION_WINDOW {
         let previous = &tokens[index - 1];
         let gap = &text.text[previous.end..tokens[index].start];
-        if previous.sentence != token.sentence || gap.contains([',', ';', ':', '(', ')']) {
+        let conjunction =
+            matches!(previous.lower.as_str(), "e" | "ed" | "and" | "ma" | "but" | "però" | "o" | "or");
+        if previous.sentence != token.sentence || gap.contains([',', ';', ':', '(', ')']) || conjunction {
             return false;
         }
-        if NEGATORS.contains(&previous.lower.as_str()) {
+        if negators[index - 1] {
             return true;
         }
         index -= 1;

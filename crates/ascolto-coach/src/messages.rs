@@ -18,48 +18,75 @@ pub(crate) fn finding_text(code: &str, ui: Language, argument: &str) -> (String,
 fn texts(code: &str) -> (Pair, Pair) {
     match code {
         "unanswered_question" => (
-            ("Questa domanda del cliente sembra restare senza risposta.",
-             "Rispondi a ogni domanda, anche solo per dire quando avrai la risposta."),
-            ("This question from the customer seems to get no answer.",
-             "Answer every question, even if only to say when you will know."),
+            (
+                "Questa domanda del cliente sembra restare senza risposta.",
+                "Rispondi a ogni domanda, anche solo per dire quando avrai la risposta.",
+            ),
+            (
+                "This question from the customer seems to get no answer.",
+                "Answer every question, even if only to say when you will know.",
+            ),
         ),
         "no_restatement" => (
-            ("Il cliente ha scritto un messaggio lungo o carico di emozione e la risposta non lo riprende.",
-             "Apri riassumendo con parole tue che cosa è successo («Se ho capito bene, …»): il cliente saprà di essere stato ascoltato."),
-            ("The customer wrote a long or emotional message and the reply does not restate it.",
-             "Open by summing up in your own words what happened (\"If I understand correctly, …\") so the customer knows they were heard."),
+            (
+                "Il cliente ha scritto un messaggio lungo o carico di emozione e la risposta non lo riprende.",
+                "Apri riassumendo con parole tue che cosa è successo («Se ho capito bene, …»): il cliente saprà di essere stato ascoltato.",
+            ),
+            (
+                "The customer wrote a long or emotional message and the reply does not restate it.",
+                "Open by summing up in your own words what happened (\"If I understand correctly, …\") so the customer knows they were heard.",
+            ),
         ),
         "already_tried" => (
-            ("Suggerisci qualcosa che il cliente dice di aver già provato: «{x}».",
-             "Riconosci ciò che ha già fatto («Visto che ha già …») e proponi il passo successivo."),
-            ("You suggest something the customer says they already tried: \"{x}\".",
-             "Acknowledge what they already did (\"Since you've already …\") and offer the next step."),
+            (
+                "Suggerisci qualcosa che il cliente dice di aver già provato: «{x}».",
+                "Riconosci ciò che ha già fatto («Visto che ha già …») e proponi il passo successivo.",
+            ),
+            (
+                "You suggest something the customer says they already tried: \"{x}\".",
+                "Acknowledge what they already did (\"Since you've already …\") and offer the next step.",
+            ),
         ),
         "vague_no_question" => (
-            ("La richiesta del cliente è vaga e la risposta non fa domande per capirla.",
-             "Fai una domanda mirata (quale prodotto, quale messaggio d'errore, da quando) prima di proporre soluzioni."),
-            ("The customer's request is vague and the reply asks nothing to understand it.",
-             "Ask one focused question (which product, which error message, since when) before offering solutions."),
+            (
+                "La richiesta del cliente è vaga e la risposta non fa domande per capirla.",
+                "Fai una domanda mirata (quale prodotto, quale messaggio d'errore, da quando) prima di proporre soluzioni.",
+            ),
+            (
+                "The customer's request is vague and the reply asks nothing to understand it.",
+                "Ask one focused question (which product, which error message, since when) before offering solutions.",
+            ),
         ),
         "good_restatement" => (
             ("Bene: riprendi con parole tue quello che ha scritto il cliente.", "Continua così."),
             ("Good: you restate in your own words what the customer wrote.", "Keep it up."),
         ),
         "good_question" => (
-            ("Bene: fai una domanda per capire meglio.", "Una domanda alla volta rende più facile rispondere."),
+            (
+                "Bene: fai una domanda per capire meglio.",
+                "Una domanda alla volta rende più facile rispondere.",
+            ),
             ("Good: you ask a question to understand better.", "One question at a time is easier to answer."),
         ),
         "no_empathy" => (
-            ("Il cliente è turbato, o c'è in gioco una perdita o una scadenza, e la risposta non riconosce come si sente.",
-             "Aggiungi una frase che nomini la situazione e il suo peso per lui («Capisco quanto sia frustrante restare senza …»)."),
-            ("The customer is upset, or a loss or a deadline is at stake, and the reply does not acknowledge how they feel.",
-             "Add a sentence that names the situation and what it means to them (\"I understand how frustrating it is to be without …\")."),
+            (
+                "Il cliente è turbato, o c'è in gioco una perdita o una scadenza, e la risposta non riconosce come si sente.",
+                "Aggiungi una frase che nomini la situazione e il suo peso per lui («Capisco quanto sia frustrante restare senza …»).",
+            ),
+            (
+                "The customer is upset, or a loss or a deadline is at stake, and the reply does not acknowledge how they feel.",
+                "Add a sentence that names the situation and what it means to them (\"I understand how frustrating it is to be without …\").",
+            ),
         ),
         "formulaic_apology" => (
-            ("Una scusa di rito, da sola, non basta: «{x}».",
-             "Affiancala a una frase specifica sulla sua situazione, che mostri che hai capito che cosa ha passato."),
-            ("A formulaic apology alone is not enough: \"{x}\".",
-             "Pair it with a sentence about their particular situation that shows you understood what they went through."),
+            (
+                "Una scusa di rito, da sola, non basta: «{x}».",
+                "Affiancala a una frase specifica sulla sua situazione, che mostri che hai capito che cosa ha passato.",
+            ),
+            (
+                "A formulaic apology alone is not enough: \"{x}\".",
+                "Pair it with a sentence about their particular situation that shows you understood what they went through.",
+            ),
         ),
         "good_empathy" => (
             ("Bene: riconosci ciò che prova il cliente.", "Continua così."),
@@ -70,17 +97,24 @@ fn texts(code: &str) -> (Pair, Pair) {
             ("Good: you reassure the customer.", "Follow the reassurance with a concrete step."),
         ),
         "hard_to_read" => (
-            ("Il testo è difficile da leggere (indice {x}).",
-             "Usa frasi più brevi e parole più comuni: una idea per frase."),
-            ("The text is hard to read (index {x}).",
-             "Use shorter sentences and everyday words: one idea per sentence."),
+            (
+                "Il testo è difficile da leggere (indice {x}).",
+                "Usa frasi più brevi e parole più comuni: una idea per frase.",
+            ),
+            (
+                "The text is hard to read (index {x}).",
+                "Use shorter sentences and everyday words: one idea per sentence.",
+            ),
         ),
         "long_sentence" => (
             ("Frase lunga ({x} parole).", "Dividila in due o tre frasi più brevi."),
             ("Long sentence ({x} words).", "Split it into two or three shorter sentences."),
         ),
         "bureaucratic" => (
-            ("Linguaggio burocratico: «{x}».", "Scrivi come parleresti a una persona: in modo diretto e cordiale."),
+            (
+                "Linguaggio burocratico: «{x}».",
+                "Scrivi come parleresti a una persona: in modo diretto e cordiale.",
+            ),
             ("Bureaucratic phrasing: \"{x}\".", "Write as you would speak to a person: direct and warm."),
         ),
         "wordy" => (
@@ -88,13 +122,20 @@ fn texts(code: &str) -> (Pair, Pair) {
             ("Wordy phrase: \"{x}\".", "Say it in fewer words."),
         ),
         "misspelled" => (
-            ("«{x}» non è nel dizionario.",
-             "Controlla l'ortografia; se è un nome o un termine del vostro lavoro, aggiungilo alle parole dello spazio di lavoro."),
-            ("\"{x}\" is not in the dictionary.",
-             "Check the spelling; if it is a name or a term of your trade, add it to the workspace's words."),
+            (
+                "«{x}» non è nel dizionario.",
+                "Controlla l'ortografia; se è un nome o un termine del vostro lavoro, aggiungilo alle parole dello spazio di lavoro.",
+            ),
+            (
+                "\"{x}\" is not in the dictionary.",
+                "Check the spelling; if it is a name or a term of your trade, add it to the workspace's words.",
+            ),
         ),
         "too_long" => (
-            ("Risposta molto lunga ({x} parole).", "Tieni ciò che serve al cliente; il resto può andare in un link."),
+            (
+                "Risposta molto lunga ({x} parole).",
+                "Tieni ciò che serve al cliente; il resto può andare in un link.",
+            ),
             ("Very long reply ({x} words).", "Keep what the customer needs; the rest can go in a link."),
         ),
         "empty_reply" => (
@@ -102,48 +143,75 @@ fn texts(code: &str) -> (Pair, Pair) {
             ("The reply is empty.", "Write a reply before sending it."),
         ),
         "deflection" => (
-            ("Scarichi la responsabilità: «{x}».",
-             "Parla in prima persona di che cosa farai tu («Verifico io e le scrivo entro oggi»)."),
-            ("This deflects responsibility: \"{x}\".",
-             "Say in the first person what you will do (\"I'll check this myself and write back today\")."),
+            (
+                "Scarichi la responsabilità: «{x}».",
+                "Parla in prima persona di che cosa farai tu («Verifico io e le scrivo entro oggi»).",
+            ),
+            (
+                "This deflects responsibility: \"{x}\".",
+                "Say in the first person what you will do (\"I'll check this myself and write back today\").",
+            ),
         ),
         "blame" => (
-            ("Sembra che tu dia la colpa al cliente: «{x}».",
-             "Descrivi il problema senza colpe e passa alla soluzione."),
-            ("This sounds like blaming the customer: \"{x}\".",
-             "Describe the problem without blame and move on to the solution."),
+            (
+                "Sembra che tu dia la colpa al cliente: «{x}».",
+                "Descrivi il problema senza colpe e passa alla soluzione.",
+            ),
+            (
+                "This sounds like blaming the customer: \"{x}\".",
+                "Describe the problem without blame and move on to the solution.",
+            ),
         ),
         "no_commitment" => (
             ("Non c'è un impegno in prima persona.", "Di' che cosa farai tu: «Me ne occupo io e …»."),
-            ("There is no first-person commitment.", "Say what you will do: \"I'll take care of this and …\"."),
+            (
+                "There is no first-person commitment.",
+                "Say what you will do: \"I'll take care of this and …\".",
+            ),
         ),
         "good_commitment" => (
             ("Bene: ti impegni in prima persona.", "Continua così."),
             ("Good: you commit in the first person.", "Keep it up."),
         ),
         "refusal_without_reason" => (
-            ("Un rifiuto, un limite o un cambiamento senza il suo perché: «{x}».",
-             "Spiega il motivo in parole semplici: un perché convince più di un no."),
-            ("A refusal, a limit or a change without its reason: \"{x}\".",
-             "Explain the reason in plain words: a why convinces more than a no."),
+            (
+                "Un rifiuto, un limite o un cambiamento senza il suo perché: «{x}».",
+                "Spiega il motivo in parole semplici: un perché convince più di un no.",
+            ),
+            (
+                "A refusal, a limit or a change without its reason: \"{x}\".",
+                "Explain the reason in plain words: a why convinces more than a no.",
+            ),
         ),
         "non_reason" => (
-            ("«{x}» non è un motivo, per il cliente.",
-             "Spiega il motivo vero e che cosa cambia per il cliente, non chi l'ha deciso."),
-            ("\"{x}\" is not a reason to the customer.",
-             "Give the real reason and what it means for the customer, not who decided it."),
+            (
+                "«{x}» non è un motivo, per il cliente.",
+                "Spiega il motivo vero e che cosa cambia per il cliente, non chi l'ha deciso.",
+            ),
+            (
+                "\"{x}\" is not a reason to the customer.",
+                "Give the real reason and what it means for the customer, not who decided it.",
+            ),
         ),
         "no_next_step" => (
-            ("Non c'è un passo successivo concreto.",
-             "Di' che cosa succede ora, chi lo fa e quando («Le invio l'etichetta di reso entro oggi»)."),
-            ("There is no concrete next step.",
-             "Say what happens now, who does it and when (\"I'll send you the return label today\")."),
+            (
+                "Non c'è un passo successivo concreto.",
+                "Di' che cosa succede ora, chi lo fa e quando («Le invio l'etichetta di reso entro oggi»).",
+            ),
+            (
+                "There is no concrete next step.",
+                "Say what happens now, who does it and when (\"I'll send you the return label today\").",
+            ),
         ),
         "no_timing" => (
-            ("Si parla di reso, rimborso o consegna senza dire i tempi.",
-             "Indica tempi precisi («entro 5 giorni lavorativi»)."),
-            ("Return, refund or delivery is mentioned without any timing.",
-             "Give precise timing (\"within 5 business days\")."),
+            (
+                "Si parla di reso, rimborso o consegna senza dire i tempi.",
+                "Indica tempi precisi («entro 5 giorni lavorativi»).",
+            ),
+            (
+                "Return, refund or delivery is mentioned without any timing.",
+                "Give precise timing (\"within 5 business days\").",
+            ),
         ),
         "vague_timing" => (
             ("Tempi vaghi: «{x}».", "Dai una data o un intervallo preciso."),
@@ -158,40 +226,62 @@ fn texts(code: &str) -> (Pair, Pair) {
             ("Good: you suggest something concrete to do.", "Keep it up."),
         ),
         "only_negative" => (
-            ("Dici che cosa non si può fare, ma non che cosa si può fare: «{x}».",
-             "Aggiungi un'alternativa concreta («Quello che posso fare è …»)."),
-            ("You say what can't be done but not what can: \"{x}\".",
-             "Add a concrete alternative (\"What I can do is …\")."),
+            (
+                "Dici che cosa non si può fare, ma non che cosa si può fare: «{x}».",
+                "Aggiungi un'alternativa concreta («Quello che posso fare è …»).",
+            ),
+            (
+                "You say what can't be done but not what can: \"{x}\".",
+                "Add a concrete alternative (\"What I can do is …\").",
+            ),
         ),
         "apathy" => (
-            ("Suona disinteressato: «{x}».",
-             "Mostra che ti sta a cuore trovare una soluzione, anche se non è immediata."),
-            ("This sounds indifferent: \"{x}\".",
-             "Show that you care about finding a way forward, even if it is not immediate."),
+            (
+                "Suona disinteressato: «{x}».",
+                "Mostra che ti sta a cuore trovare una soluzione, anche se non è immediata.",
+            ),
+            (
+                "This sounds indifferent: \"{x}\".",
+                "Show that you care about finding a way forward, even if it is not immediate.",
+            ),
         ),
         "shouting_caps" => (
-            ("Le maiuscole suonano come urlare: «{x}».", "Scrivi in minuscolo; per dare rilievo usa una frase chiara."),
-            ("Capitals read as shouting: \"{x}\".", "Use lowercase; to stress a point, use a clear sentence."),
+            (
+                "Le maiuscole suonano come urlare: «{x}».",
+                "Scrivi in minuscolo; per dare rilievo usa una frase chiara.",
+            ),
+            (
+                "Capitals read as shouting: \"{x}\".",
+                "Use lowercase; to stress a point, use a clear sentence.",
+            ),
         ),
         "exclamations" => (
             ("Troppi punti esclamativi: «{x}».", "Ne basta uno, o nessuno."),
             ("Too many exclamation marks: \"{x}\".", "One is enough, or none."),
         ),
         "already_said" => (
-            ("«{x}» suona spazientito.",
-             "Ripeti l'informazione con calma e con altre parole, senza ricordare che l'hai già detta."),
-            ("\"{x}\" sounds impatient.",
-             "Repeat the information calmly and in other words, without pointing out that you said it before."),
+            (
+                "«{x}» suona spazientito.",
+                "Ripeti l'informazione con calma e con altre parole, senza ricordare che l'hai già detta.",
+            ),
+            (
+                "\"{x}\" sounds impatient.",
+                "Repeat the information calmly and in other words, without pointing out that you said it before.",
+            ),
         ),
         "sarcasm" => (
             ("Può suonare sarcastico: «{x}».", "Togli l'ironia: scrivi in modo neutro e cordiale."),
             ("This may sound sarcastic: \"{x}\".", "Drop the irony: write in a neutral, friendly way."),
         ),
         "brusque" => (
-            ("Il tono può risultare brusco: «{x}».",
-             "Ammorbidisci con un saluto, un grazie o una domanda indiretta («Potrebbe …?»)."),
-            ("The tone may come across as brusque: \"{x}\".",
-             "Soften it with a greeting, a thank-you or an indirect request (\"Could you …?\")."),
+            (
+                "Il tono può risultare brusco: «{x}».",
+                "Ammorbidisci con un saluto, un grazie o una domanda indiretta («Potrebbe …?»).",
+            ),
+            (
+                "The tone may come across as brusque: \"{x}\".",
+                "Soften it with a greeting, a thank-you or an indirect request (\"Could you …?\").",
+            ),
         ),
         "placeholder" => (
             ("Segnaposto non compilato: «{x}».", "Sostituiscilo con il dato vero prima di inviare."),
@@ -202,16 +292,24 @@ fn texts(code: &str) -> (Pair, Pair) {
             ("The customer's name ({x}) does not appear in the reply.", "Greet the customer by name."),
         ),
         "canned_emotional" => (
-            ("Una risposta predefinita, inviata così com'è, in una conversazione carica di emozione.",
-             "Aggiungi almeno una frase scritta per questa persona e questa situazione."),
-            ("A canned reply sent unchanged into an emotional conversation.",
-             "Add at least one sentence written for this person and this situation."),
+            (
+                "Una risposta predefinita, inviata così com'è, in una conversazione carica di emozione.",
+                "Aggiungi almeno una frase scritta per questa persona e questa situazione.",
+            ),
+            (
+                "A canned reply sent unchanged into an emotional conversation.",
+                "Add at least one sentence written for this person and this situation.",
+            ),
         ),
         "change_without_benefit" => (
-            ("Annunci un cambiamento senza dire che cosa ci guadagna il cliente: «{x}».",
-             "Spiega il vantaggio per lui («Così potrà …»)."),
-            ("You announce a change without saying what the customer gains: \"{x}\".",
-             "State the benefit to them (\"This way you can …\")."),
+            (
+                "Annunci un cambiamento senza dire che cosa ci guadagna il cliente: «{x}».",
+                "Spiega il vantaggio per lui («Così potrà …»).",
+            ),
+            (
+                "You announce a change without saying what the customer gains: \"{x}\".",
+                "State the benefit to them (\"This way you can …\").",
+            ),
         ),
         _ => (("Nota del coach.", ""), ("Coach note.", "")),
     }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::lexicon::{Cat, STOPWORDS_EN, STOPWORDS_IT};
+use crate::lexicon::{Cat, is_stopword_en, is_stopword_it};
 use crate::matcher::{Hit, has, matcher, of};
 use crate::messages::finding_text;
 use crate::text::{Analysed, Kind, prefix_stem};
@@ -28,7 +28,11 @@ impl CustomerView<'_> {
         let stakes = self.report.urgency_reasons.iter().any(|r| {
             matches!(r.kind, UrgencyKind::MoneyLost | UrgencyKind::Deadline | UrgencyKind::BusinessStopped)
         });
-        e.anger.score >= 0.45 || e.sadness.score >= 0.45 || e.fear.score >= 0.45 || stakes || self.report.sentiment <= -0.4
+        e.anger.score >= 0.45
+            || e.sadness.score >= 0.45
+            || e.fear.score >= 0.45
+            || stakes
+            || self.report.sentiment <= -0.4
     }
 
     fn emotional(&self) -> bool {
@@ -85,7 +89,14 @@ pub fn analyze_reply(reply: &str, context: &ReplyContext, spelling: Option<&Spel
 }
 
 impl<'a> Coach<'a> {
-    fn push(&mut self, skill: Skill, severity: Severity, code: &'static str, span: (usize, usize), argument: &str) {
+    fn push(
+        &mut self,
+        skill: Skill,
+        severity: Severity,
+        code: &'static str,
+        span: (usize, usize),
+        argument: &str,
+    ) {
         self.push_at(skill, severity, code, Target::Reply, None, span, argument);
     }
 
@@ -105,7 +116,17 @@ impl<'a> Coach<'a> {
             return;
         }
         let (message, suggestion) = finding_text(code, self.context.ui_language, argument);
-        self.findings.push(Finding { skill, severity, target, message_index, start, end, message, suggestion, code });
+        self.findings.push(Finding {
+            skill,
+            severity,
+            target,
+            message_index,
+            start,
+            end,
+            message,
+            suggestion,
+            code,
+        });
     }
 
     fn hit_span(&self, hit: &Hit) -> (usize, usize) {
@@ -155,7 +176,15 @@ impl<'a> Coach<'a> {
             }
         }
         for (index, start, end) in unanswered {
-            self.push_at(Skill::Listening, Severity::Warn, "unanswered_question", Target::Customer, Some(index), (start, end), "");
+            self.push_at(
+                Skill::Listening,
+                Severity::Warn,
+                "unanswered_question",
+                Target::Customer,
+                Some(index),
+                (start, end),
+                "",
+            );
         }
         self.restatement(&reply_stems);
         self.already_tried();
@@ -164,7 +193,7 @@ impl<'a> Coach<'a> {
             let span = self.hit_span(hit);
             self.push(Skill::Listening, Severity::Info, "good_restatement", span, "");
         }
-        if let Some(question) = self.reply.sentences.iter().find(|s| s.question_mark) {
+        if let Some(question) = self.reply.sentences.iter().find(|s| customer::interrogative(&self.reply, s)) {
             let span = (question.start, question.end);
             self.push(Skill::Listening, Severity::Info, "good_question", span, "");
         }
@@ -192,8 +221,14 @@ impl<'a> Coach<'a> {
             for tried in &view.report.tried {
                 let (first, end) = token_range(&view.text, tried.start, tried.end);
                 // Skip the "I already tried" words themselves: keep what was tried.
-                let marker_end = of(&view.hits, Cat::Tried).find(|h| h.first == first).map_or(first, |h| h.end);
-                tried_stems.extend(content_stems(&view.text, marker_end, end).into_iter().map(str::to_string));
+                let from = view.hits.partition_point(|h| h.first < first);
+                let marker_end = view.hits[from..]
+                    .iter()
+                    .take_while(|h| h.first == first)
+                    .find(|h| h.cat == Cat::Tried)
+                    .map_or(first, |h| h.end);
+                tried_stems
+                    .extend(content_stems(&view.text, marker_end, end).into_iter().map(str::to_string));
             }
         }
         if tried_stems.is_empty() || has(&self.hits, Cat::AlreadyAcknowledged) {
@@ -225,9 +260,13 @@ impl<'a> Coach<'a> {
         let Some(last) = self.customers.last() else {
             return;
         };
-        let specific = last.text.tokens.iter().any(|t| matches!(t.kind, Kind::Number | Kind::Code | Kind::Url | Kind::Email));
+        let specific = last
+            .text
+            .tokens
+            .iter()
+            .any(|t| matches!(t.kind, Kind::Number | Kind::Code | Kind::Url | Kind::Email));
         let vague = has(&last.hits, Cat::Vague) && last.text.word_count() <= 15 && !specific;
-        if vague && !self.reply.sentences.iter().any(|s| s.question_mark) {
+        if vague && !self.reply.sentences.iter().any(|s| customer::interrogative(&self.reply, s)) {
             let span = self.opening();
             self.push(Skill::Listening, Severity::Warn, "vague_no_question", span, "");
         }
@@ -267,7 +306,11 @@ impl<'a> Coach<'a> {
                 Language::It => (50.0, 40.0),
                 Language::En => (50.0, 30.0),
             };
-            let severity = if index < problem { Some(Severity::Problem) } else { (index < warn).then_some(Severity::Warn) };
+            let severity = if index < problem {
+                Some(Severity::Problem)
+            } else {
+                (index < warn).then_some(Severity::Warn)
+            };
             if let Some(severity) = severity {
                 let span = self.whole();
                 self.push(Skill::Clarity, severity, "hard_to_read", span, &format!("{index:.0}"));
@@ -281,7 +324,13 @@ impl<'a> Coach<'a> {
             .reply
             .sentences
             .iter()
-            .map(|s| (s.start, s.end, self.reply.tokens[s.first_token..s.end_token].iter().filter(|t| t.is_word()).count()))
+            .map(|s| {
+                (
+                    s.start,
+                    s.end,
+                    self.reply.tokens[s.first_token..s.end_token].iter().filter(|t| t.is_word()).count(),
+                )
+            })
             .filter(|&(_, _, words)| words > limit)
             .collect();
         for (start, end, words) in long {
@@ -337,7 +386,11 @@ impl<'a> Coach<'a> {
         if has(&self.hits, Cat::Reason) || has(&self.hits, Cat::NonReason) {
             return;
         }
-        let limit = self.hits.iter().find(|hit| matches!(hit.cat, Cat::Refusal | Cat::Change) && !hit.negated).copied();
+        let limit = self
+            .hits
+            .iter()
+            .find(|hit| matches!(hit.cat, Cat::Refusal | Cat::Change) && !hit.negated)
+            .copied();
         if let Some(hit) = limit {
             let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
             self.push(Skill::Why, Severity::Warn, "refusal_without_reason", span, words);
@@ -345,8 +398,12 @@ impl<'a> Coach<'a> {
     }
 
     fn next_steps(&mut self) {
-        let actions: Vec<Hit> =
-            self.hits.iter().filter(|h| matches!(h.cat, Cat::Action | Cat::Commitment) && !h.negated).copied().collect();
+        let actions: Vec<Hit> = self
+            .hits
+            .iter()
+            .filter(|h| matches!(h.cat, Cat::Action | Cat::Commitment) && !h.negated)
+            .copied()
+            .collect();
         let suggestions = self.found(Cat::Suggestion);
         if actions.is_empty() && suggestions.is_empty() && self.words() >= 12 {
             let span = self.opening();
@@ -375,17 +432,22 @@ impl<'a> Coach<'a> {
 
     fn positivity(&mut self) {
         let refusals = self.found(Cat::Refusal);
-        let overlaps = |hit: &Hit| refusals.iter().any(|r| hit.first < r.end && r.first < hit.end);
+        let mut refused = vec![false; self.reply.tokens.len()];
+        for refusal in &refusals {
+            refused[refusal.first..refusal.end].iter_mut().for_each(|c| *c = true);
+        }
+        let overlaps = |hit: &Hit| refused[hit.first..hit.end].iter().any(|&c| c);
         let can_do = self.found(Cat::CanDo).iter().any(|hit| !overlaps(hit))
             || self.found(Cat::Suggestion).iter().any(|hit| !overlaps(hit));
         if !can_do && let Some(hit) = refusals.first() {
             let (span, words) = (self.hit_span(hit), self.hit_text(hit));
             self.push(Skill::Positivity, Severity::Warn, "only_negative", span, words);
         }
-        let commitments = self.found(Cat::Commitment);
+        let last_commitment = self.found(Cat::Commitment).last().map(|c| c.first);
         for hit in self.found(Cat::Apathy) {
-            let followed_up = commitments.iter().any(|c| c.first > hit.first);
-            let single_word = hit.end - hit.first == 1 && matches!(self.reply.tokens[hit.first].lower.as_str(), "capita");
+            let followed_up = last_commitment.is_some_and(|c| c > hit.first);
+            let single_word =
+                hit.end - hit.first == 1 && matches!(self.reply.tokens[hit.first].lower.as_str(), "capita");
             if !followed_up && !single_word {
                 let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
                 self.push(Skill::Positivity, Severity::Warn, "apathy", span, words);
@@ -418,7 +480,8 @@ impl<'a> Coach<'a> {
             && let Some(marker) = courtesy.markers.iter().find(|m| m.kind.weight() < 0.0)
         {
             let span = (marker.start, marker.end);
-            let sentence = self.reply.sentences.iter().find(|s| s.start <= span.0 && span.0 < s.end.max(s.start + 1));
+            let sentence =
+                self.reply.sentences.iter().find(|s| s.start <= span.0 && span.0 < s.end.max(s.start + 1));
             let span = sentence.map_or(span, |s| (s.start, s.end));
             let words = &self.reply.text[span.0..span.1];
             self.push(Skill::Calm, Severity::Info, "brusque", span, words);
@@ -460,11 +523,19 @@ impl<'a> Coach<'a> {
 
     fn finish(mut self, checked: &spelling::Checked) -> ReplyReport {
         self.findings.sort_by(|a, b| {
-            (a.target, a.message_index, a.start, a.skill, a.end, a.code)
-                .cmp(&(b.target, b.message_index, b.start, b.skill, b.end, b.code))
+            (a.target, a.message_index, a.start, a.skill, a.end, a.code).cmp(&(
+                b.target,
+                b.message_index,
+                b.start,
+                b.skill,
+                b.end,
+                b.code,
+            ))
         });
-        let skills: BTreeMap<Skill, SkillScore> =
-            Skill::ALL.iter().map(|&skill| (skill, SkillScore { score: score(&self.findings, skill) })).collect();
+        let skills: BTreeMap<Skill, SkillScore> = Skill::ALL
+            .iter()
+            .map(|&skill| (skill, SkillScore { score: score(&self.findings, skill) }))
+            .collect();
         ReplyReport {
             language: self.language,
             skills,
@@ -496,8 +567,8 @@ fn score(findings: &[Finding], skill: Skill) -> u8 {
 fn is_content(lower: &str) -> bool {
     lower.chars().count() >= 4
         && lower.chars().all(char::is_alphabetic)
-        && !STOPWORDS_IT.contains(&lower)
-        && !STOPWORDS_EN.contains(&lower)
+        && !is_stopword_it(lower)
+        && !is_stopword_en(lower)
 }
 
 /// Five-letter stems of the content words in `tokens[first..end]`.
@@ -511,8 +582,9 @@ fn content_stems<'t>(text: &'t Analysed<'_>, first: usize, end: usize) -> BTreeS
 
 /// The tokens lying inside a byte range.
 fn token_range(text: &Analysed<'_>, start: usize, end: usize) -> (usize, usize) {
-    let first = text.tokens.iter().position(|t| t.start >= start).unwrap_or(text.tokens.len());
-    let last = text.tokens.iter().rposition(|t| t.end <= end).map_or(first, |i| i + 1);
+    // Tokens are in text order, so both ends are binary searches (questions can be many in long text).
+    let first = text.tokens.partition_point(|t| t.start < start);
+    let last = text.tokens.partition_point(|t| t.end <= end);
     (first, last.max(first))
 }
 
@@ -533,7 +605,10 @@ fn shouting_runs(text: &Analysed<'_>) -> Vec<(usize, usize)> {
             continue;
         }
         let start = index;
-        while index < text.tokens.len() && shouty(index) && text.tokens[index].sentence == text.tokens[start].sentence {
+        while index < text.tokens.len()
+            && shouty(index)
+            && text.tokens[index].sentence == text.tokens[start].sentence
+        {
             index += 1;
         }
         let long_word = text.tokens[start].lower.chars().count() > ACRONYM_MAX_LETTERS;
@@ -598,14 +673,20 @@ fn placeholders(text: &str) -> Vec<(usize, usize)> {
         }
         index += 1;
     }
-    for (offset, word) in text.match_indices("XXX").chain(text.match_indices("xxx")) {
-        if !found.iter().any(|&(s, e)| s <= offset && offset < e) {
-            found.push((offset, offset + word.len()));
+    found.extend(
+        text.match_indices("XXX")
+            .chain(text.match_indices("xxx"))
+            .map(|(offset, w)| (offset, offset + w.len())),
+    );
+    found.sort_unstable();
+    // Drop fields that start inside an earlier one ("{{XXX}}" is one field).
+    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(found.len());
+    for field in found {
+        if kept.last().is_none_or(|&(_, end)| field.0 >= end) {
+            kept.push(field);
         }
     }
-    found.sort_unstable();
-    found.dedup();
-    found
+    kept
 }
 
 fn looks_like_field(inner: &str, open: u8) -> bool {
@@ -615,9 +696,24 @@ fn looks_like_field(inner: &str, open: u8) -> bool {
     }
     let upper = inner.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
     let lower = inner.to_lowercase();
-    let field_word = ["name", "nome", "cliente", "customer", "order", "ordine", "numero", "number", "agent", "operatore", "date", "data", "link", "email"]
-        .iter()
-        .any(|w| lower.contains(w));
+    let field_word = [
+        "name",
+        "nome",
+        "cliente",
+        "customer",
+        "order",
+        "ordine",
+        "numero",
+        "number",
+        "agent",
+        "operatore",
+        "date",
+        "data",
+        "link",
+        "email",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
     match open {
         b'{' | b'%' => true,
         b'[' | b'<' => upper || field_word || inner.contains('_'),

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::Language;
-use crate::lexicon::{STOPWORDS_EN, STOPWORDS_IT};
+use crate::lexicon::{is_stopword_en, is_stopword_it};
 use crate::text::{Analysed, Kind, Token};
 
 /// Italian and English dictionaries plus a workspace's own words. Build it once and share it:
@@ -142,7 +142,7 @@ fn worth_checking(text: &str, token: &Token) -> bool {
         return false;
     }
     let word = token.lower.as_str();
-    if STOPWORDS_IT.contains(&word) || STOPWORDS_EN.contains(&word) {
+    if is_stopword_it(word) || is_stopword_en(word) {
         return false;
     }
     let mut before = text[..token.start].chars().rev();
@@ -151,6 +151,7 @@ fn worth_checking(text: &str, token: &Token) -> bool {
     let (after_1, after_2) = (after.next(), after.next());
     let glue = |c: Option<char>| matches!(c, Some('\'' | '’' | '`' | '-' | '_' | '/' | '@' | '#'));
     // A dot glues only inside a word ("shop.it"), not at the end of a sentence.
-    let dot_glue = |c: Option<char>, next: Option<char>| c == Some('.') && next.is_some_and(char::is_alphanumeric);
+    let dot_glue =
+        |c: Option<char>, next: Option<char>| c == Some('.') && next.is_some_and(char::is_alphanumeric);
     !(glue(before_1) || glue(after_1) || dot_glue(before_1, before_2) || dot_glue(after_1, after_2))
 }

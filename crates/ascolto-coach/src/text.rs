@@ -31,6 +31,11 @@ pub(crate) struct Token {
     pub capitalised: bool,
     /// Every letter is uppercase and there are at least two letters.
     pub all_caps: bool,
+    /// The word stretched a letter ("bellooo", "sooo"): `lower` has each run of three or more equal
+    /// letters cut to one, `alt` to two ("goood" → "god" / "good"); the stretch reads as emphasis.
+    pub elongated: bool,
+    /// The two-letter form of an elongated word, tried when the one-letter form is no lexicon word.
+    pub alt: Option<Box<str>>,
 }
 
 impl Token {
@@ -164,8 +169,14 @@ fn tokenize_into(text: &str, start: usize, end: usize, sentence: usize, out: &mu
 
 fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &mut Vec<Token>) {
     let chunk = &text[start..end];
+    if let Some(face) = emoticon(chunk) {
+        out.push(special(start, end, Kind::Emoji, face.to_string(), sentence));
+        return;
+    }
     let core = chunk.trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '@');
-    let core_start = start + (chunk.len() - chunk.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '@').len());
+    let core_start = start
+        + (chunk.len()
+            - chunk.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '@').len());
     let lower_core = core.to_lowercase();
     if lower_core.contains("://") || lower_core.starts_with("www.") {
         out.push(special(core_start, core_start + core.len(), Kind::Url, lower_core, sentence));
@@ -189,7 +200,8 @@ fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &m
         }
         // Keep "24.90", "1,5" and "A-123" style codes together when a digit follows.
         if let Some(begin) = word_start
-            && (matches!(c, '-' | '/') || (matches!(c, '.' | ',') && chunk[begin..offset].chars().any(|d| d.is_ascii_digit())))
+            && (matches!(c, '-' | '/')
+                || (matches!(c, '.' | ',') && chunk[begin..offset].chars().any(|d| d.is_ascii_digit())))
             && iter.peek().is_some_and(|&(_, next)| next.is_ascii_digit())
         {
             continue;
@@ -198,7 +210,13 @@ fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &m
             out.push(word(text, start + begin, start + offset, sentence));
         }
         if is_emoji(c) {
-            out.push(special(start + offset, start + offset + c.len_utf8(), Kind::Emoji, c.to_string(), sentence));
+            out.push(special(
+                start + offset,
+                start + offset + c.len_utf8(),
+                Kind::Emoji,
+                c.to_string(),
+                sentence,
+            ));
         }
     }
     if let Some(begin) = word_start {
@@ -207,7 +225,66 @@ fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &m
 }
 
 fn special(start: usize, end: usize, kind: Kind, lower: String, sentence: usize) -> Token {
-    Token { start, end, kind, lower, sentence, capitalised: false, all_caps: false }
+    Token { start, end, kind, lower, sentence, capitalised: false, all_caps: false, elongated: false, alt: None }
+}
+
+/// A whitespace-separated emoticon (`:)`, `:-(`, `;)`, `:D`, `<3`, `:'(`, `:/`, `:))))`), folded to
+/// its canonical face: `:)`, `:(`, `;)`, `:d`, `:p`, `<3`, `:/`. Anything else gives `None`.
+fn emoticon(chunk: &str) -> Option<&'static str> {
+    if chunk.len() > 12 || !chunk.is_ascii() {
+        return None;
+    }
+    if chunk.len() >= 2 && chunk.as_bytes().chunks(2).all(|pair| pair == b"<3") {
+        return Some("<3");
+    }
+    let bytes = chunk.as_bytes();
+    let (eyes, rest) = match bytes {
+        [b'>', b':', rest @ ..] => (b':', rest),
+        [eyes @ (b':' | b';' | b'='), rest @ ..] => (*eyes, rest),
+        _ => return None,
+    };
+    let rest = match rest {
+        [b'-' | b'\'' | b'^', rest @ ..] => rest,
+        _ => rest,
+    };
+    let (&mouth, tail) = rest.split_first()?;
+    if !tail.iter().all(|&b| b == mouth) {
+        return None;
+    }
+    let face = match (eyes, mouth) {
+        (b';', b')' | b']' | b'D') => ";)",
+        (_, b')' | b']') => ":)",
+        (_, b'D') => ":d",
+        (_, b'(' | b'[') => ":(",
+        (_, b'P' | b'p') => ":p",
+        (_, b'/' | b'\\' | b'S' | b's') => ":/",
+        _ => return None,
+    };
+    Some(face)
+}
+
+/// A word with each run of three or more equal letters cut to one letter and to two, or `None` when
+/// no letter is stretched.
+fn unstretched(lower: &str) -> Option<(String, String)> {
+    let chars: Vec<char> = lower.chars().collect();
+    let stretched = chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic());
+    if !stretched {
+        return None;
+    }
+    let (mut one, mut two) = (String::with_capacity(lower.len()), String::with_capacity(lower.len()));
+    let mut index = 0;
+    while index < chars.len() {
+        let c = chars[index];
+        let mut run = 1;
+        while index + run < chars.len() && chars[index + run] == c {
+            run += 1;
+        }
+        let (keep_one, keep_two) = if run >= 3 && c.is_alphabetic() { (1, 2) } else { (run, run) };
+        one.extend(std::iter::repeat_n(c, keep_one));
+        two.extend(std::iter::repeat_n(c, keep_two));
+        index += run;
+    }
+    Some((one, two))
 }
 
 fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
@@ -222,7 +299,17 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
     let capitalised = raw.chars().next().is_some_and(char::is_uppercase);
     let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
     let all_caps = letters >= 2 && raw.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
-    Token { start, end, kind, lower: raw.to_lowercase(), sentence, capitalised, all_caps }
+    let mut lower = raw.to_lowercase();
+    let mut alt = None;
+    let mut elongated = false;
+    if kind == Kind::Word
+        && let Some((one, two)) = unstretched(&lower)
+    {
+        lower = one;
+        alt = Some(two.into_boxed_str());
+        elongated = true;
+    }
+    Token { start, end, kind, lower, sentence, capitalised, all_caps, elongated, alt }
 }
 
 /// A cheap stem: the first `n` chars of a lowercase word (enough to match "rimborso"/"rimborsi", "refund"/"refunded").
@@ -244,6 +331,16 @@ mod tests {
         assert_eq!(words, ["ciao", "marco", "l", "ordine", "a-123", "è", "partito", "va", "bene"]);
         assert_eq!(a.sentences.len(), 3);
         assert!(a.sentences[2].question_mark);
+    }
+
+    #[test]
+    fn reads_emoticons_and_stretched_words() {
+        let a = Analysed::new("Bellooo :-) ma che noiaaa :'( <3<3 a:b");
+        let words: Vec<&str> = a.tokens.iter().map(|t| t.lower.as_str()).collect();
+        assert_eq!(words, ["bello", ":)", "ma", "che", "noia", ":(", "<3", "a", "b"]);
+        assert_eq!(a.tokens[0].alt.as_deref(), Some("belloo"));
+        assert!(a.tokens[0].elongated && !a.tokens[2].elongated);
+        assert_eq!(&a.text[a.tokens[1].start..a.tokens[1].end], ":-)");
     }
 
     #[test]

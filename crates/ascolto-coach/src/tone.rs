@@ -97,7 +97,8 @@ pub fn courtesy(text: &str) -> Courtesy {
     courtesy_of(&analysed, &hits)
 }
 
-const DIRECT_QUESTION_WORDS: &[&str] = &["why", "what", "how", "where", "when", "perché", "perchè", "cosa", "come"];
+const DIRECT_QUESTION_WORDS: &[&str] =
+    &["why", "what", "how", "where", "when", "perché", "perchè", "cosa", "come"];
 const DIRECT_START_WORDS: &[&str] = &["so", "then", "but", "and", "quindi", "allora", "ma", "e"];
 const SECOND_PERSON_WORDS: &[&str] = &["you", "your", "tu", "voi"];
 
@@ -126,7 +127,8 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
         markers.push(CourtesyMarker { kind, start, end });
     }
     for sentence in &text.sentences {
-        let Some(first) = text.tokens.get(sentence.first_token).filter(|_| sentence.end_token > sentence.first_token)
+        let Some(first) =
+            text.tokens.get(sentence.first_token).filter(|_| sentence.end_token > sentence.first_token)
         else {
             continue;
         };

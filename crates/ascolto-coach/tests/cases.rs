@@ -43,9 +43,14 @@ fn facts(input: &Input, ui: Language) -> Vec<String> {
             for finding in &report.findings {
                 let source = match finding.target {
                     Target::Reply => reply,
-                    Target::Customer => messages[finding.message_index.expect("customer findings carry an index")],
+                    Target::Customer => {
+                        messages[finding.message_index.expect("customer findings carry an index")]
+                    }
                 };
-                assert!(finding.start <= finding.end && finding.end <= source.len(), "span out of range: {finding:?}");
+                assert!(
+                    finding.start <= finding.end && finding.end <= source.len(),
+                    "span out of range: {finding:?}"
+                );
                 assert!(source.is_char_boundary(finding.start) && source.is_char_boundary(finding.end));
                 assert!(!finding.message.is_empty(), "empty message: {finding:?}");
                 facts.push(finding.code.to_string());
@@ -58,7 +63,11 @@ fn facts(input: &Input, ui: Language) -> Vec<String> {
             let mut facts = vec![format!("lang:{}", report.language.code())];
             let mut spans = |name: &str, spans: &[ascolto_coach::Span]| {
                 for span in spans {
-                    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end) && span.end <= text.len());
+                    assert!(
+                        text.is_char_boundary(span.start)
+                            && text.is_char_boundary(span.end)
+                            && span.end <= text.len()
+                    );
                     facts.push(name.to_string());
                     facts.push(format!("{name}={}", &text[span.start..span.end]));
                 }
@@ -72,7 +81,9 @@ fn facts(input: &Input, ui: Language) -> Vec<String> {
                 facts.push(format!("urgency:{}", kind.as_str().unwrap_or_default()));
             }
             let e = &report.emotions;
-            for (name, emotion) in [("anger", &e.anger), ("sadness", &e.sadness), ("fear", &e.fear), ("joy", &e.joy)] {
+            for (name, emotion) in
+                [("anger", &e.anger), ("sadness", &e.sadness), ("fear", &e.fear), ("joy", &e.joy)]
+            {
                 if emotion.score >= 0.5 {
                     facts.push(name.to_string());
                 }
@@ -117,8 +128,10 @@ fn facts_codes(facts: &[String]) -> Vec<String> {
     facts.iter().filter(|f| !f.contains('=')).cloned().collect()
 }
 
-const ANGRY_IT: &str = "Sono furioso! È la terza volta che scrivo e il pacco non è ancora arrivato. Vergogna!";
-const ANGRY_EN: &str = "I am furious. This is the third time I write and my parcel still hasn't arrived. Unacceptable!";
+const ANGRY_IT: &str =
+    "Sono furioso! È la terza volta che scrivo e il pacco non è ancora arrivato. Vergogna!";
+const ANGRY_EN: &str =
+    "I am furious. This is the third time I write and my parcel still hasn't arrived. Unacceptable!";
 const SAD_IT: &str = "Sono molto delusa, era il regalo per il compleanno di mia figlia ed è arrivato rotto.";
 const SAD_EN: &str = "I'm so disappointed, it was my daughter's birthday present and it arrived broken.";
 const TRIED_IT: &str = "L'app non si apre. Ho già provato a riavviare il telefono e a reinstallare l'app.";
@@ -128,166 +141,765 @@ const QUESTIONS_EN: &str = "When will my order arrive? Can I change the delivery
 
 static CASES: &[Case] = &[
     // ---- listening: unanswered questions ----
-    case(Reply("Il suo ordine arriva domani.", &[QUESTIONS_IT], None, false), &["unanswered_question=E posso cambiare l'indirizzo di consegna?"], &["unanswered_question=Quando arriva il mio ordine?"]),
-    case(Reply("Il suo ordine arriva domani e posso cambiare l'indirizzo di consegna subito: mi scriva quello nuovo.", &[QUESTIONS_IT], None, false), &[], &["unanswered_question"]),
-    case(Reply("Your order will arrive tomorrow.", &[QUESTIONS_EN], None, false), &["unanswered_question=Can I change the delivery address?"], &["unanswered_question=When will my order arrive?"]),
-    case(Reply("Your order will arrive tomorrow, and I can change the delivery address for you now.", &[QUESTIONS_EN], None, false), &[], &["unanswered_question"]),
+    case(
+        Reply("Il suo ordine arriva domani.", &[QUESTIONS_IT], None, false),
+        &["unanswered_question=E posso cambiare l'indirizzo di consegna?"],
+        &["unanswered_question=Quando arriva il mio ordine?"],
+    ),
+    case(
+        Reply(
+            "Il suo ordine arriva domani e posso cambiare l'indirizzo di consegna subito: mi scriva quello nuovo.",
+            &[QUESTIONS_IT],
+            None,
+            false,
+        ),
+        &[],
+        &["unanswered_question"],
+    ),
+    case(
+        Reply("Your order will arrive tomorrow.", &[QUESTIONS_EN], None, false),
+        &["unanswered_question=Can I change the delivery address?"],
+        &["unanswered_question=When will my order arrive?"],
+    ),
+    case(
+        Reply(
+            "Your order will arrive tomorrow, and I can change the delivery address for you now.",
+            &[QUESTIONS_EN],
+            None,
+            false,
+        ),
+        &[],
+        &["unanswered_question"],
+    ),
     case(Reply("Thanks for writing.", &["Ok?"], None, false), &[], &["unanswered_question"]),
-    case(Reply("Grazie, le rispondo subito.", &["Il rimborso quando arriva?"], None, false), &["unanswered_question"], &[]),
-    case(Reply("Il rimborso arriva entro 5 giorni lavorativi.", &["Il rimborso quando arriva?"], None, false), &[], &["unanswered_question"]),
-    case(Reply("The refund will reach you within 5 business days.", &["how long do refunds take"], None, false), &[], &["unanswered_question"]),
-    case(Reply("Hello, thanks for contacting us.", &["how long do refunds usually take"], None, false), &["unanswered_question"], &[]),
+    case(
+        Reply("Grazie, le rispondo subito.", &["Il rimborso quando arriva?"], None, false),
+        &["unanswered_question"],
+        &[],
+    ),
+    case(
+        Reply("Il rimborso arriva entro 5 giorni lavorativi.", &["Il rimborso quando arriva?"], None, false),
+        &[],
+        &["unanswered_question"],
+    ),
+    case(
+        Reply(
+            "The refund will reach you within 5 business days.",
+            &["how long do refunds take"],
+            None,
+            false,
+        ),
+        &[],
+        &["unanswered_question"],
+    ),
+    case(
+        Reply("Hello, thanks for contacting us.", &["how long do refunds usually take"], None, false),
+        &["unanswered_question"],
+        &[],
+    ),
     // ---- listening: restatement of long or emotional messages ----
     case(Reply("Le invio un nuovo pacco entro domani.", &[ANGRY_IT], None, false), &["no_restatement"], &[]),
-    case(Reply("Se ho capito bene, il pacco non è ancora arrivato dopo tre messaggi: le invio un nuovo pacco entro domani.", &[ANGRY_IT], None, false), &["good_restatement"], &["no_restatement"]),
+    case(
+        Reply(
+            "Se ho capito bene, il pacco non è ancora arrivato dopo tre messaggi: le invio un nuovo pacco entro domani.",
+            &[ANGRY_IT],
+            None,
+            false,
+        ),
+        &["good_restatement"],
+        &["no_restatement"],
+    ),
     case(Reply("I'll send a new parcel tomorrow.", &[ANGRY_EN], None, false), &["no_restatement"], &[]),
-    case(Reply("I understand that your parcel still hasn't arrived after three messages; I'll send a new one tomorrow.", &[ANGRY_EN], None, false), &["good_restatement"], &["no_restatement"]),
-    case(Reply("The parcel ships today.", &["Hi, quick question about shipping."], None, false), &[], &["no_restatement"]),
+    case(
+        Reply(
+            "I understand that your parcel still hasn't arrived after three messages; I'll send a new one tomorrow.",
+            &[ANGRY_EN],
+            None,
+            false,
+        ),
+        &["good_restatement"],
+        &["no_restatement"],
+    ),
+    case(
+        Reply("The parcel ships today.", &["Hi, quick question about shipping."], None, false),
+        &[],
+        &["no_restatement"],
+    ),
     // ---- listening: already tried ----
-    case(Reply("Provi a riavviare il telefono, di solito risolve.", &[TRIED_IT], None, false), &["already_tried=riavviare il telefono"], &[]),
-    case(Reply("Visto che ha già provato a riavviare, le chiedo la versione dell'app: la controllo io.", &[TRIED_IT], None, false), &[], &["already_tried"]),
-    case(Reply("Please try restarting the phone.", &[TRIED_EN], None, false), &["already_tried=restarting the phone"], &[]),
-    case(Reply("Since you've already tried restarting and reinstalling, could you tell me which phone model you use?", &[TRIED_EN], None, false), &["good_question"], &["already_tried"]),
+    case(
+        Reply("Provi a riavviare il telefono, di solito risolve.", &[TRIED_IT], None, false),
+        &["already_tried=riavviare il telefono"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Visto che ha già provato a riavviare, le chiedo la versione dell'app: la controllo io.",
+            &[TRIED_IT],
+            None,
+            false,
+        ),
+        &[],
+        &["already_tried"],
+    ),
+    case(
+        Reply("Please try restarting the phone.", &[TRIED_EN], None, false),
+        &["already_tried=restarting the phone"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Since you've already tried restarting and reinstalling, could you tell me which phone model you use?",
+            &[TRIED_EN],
+            None,
+            false,
+        ),
+        &["good_question"],
+        &["already_tried"],
+    ),
     case(Reply("Try clearing the cache in Settings.", &[TRIED_EN], None, false), &[], &["already_tried"]),
     // ---- listening: vague request ----
-    case(Reply("Mi dispiace, lo sistemiamo.", &["Non funziona niente"], None, false), &["vague_no_question"], &[]),
-    case(Reply("Mi dispiace! Che cosa non funziona esattamente, e quale messaggio vede?", &["Non funziona niente"], None, false), &["good_question"], &["vague_no_question"]),
-    case(Reply("Sorry about that, we'll fix it.", &["it doesn't work"], None, false), &["vague_no_question"], &[]),
-    case(Reply("Sorry about that! What exactly happens when you try?", &["it doesn't work"], None, false), &[], &["vague_no_question"]),
-    case(Reply("I've refunded order 12345.", &["Order 12345 doesn't work"], None, false), &[], &["vague_no_question"]),
+    case(
+        Reply("Mi dispiace, lo sistemiamo.", &["Non funziona niente"], None, false),
+        &["vague_no_question"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Mi dispiace! Che cosa non funziona esattamente, e quale messaggio vede?",
+            &["Non funziona niente"],
+            None,
+            false,
+        ),
+        &["good_question"],
+        &["vague_no_question"],
+    ),
+    case(
+        Reply("Sorry about that, we'll fix it.", &["it doesn't work"], None, false),
+        &["vague_no_question"],
+        &[],
+    ),
+    case(
+        Reply("Sorry about that! What exactly happens when you try?", &["it doesn't work"], None, false),
+        &[],
+        &["vague_no_question"],
+    ),
+    case(
+        Reply("I've refunded order 12345.", &["Order 12345 doesn't work"], None, false),
+        &[],
+        &["vague_no_question"],
+    ),
     // ---- empathy ----
     case(Reply("Il pacco arriverà domani.", &[SAD_IT], None, false), &["no_empathy"], &["good_empathy"]),
-    case(Reply("Mi dispiace davvero che il regalo sia arrivato rotto: le spedisco subito un sostituto, arriverà domani.", &[SAD_IT], None, false), &["good_empathy"], &["no_empathy"]),
+    case(
+        Reply(
+            "Mi dispiace davvero che il regalo sia arrivato rotto: le spedisco subito un sostituto, arriverà domani.",
+            &[SAD_IT],
+            None,
+            false,
+        ),
+        &["good_empathy"],
+        &["no_empathy"],
+    ),
     case(Reply("The parcel will arrive tomorrow.", &[SAD_EN], None, false), &["no_empathy"], &[]),
-    case(Reply("I'm so sorry the present arrived broken. I'm sending a replacement today; it will arrive tomorrow.", &[SAD_EN], None, false), &["good_empathy"], &["no_empathy"]),
-    case(Reply("Ci scusiamo per il disagio. Il pacco arriverà domani.", &[SAD_IT], None, false), &["formulaic_apology=Ci scusiamo per il disagio"], &["no_empathy"]),
-    case(Reply("We apologize for the inconvenience. The parcel will arrive tomorrow.", &[ANGRY_EN], None, false), &["formulaic_apology=We apologize for the inconvenience"], &[]),
-    case(Reply("Sure, the parcel ships tomorrow.", &["Hi, when does my parcel ship? Thanks!"], None, false), &[], &["no_empathy", "formulaic_apology"]),
-    case(Reply("I can only imagine how stressful this is with the deadline tomorrow; I'll ship it express today.", &["I need this by tomorrow for my exam"], None, false), &["good_empathy"], &["no_empathy"]),
-    case(Reply("It ships today.", &["I need this by tomorrow for my exam"], None, false), &["no_empathy"], &[]),
-    case(Reply("Non si preoccupi, non è colpa sua: ci pensiamo noi.", &["Ho sbagliato io a scrivere l'indirizzo?"], None, false), &["good_reassurance"], &["blame"]),
-    case(Reply("It's not your fault, and we'll sort it out today.", &["Did I do something wrong?"], None, false), &["good_reassurance"], &["blame"]),
+    case(
+        Reply(
+            "I'm so sorry the present arrived broken. I'm sending a replacement today; it will arrive tomorrow.",
+            &[SAD_EN],
+            None,
+            false,
+        ),
+        &["good_empathy"],
+        &["no_empathy"],
+    ),
+    case(
+        Reply("Ci scusiamo per il disagio. Il pacco arriverà domani.", &[SAD_IT], None, false),
+        &["formulaic_apology=Ci scusiamo per il disagio"],
+        &["no_empathy"],
+    ),
+    case(
+        Reply(
+            "We apologize for the inconvenience. The parcel will arrive tomorrow.",
+            &[ANGRY_EN],
+            None,
+            false,
+        ),
+        &["formulaic_apology=We apologize for the inconvenience"],
+        &[],
+    ),
+    case(
+        Reply("Sure, the parcel ships tomorrow.", &["Hi, when does my parcel ship? Thanks!"], None, false),
+        &[],
+        &["no_empathy", "formulaic_apology"],
+    ),
+    case(
+        Reply(
+            "I can only imagine how stressful this is with the deadline tomorrow; I'll ship it express today.",
+            &["I need this by tomorrow for my exam"],
+            None,
+            false,
+        ),
+        &["good_empathy"],
+        &["no_empathy"],
+    ),
+    case(
+        Reply("It ships today.", &["I need this by tomorrow for my exam"], None, false),
+        &["no_empathy"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Non si preoccupi, non è colpa sua: ci pensiamo noi.",
+            &["Ho sbagliato io a scrivere l'indirizzo?"],
+            None,
+            false,
+        ),
+        &["good_reassurance"],
+        &["blame"],
+    ),
+    case(
+        Reply(
+            "It's not your fault, and we'll sort it out today.",
+            &["Did I do something wrong?"],
+            None,
+            false,
+        ),
+        &["good_reassurance"],
+        &["blame"],
+    ),
     // ---- clarity ----
-    case(Reply("Con la presente si comunica che la sua richiesta è stata presa in carico.", &[], None, false), &["bureaucratic=Con la presente", "bureaucratic=si comunica che"], &[]),
-    case(Reply("Ho preso in carico la sua richiesta e le scrivo entro oggi.", &[], None, false), &[], &["bureaucratic"]),
-    case(Reply("Please be advised that pursuant to our terms your request has been escalated.", &[], None, false), &["bureaucratic=Please be advised", "bureaucratic=pursuant to"], &[]),
-    case(Reply("I've passed your request to our billing team and will write back today.", &[], None, false), &[], &["bureaucratic"]),
-    case(Reply("In order to process the refund, we need the order number.", &[], None, false), &["wordy=In order to"], &[]),
+    case(
+        Reply("Con la presente si comunica che la sua richiesta è stata presa in carico.", &[], None, false),
+        &["bureaucratic=Con la presente", "bureaucratic=si comunica che"],
+        &[],
+    ),
+    case(
+        Reply("Ho preso in carico la sua richiesta e le scrivo entro oggi.", &[], None, false),
+        &[],
+        &["bureaucratic"],
+    ),
+    case(
+        Reply(
+            "Please be advised that pursuant to our terms your request has been escalated.",
+            &[],
+            None,
+            false,
+        ),
+        &["bureaucratic=Please be advised", "bureaucratic=pursuant to"],
+        &[],
+    ),
+    case(
+        Reply("I've passed your request to our billing team and will write back today.", &[], None, false),
+        &[],
+        &["bureaucratic"],
+    ),
+    case(
+        Reply("In order to process the refund, we need the order number.", &[], None, false),
+        &["wordy=In order to"],
+        &[],
+    ),
     case(Reply("We need the order number to process the refund.", &[], None, false), &[], &["wordy"]),
-    case(Reply("La informiamo che, in considerazione del fatto che la documentazione pervenuta risulta incompleta e non conforme ai requisiti previsti dal regolamento vigente in materia di resi e rimborsi per gli acquisti effettuati tramite il nostro portale, non risulta possibile procedere all'espletamento della pratica nei tempi originariamente previsti dalla normativa.", &[], None, false), &["long_sentence", "hard_to_read"], &[]),
-    case(Reply("Il pacco è partito oggi. Arriva domani.", &[], None, false), &[], &["long_sentence", "hard_to_read"]),
-    case(Reply("Notwithstanding the aforementioned considerations regarding the applicability of the contractual provisions governing reimbursement eligibility, the organization's administrative determination necessitates additional documentation verification procedures prior to authorization.", &[], None, false), &["hard_to_read", "bureaucratic=aforementioned"], &[]),
-    case(Reply("Your parcel left today. It will be with you tomorrow.", &[], None, false), &[], &["hard_to_read", "long_sentence"]),
+    case(
+        Reply(
+            "La informiamo che, in considerazione del fatto che la documentazione pervenuta risulta incompleta e non conforme ai requisiti previsti dal regolamento vigente in materia di resi e rimborsi per gli acquisti effettuati tramite il nostro portale, non risulta possibile procedere all'espletamento della pratica nei tempi originariamente previsti dalla normativa.",
+            &[],
+            None,
+            false,
+        ),
+        &["long_sentence", "hard_to_read"],
+        &[],
+    ),
+    case(
+        Reply("Il pacco è partito oggi. Arriva domani.", &[], None, false),
+        &[],
+        &["long_sentence", "hard_to_read"],
+    ),
+    case(
+        Reply(
+            "Notwithstanding the aforementioned considerations regarding the applicability of the contractual provisions governing reimbursement eligibility, the organization's administrative determination necessitates additional documentation verification procedures prior to authorization.",
+            &[],
+            None,
+            false,
+        ),
+        &["hard_to_read", "bureaucratic=aforementioned"],
+        &[],
+    ),
+    case(
+        Reply("Your parcel left today. It will be with you tomorrow.", &[], None, false),
+        &[],
+        &["hard_to_read", "long_sentence"],
+    ),
     // ---- ownership ----
-    case(Reply("Devo chiedere al mio responsabile.", &[], None, false), &["deflection=Devo chiedere al mio responsabile"], &[]),
-    case(Reply("Purtroppo non dipende da noi, deve chiamare il corriere.", &[], None, false), &["deflection=non dipende da noi"], &[]),
-    case(Reply("That's not our fault, the courier lost it.", &[], None, false), &["deflection=That's not our fault"], &[]),
-    case(Reply("I'll have to ask my manager.", &[], None, false), &["deflection=I'll have to ask my manager"], &[]),
-    case(Reply("Verifico io con il magazzino e le scrivo entro oggi.", &[], None, false), &["good_commitment"], &["deflection", "blame"]),
-    case(Reply("I'll check with the warehouse myself and write back today.", &[], None, false), &["good_commitment"], &["deflection", "blame"]),
+    case(
+        Reply("Devo chiedere al mio responsabile.", &[], None, false),
+        &["deflection=Devo chiedere al mio responsabile"],
+        &[],
+    ),
+    case(
+        Reply("Purtroppo non dipende da noi, deve chiamare il corriere.", &[], None, false),
+        &["deflection=non dipende da noi"],
+        &[],
+    ),
+    case(
+        Reply("That's not our fault, the courier lost it.", &[], None, false),
+        &["deflection=That's not our fault"],
+        &[],
+    ),
+    case(
+        Reply("I'll have to ask my manager.", &[], None, false),
+        &["deflection=I'll have to ask my manager"],
+        &[],
+    ),
+    case(
+        Reply("Verifico io con il magazzino e le scrivo entro oggi.", &[], None, false),
+        &["good_commitment"],
+        &["deflection", "blame"],
+    ),
+    case(
+        Reply("I'll check with the warehouse myself and write back today.", &[], None, false),
+        &["good_commitment"],
+        &["deflection", "blame"],
+    ),
     case(Reply("Non è colpa sua: il sistema ha sbagliato l'indirizzo.", &[], None, false), &[], &["blame"]),
-    case(Reply("È colpa sua, doveva leggere le condizioni.", &[], None, false), &["blame=colpa sua", "blame=doveva leggere"], &[]),
+    case(
+        Reply("È colpa sua, doveva leggere le condizioni.", &[], None, false),
+        &["blame=colpa sua", "blame=doveva leggere"],
+        &[],
+    ),
     case(Reply("It's your fault for not reading the terms.", &[], None, false), &["blame=your fault"], &[]),
     case(Reply("It is not your fault at all.", &[], None, false), &[], &["blame"]),
     case(Reply("You should have received a confirmation email.", &[], None, false), &[], &["blame"]),
-    case(Reply("La spedizione viene gestita dal magazzino centrale e poi consegnata dal corriere nazionale secondo le tempistiche standard previste.", &[], None, false), &["no_commitment"], &[]),
+    case(
+        Reply(
+            "La spedizione viene gestita dal magazzino centrale e poi consegnata dal corriere nazionale secondo le tempistiche standard previste.",
+            &[],
+            None,
+            false,
+        ),
+        &["no_commitment"],
+        &[],
+    ),
     // ---- why ----
-    case(Reply("Non possiamo rimborsare l'ordine.", &[], None, false), &["refusal_without_reason=Non possiamo"], &[]),
-    case(Reply("Non possiamo rimborsare l'ordine perché il prodotto è stato personalizzato per lei.", &[], None, false), &[], &["refusal_without_reason"]),
+    case(
+        Reply("Non possiamo rimborsare l'ordine.", &[], None, false),
+        &["refusal_without_reason=Non possiamo"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Non possiamo rimborsare l'ordine perché il prodotto è stato personalizzato per lei.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["refusal_without_reason"],
+    ),
     case(Reply("We can't refund this order.", &[], None, false), &["refusal_without_reason"], &[]),
-    case(Reply("We can't refund this order because the item was engraved for you.", &[], None, false), &[], &["refusal_without_reason"]),
-    case(Reply("Non è possibile, la direzione ha deciso così.", &[], None, false), &["non_reason=la direzione ha deciso"], &["refusal_without_reason"]),
-    case(Reply("Management decided that returns are no longer accepted.", &[], None, false), &["non_reason=Management decided"], &[]),
+    case(
+        Reply("We can't refund this order because the item was engraved for you.", &[], None, false),
+        &[],
+        &["refusal_without_reason"],
+    ),
+    case(
+        Reply("Non è possibile, la direzione ha deciso così.", &[], None, false),
+        &["non_reason=la direzione ha deciso"],
+        &["refusal_without_reason"],
+    ),
+    case(
+        Reply("Management decided that returns are no longer accepted.", &[], None, false),
+        &["non_reason=Management decided"],
+        &[],
+    ),
     case(Reply("It's company policy.", &[], None, false), &["non_reason"], &[]),
-    case(Reply("We changed the returns window to 14 days since most returns came after the sales ended.", &[], None, false), &[], &["refusal_without_reason", "non_reason"]),
+    case(
+        Reply(
+            "We changed the returns window to 14 days since most returns came after the sales ended.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["refusal_without_reason", "non_reason"],
+    ),
     // ---- next steps ----
-    case(Reply("Abbiamo ricevuto il suo messaggio e lo abbiamo letto con attenzione, grazie per averci scritto.", &[], None, false), &["no_next_step"], &[]),
-    case(Reply("Le invio l'etichetta di reso entro oggi: la stampi e consegni il pacco in un punto di ritiro.", &[], None, false), &["good_next_step"], &["no_next_step", "no_timing"]),
-    case(Reply("We have received your message and read it carefully, thank you for writing to us.", &[], None, false), &["no_next_step"], &[]),
-    case(Reply("I'll send you the return label today; the refund will reach you within 5 business days.", &[], None, false), &["good_next_step"], &["no_next_step", "no_timing"]),
-    case(Reply("Il rimborso verrà effettuato.", &["Quando mi rimborsate?"], None, false), &["no_timing"], &[]),
-    case(Reply("The refund will be processed.", &["When do I get my refund?"], None, false), &["no_timing"], &[]),
-    case(Reply("The refund will be processed as soon as possible.", &[], None, false), &["no_timing", "vague_timing=as soon as possible"], &[]),
-    case(Reply("The refund will be processed by Friday.", &[], None, false), &[], &["no_timing", "vague_timing"]),
-    case(Reply("Il reso sarà gestito al più presto.", &[], None, false), &["vague_timing=al più presto"], &[]),
+    case(
+        Reply(
+            "Abbiamo ricevuto il suo messaggio e lo abbiamo letto con attenzione, grazie per averci scritto.",
+            &[],
+            None,
+            false,
+        ),
+        &["no_next_step"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Le invio l'etichetta di reso entro oggi: la stampi e consegni il pacco in un punto di ritiro.",
+            &[],
+            None,
+            false,
+        ),
+        &["good_next_step"],
+        &["no_next_step", "no_timing"],
+    ),
+    case(
+        Reply(
+            "We have received your message and read it carefully, thank you for writing to us.",
+            &[],
+            None,
+            false,
+        ),
+        &["no_next_step"],
+        &[],
+    ),
+    case(
+        Reply(
+            "I'll send you the return label today; the refund will reach you within 5 business days.",
+            &[],
+            None,
+            false,
+        ),
+        &["good_next_step"],
+        &["no_next_step", "no_timing"],
+    ),
+    case(
+        Reply("Il rimborso verrà effettuato.", &["Quando mi rimborsate?"], None, false),
+        &["no_timing"],
+        &[],
+    ),
+    case(
+        Reply("The refund will be processed.", &["When do I get my refund?"], None, false),
+        &["no_timing"],
+        &[],
+    ),
+    case(
+        Reply("The refund will be processed as soon as possible.", &[], None, false),
+        &["no_timing", "vague_timing=as soon as possible"],
+        &[],
+    ),
+    case(
+        Reply("The refund will be processed by Friday.", &[], None, false),
+        &[],
+        &["no_timing", "vague_timing"],
+    ),
+    case(
+        Reply("Il reso sarà gestito al più presto.", &[], None, false),
+        &["vague_timing=al più presto"],
+        &[],
+    ),
     case(Reply("Il reso sarà gestito entro venerdì.", &[], None, false), &[], &["vague_timing", "no_timing"]),
     // ---- positivity ----
-    case(Reply("Non possiamo cambiare la data perché il corriere è già partito.", &[], None, false), &["only_negative=Non possiamo"], &[]),
-    case(Reply("Non possiamo cambiare la data perché il corriere è già partito, ma posso farle consegnare il pacco in un punto di ritiro vicino a lei.", &[], None, false), &[], &["only_negative"]),
-    case(Reply("We can't change the date because the courier has left.", &[], None, false), &["only_negative"], &[]),
-    case(Reply("We can't change the date because the courier has left, but I can redirect the parcel to a pickup point near you.", &[], None, false), &[], &["only_negative"]),
+    case(
+        Reply("Non possiamo cambiare la data perché il corriere è già partito.", &[], None, false),
+        &["only_negative=Non possiamo"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Non possiamo cambiare la data perché il corriere è già partito, ma posso farle consegnare il pacco in un punto di ritiro vicino a lei.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["only_negative"],
+    ),
+    case(
+        Reply("We can't change the date because the courier has left.", &[], None, false),
+        &["only_negative"],
+        &[],
+    ),
+    case(
+        Reply(
+            "We can't change the date because the courier has left, but I can redirect the parcel to a pickup point near you.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["only_negative"],
+    ),
     case(Reply("Whatever, it is what it is.", &[], None, false), &["apathy=Whatever"], &[]),
-    case(Reply("I don't know yet, but I'll find out and write back by noon.", &[], None, false), &[], &["apathy"]),
+    case(
+        Reply("I don't know yet, but I'll find out and write back by noon.", &[], None, false),
+        &[],
+        &["apathy"],
+    ),
     case(Reply("Boh, non saprei.", &[], None, false), &["apathy=Boh"], &[]),
-    case(Reply("Non lo so ancora, ma verifico io e le scrivo entro mezzogiorno.", &[], None, false), &[], &["apathy"]),
+    case(
+        Reply("Non lo so ancora, ma verifico io e le scrivo entro mezzogiorno.", &[], None, false),
+        &[],
+        &["apathy"],
+    ),
     // ---- calm ----
-    case(Reply("NON POSSIAMO FARE NIENTE.", &[], None, false), &["shouting_caps=NON POSSIAMO FARE NIENTE"], &[]),
-    case(Reply("I have ALREADY TOLD YOU this.", &[], None, false), &["shouting_caps=ALREADY TOLD YOU", "already_said"], &[]),
+    case(
+        Reply("NON POSSIAMO FARE NIENTE.", &[], None, false),
+        &["shouting_caps=NON POSSIAMO FARE NIENTE"],
+        &[],
+    ),
+    case(
+        Reply("I have ALREADY TOLD YOU this.", &[], None, false),
+        &["shouting_caps=ALREADY TOLD YOU", "already_said"],
+        &[],
+    ),
     case(Reply("Il PDF con l'IVA è allegato.", &[], None, false), &[], &["shouting_caps"]),
     case(Reply("The PDF from DHL is attached.", &[], None, false), &[], &["shouting_caps"]),
     case(Reply("Ok!!! Fatto.", &[], None, false), &["exclamations=!!!"], &[]),
     case(Reply("Done! It ships today.", &[], None, false), &[], &["exclamations"]),
-    case(Reply("Come le ho già detto, il pacco è partito.", &[], None, false), &["already_said=Come le ho già detto"], &[]),
-    case(Reply("As I already said, the parcel has shipped.", &[], None, false), &["already_said=As I already said"], &[]),
-    case(Reply("Il pacco è partito ieri, ecco il link per seguirlo.", &[], None, false), &[], &["already_said", "sarcasm"]),
-    case(Reply("Good luck with that, it's not rocket science.", &[], None, false), &["sarcasm=Good luck with that", "sarcasm=it's not rocket science"], &[]),
-    case(Reply("Basta leggere le istruzioni, non è così difficile.", &[], None, false), &["sarcasm=Basta leggere"], &[]),
+    case(
+        Reply("Come le ho già detto, il pacco è partito.", &[], None, false),
+        &["already_said=Come le ho già detto"],
+        &[],
+    ),
+    case(
+        Reply("As I already said, the parcel has shipped.", &[], None, false),
+        &["already_said=As I already said"],
+        &[],
+    ),
+    case(
+        Reply("Il pacco è partito ieri, ecco il link per seguirlo.", &[], None, false),
+        &[],
+        &["already_said", "sarcasm"],
+    ),
+    case(
+        Reply("Good luck with that, it's not rocket science.", &[], None, false),
+        &["sarcasm=Good luck with that", "sarcasm=it's not rocket science"],
+        &[],
+    ),
+    case(
+        Reply("Basta leggere le istruzioni, non è così difficile.", &[], None, false),
+        &["sarcasm=Basta leggere"],
+        &[],
+    ),
     // ---- personal ----
     case(Reply("Ciao {{name}}, il tuo ordine è partito.", &[], None, false), &["placeholder={{name}}"], &[]),
-    case(Reply("Gentile [NOME], il rimborso è stato emesso.", &[], None, false), &["placeholder=[NOME]"], &[]),
-    case(Reply("Dear [CUSTOMER NAME], your refund was issued.", &[], None, false), &["placeholder=[CUSTOMER NAME]"], &[]),
-    case(Reply("Hi %first_name%, your order has shipped.", &[], None, false), &["placeholder=%first_name%"], &[]),
-    case(Reply("Ciao Giulia, il tuo ordine è partito.", &[], Some("Giulia Rossi"), false), &[], &["placeholder", "no_name"]),
+    case(
+        Reply("Gentile [NOME], il rimborso è stato emesso.", &[], None, false),
+        &["placeholder=[NOME]"],
+        &[],
+    ),
+    case(
+        Reply("Dear [CUSTOMER NAME], your refund was issued.", &[], None, false),
+        &["placeholder=[CUSTOMER NAME]"],
+        &[],
+    ),
+    case(
+        Reply("Hi %first_name%, your order has shipped.", &[], None, false),
+        &["placeholder=%first_name%"],
+        &[],
+    ),
+    case(
+        Reply("Ciao Giulia, il tuo ordine è partito.", &[], Some("Giulia Rossi"), false),
+        &[],
+        &["placeholder", "no_name"],
+    ),
     case(Reply("Ciao, il tuo ordine è partito.", &[], Some("Giulia Rossi"), false), &["no_name"], &[]),
     case(Reply("Hi, your order has shipped.", &[], Some("John Smith"), false), &["no_name"], &[]),
-    case(Reply("Hi John, your order has shipped (see [here] for details).", &[], Some("John Smith"), false), &[], &["no_name", "placeholder"]),
-    case(Reply("Grazie per averci contattato. Il suo ticket è stato registrato.", &[ANGRY_IT], None, true), &["canned_emotional"], &[]),
-    case(Reply("Grazie per averci contattato. Il suo ticket è stato registrato.", &["Buongiorno, vorrei una fattura."], None, true), &[], &["canned_emotional"]),
-    case(Reply("Thank you for contacting us. Your ticket has been logged.", &[ANGRY_EN], None, true), &["canned_emotional"], &[]),
-    case(Reply("Thank you for contacting us. Your ticket has been logged.", &[ANGRY_EN], None, false), &[], &["canned_emotional"]),
+    case(
+        Reply("Hi John, your order has shipped (see [here] for details).", &[], Some("John Smith"), false),
+        &[],
+        &["no_name", "placeholder"],
+    ),
+    case(
+        Reply("Grazie per averci contattato. Il suo ticket è stato registrato.", &[ANGRY_IT], None, true),
+        &["canned_emotional"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Grazie per averci contattato. Il suo ticket è stato registrato.",
+            &["Buongiorno, vorrei una fattura."],
+            None,
+            true,
+        ),
+        &[],
+        &["canned_emotional"],
+    ),
+    case(
+        Reply("Thank you for contacting us. Your ticket has been logged.", &[ANGRY_EN], None, true),
+        &["canned_emotional"],
+        &[],
+    ),
+    case(
+        Reply("Thank you for contacting us. Your ticket has been logged.", &[ANGRY_EN], None, false),
+        &[],
+        &["canned_emotional"],
+    ),
     // ---- persuasion ----
-    case(Reply("Dal prossimo mese cambierà il modulo di reso.", &[], None, false), &["change_without_benefit"], &[]),
-    case(Reply("Dal prossimo mese cambierà il modulo di reso, così potrà chiedere il rimborso in un minuto dal telefono.", &[], None, false), &[], &["change_without_benefit"]),
-    case(Reply("Starting next month we are moving to a new platform.", &[], None, false), &["change_without_benefit"], &[]),
-    case(Reply("Starting next month we are moving to a new platform, so you can track every order in real time.", &[], None, false), &[], &["change_without_benefit"]),
-    case(Reply("From now on invoices will no longer be mailed.", &[], None, false), &["change_without_benefit", "refusal_without_reason"], &[]),
+    case(
+        Reply("Dal prossimo mese cambierà il modulo di reso.", &[], None, false),
+        &["change_without_benefit"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Dal prossimo mese cambierà il modulo di reso, così potrà chiedere il rimborso in un minuto dal telefono.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["change_without_benefit"],
+    ),
+    case(
+        Reply("Starting next month we are moving to a new platform.", &[], None, false),
+        &["change_without_benefit"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Starting next month we are moving to a new platform, so you can track every order in real time.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["change_without_benefit"],
+    ),
+    case(
+        Reply("From now on invoices will no longer be mailed.", &[], None, false),
+        &["change_without_benefit", "refusal_without_reason"],
+        &[],
+    ),
     // ---- more of each skill ----
-    case(Reply("Non è di mia competenza, scriva all'amministrazione.", &[], None, false), &["deflection=Non è di mia competenza"], &[]),
+    case(
+        Reply("Non è di mia competenza, scriva all'amministrazione.", &[], None, false),
+        &["deflection=Non è di mia competenza"],
+        &[],
+    ),
     case(Reply("Not my department, sorry.", &[], None, false), &["deflection=Not my department"], &[]),
-    case(Reply("Me ne occupo io: le scrivo entro le 17.", &[], None, false), &["good_commitment=Me ne occupo io"], &["deflection"]),
-    case(Reply("Capisco quanto sia frustrante aspettare: le spedisco oggi stesso un nuovo pacco.", &[ANGRY_IT], None, false), &["good_empathy=Capisco quanto"], &["no_empathy"]),
-    case(Reply("That must have been so frustrating. I'm sending a new parcel today.", &[ANGRY_EN], None, false), &["good_empathy"], &["no_empathy"]),
-    case(Reply("I understand how frustrating this is; I'll call you at 3 pm.", &[SAD_EN], None, false), &["good_empathy"], &["no_empathy"]),
+    case(
+        Reply("Me ne occupo io: le scrivo entro le 17.", &[], None, false),
+        &["good_commitment=Me ne occupo io"],
+        &["deflection"],
+    ),
+    case(
+        Reply(
+            "Capisco quanto sia frustrante aspettare: le spedisco oggi stesso un nuovo pacco.",
+            &[ANGRY_IT],
+            None,
+            false,
+        ),
+        &["good_empathy=Capisco quanto"],
+        &["no_empathy"],
+    ),
+    case(
+        Reply(
+            "That must have been so frustrating. I'm sending a new parcel today.",
+            &[ANGRY_EN],
+            None,
+            false,
+        ),
+        &["good_empathy"],
+        &["no_empathy"],
+    ),
+    case(
+        Reply("I understand how frustrating this is; I'll call you at 3 pm.", &[SAD_EN], None, false),
+        &["good_empathy"],
+        &["no_empathy"],
+    ),
     case(Reply("Siamo spiacenti ma non è previsto.", &[], None, false), &["refusal_without_reason"], &[]),
-    case(Reply("Unfortunately we are unable to ship abroad.", &[], None, false), &["refusal_without_reason", "only_negative"], &[]),
-    case(Reply("Unfortunately we are unable to ship abroad because of customs rules, but I can suggest a partner store in your country.", &[], None, false), &[], &["refusal_without_reason", "only_negative"]),
+    case(
+        Reply("Unfortunately we are unable to ship abroad.", &[], None, false),
+        &["refusal_without_reason", "only_negative"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Unfortunately we are unable to ship abroad because of customs rules, but I can suggest a partner store in your country.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["refusal_without_reason", "only_negative"],
+    ),
     case(Reply("Abbiamo aggiornato i prezzi.", &[], None, false), &["change_without_benefit"], &[]),
-    case(Reply("We've updated our prices so we can keep free shipping on every order.", &[], None, false), &[], &["change_without_benefit"]),
+    case(
+        Reply("We've updated our prices so we can keep free shipping on every order.", &[], None, false),
+        &[],
+        &["change_without_benefit"],
+    ),
     case(Reply("PER FAVORE LEGGA LE ISTRUZIONI.", &[], None, false), &["shouting_caps"], &[]),
     case(Reply("PLEASE READ THE INSTRUCTIONS.", &[], None, false), &["shouting_caps"], &[]),
     case(Reply("Ciao <NOME>, grazie!", &[], None, false), &["placeholder=<NOME>"], &[]),
     case(Reply("Hi XXX, thanks!", &[], None, false), &["placeholder=XXX"], &[]),
-    case(Reply("Gentile cliente, la presente per comunicarle che la pratica è chiusa.", &[], None, false), &["bureaucratic=Gentile cliente", "bureaucratic=la presente"], &[]),
-    case(Reply("Dear valued customer, kindly note that your ticket has been closed.", &[], None, false), &["bureaucratic=Dear valued customer", "bureaucratic=kindly note"], &[]),
-    case(Customer("Ho perso 200 euro per colpa vostra e nessuno risponde!"), &["urgency:money_lost", "urgency:repeated_contact"], &[]),
+    case(
+        Reply("Gentile cliente, la presente per comunicarle che la pratica è chiusa.", &[], None, false),
+        &["bureaucratic=Gentile cliente", "bureaucratic=la presente"],
+        &[],
+    ),
+    case(
+        Reply("Dear valued customer, kindly note that your ticket has been closed.", &[], None, false),
+        &["bureaucratic=Dear valued customer", "bureaucratic=kindly note"],
+        &[],
+    ),
+    case(
+        Customer("Ho perso 200 euro per colpa vostra e nessuno risponde!"),
+        &["urgency:money_lost", "urgency:repeated_contact"],
+        &[],
+    ),
     case(Customer("We paid for express shipping and it's still not here."), &["urgency:money_lost"], &[]),
     case(Customer("Grazie, tutto risolto! Siete fantastici."), &["thanks", "sentiment+", "joy"], &["anger"]),
     // ---- negations ----
     case(Reply("Non è colpa tua, davvero.", &[], None, false), &[], &["blame"]),
-    case(Reply("This is not a problem at all, I'll fix it now.", &[], None, false), &[], &["deflection", "blame"]),
+    case(
+        Reply("This is not a problem at all, I'll fix it now.", &[], None, false),
+        &[],
+        &["deflection", "blame"],
+    ),
     case(Reply("I'm not sorry that we changed it.", &[], None, false), &[], &["good_empathy"]),
     case(Reply("Non ci scusiamo.", &[ANGRY_IT], None, false), &["no_empathy"], &["formulaic_apology"]),
     case(Reply("There is nothing we can do.", &[], None, false), &["deflection=nothing we can do"], &[]),
     // ---- quoting the customer ----
-    case(Reply("Lei scrive «non dipende da noi?»: in realtà dipende da noi e me ne occupo io.", &[], None, false), &["good_commitment"], &[]),
-    case(Reply("You wrote \"it's your fault\": I understand that, and I'll make it right today.", &[], None, false), &["good_commitment", "good_restatement"], &[]),
+    case(
+        Reply(
+            "Lei scrive «non dipende da noi?»: in realtà dipende da noi e me ne occupo io.",
+            &[],
+            None,
+            false,
+        ),
+        &["good_commitment"],
+        &[],
+    ),
+    case(
+        Reply(
+            "You wrote \"it's your fault\": I understand that, and I'll make it right today.",
+            &[],
+            None,
+            false,
+        ),
+        &["good_commitment", "good_restatement"],
+        &[],
+    ),
     // ---- mixed languages ----
-    case(Reply("Ciao Marco, I'm so sorry: le invio subito il reso, arriverà entro domani.", &[SAD_IT], Some("Marco"), false), &["good_empathy"], &["no_empathy", "no_name"]),
-    case(Reply("Hello! Il pacco arriva domani, thanks for your patience.", &[], None, false), &[], &["no_timing"]),
+    case(
+        Reply(
+            "Ciao Marco, I'm so sorry: le invio subito il reso, arriverà entro domani.",
+            &[SAD_IT],
+            Some("Marco"),
+            false,
+        ),
+        &["good_empathy"],
+        &["no_empathy", "no_name"],
+    ),
+    case(
+        Reply("Hello! Il pacco arriva domani, thanks for your patience.", &[], None, false),
+        &[],
+        &["no_timing"],
+    ),
     case(Reply("Mi dispiace, but that's not our fault.", &[], None, false), &["deflection"], &[]),
     // ---- emoji ----
-    case(Reply("Fatto! 😊 Il rimborso arriva entro 3 giorni.", &["Grazie mille 🙏"], None, false), &[], &["no_timing", "no_empathy"]),
-    case(Reply("Ok 👍", &["Sono arrabbiatissimo 😡😡 il pacco è rotto!!!"], None, false), &["no_empathy"], &[]),
+    case(
+        Reply("Fatto! 😊 Il rimborso arriva entro 3 giorni.", &["Grazie mille 🙏"], None, false),
+        &[],
+        &["no_timing", "no_empathy"],
+    ),
+    case(
+        Reply("Ok 👍", &["Sono arrabbiatissimo 😡😡 il pacco è rotto!!!"], None, false),
+        &["no_empathy"],
+        &[],
+    ),
     case(Reply("🙂🙂🙂", &[], None, false), &[], &["empty_reply"]),
     // ---- empty and degenerate ----
     case(Reply("", &[], None, false), &["empty_reply"], &[]),
@@ -300,7 +912,11 @@ static CASES: &[Case] = &[
     case(Reply("Your order shipped yesterday and arrives tomorrow.", &[], None, false), &["lang:en"], &[]),
     case(Reply("Grazie!", &["Where is my order?"], None, false), &["lang:it"], &[]),
     // ---- customer: questions ----
-    case(Customer("Quando arriva il mio ordine? Grazie."), &["question=Quando arriva il mio ordine?"], &["question=Grazie."]),
+    case(
+        Customer("Quando arriva il mio ordine? Grazie."),
+        &["question=Quando arriva il mio ordine?"],
+        &["question=Grazie."],
+    ),
     case(Customer("how do i see the withdrawal fees"), &["question=how do i see the withdrawal fees"], &[]),
     case(Customer("I want to know how long the refund takes."), &["question"], &[]),
     case(Customer("Vorrei sapere come cambiare indirizzo."), &["question"], &[]),
@@ -311,7 +927,11 @@ static CASES: &[Case] = &[
     // ---- customer: already tried ----
     case(Customer(TRIED_IT), &["tried=Ho già provato a riavviare il telefono"], &[]),
     case(Customer(TRIED_EN), &["tried=I already tried restarting the phone"], &[]),
-    case(Customer("I've cleared the cache, but the page is still blank."), &["tried=I've cleared the cache"], &[]),
+    case(
+        Customer("I've cleared the cache, but the page is still blank."),
+        &["tried=I've cleared the cache"],
+        &[],
+    ),
     case(Customer("Non ho provato niente."), &[], &["tried"]),
     case(Customer("Non funziona, cosa devo fare?"), &["question"], &["tried"]),
     // ---- customer: abuse ----
@@ -328,8 +948,16 @@ static CASES: &[Case] = &[
     case(Customer("Thanks for nothing."), &[], &["thanks"]),
     case(Customer("Grazie per niente, davvero."), &[], &["thanks"]),
     // ---- customer: urgency ----
-    case(Customer("Mi serve entro domani, è urgente!"), &["urgency:deadline", "urgency:urgent_word", "urgent"], &[]),
-    case(Customer("I need it by Friday, it's urgent."), &["urgency:deadline", "urgency:urgent_word", "urgent"], &[]),
+    case(
+        Customer("Mi serve entro domani, è urgente!"),
+        &["urgency:deadline", "urgency:urgent_word", "urgent"],
+        &[],
+    ),
+    case(
+        Customer("I need it by Friday, it's urgent."),
+        &["urgency:deadline", "urgency:urgent_word", "urgent"],
+        &[],
+    ),
     case(Customer("È la terza volta che vi scrivo."), &["urgency:repeated_contact"], &[]),
     case(Customer("This is the third time I contact you."), &["urgency:repeated_contact"], &[]),
     case(Customer("Se non risolvete disdico l'abbonamento."), &["urgency:cancel_threat"], &[]),
@@ -378,7 +1006,8 @@ fn every_case_holds() {
 fn very_long_input_still_finds_the_words_at_fault() {
     let padding = "Il pacco è partito ieri e arriverà presto. ".repeat(2_000);
     let reply: &'static str = Box::leak(format!("{padding}Non dipende da noi.").into_boxed_str());
-    let case = case(Reply(reply, &[QUESTIONS_IT], None, false), &["deflection=Non dipende da noi", "too_long"], &[]);
+    let case =
+        case(Reply(reply, &[QUESTIONS_IT], None, false), &["deflection=Non dipende da noi", "too_long"], &[]);
     let errors = check(0, &case);
     assert!(errors.is_empty(), "{errors:?}");
 }

@@ -21,7 +21,8 @@ fn assert_reply_spans(reply: &str, context: &ReplyContext) {
 fn assert_customer_spans(text: &str) {
     let report = analyze_customer(text);
     let reasons = report.urgency_reasons.iter().map(|r| (r.start, r.end));
-    let emotions = [&report.emotions.anger, &report.emotions.sadness, &report.emotions.fear, &report.emotions.joy];
+    let emotions =
+        [&report.emotions.anger, &report.emotions.sadness, &report.emotions.fear, &report.emotions.joy];
     let spans = report
         .questions
         .iter()
@@ -32,21 +33,52 @@ fn assert_customer_spans(text: &str) {
         .map(|s| (s.start, s.end))
         .chain(reasons);
     for (start, end) in spans {
-        assert!(start <= end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end));
+        assert!(
+            start <= end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end)
+        );
     }
     assert!((-1.0..=1.0).contains(&report.sentiment));
     assert!((0.0..=1.0).contains(&report.urgency));
     for marker in courtesy(text).markers {
-        assert!(text.is_char_boundary(marker.start) && text.is_char_boundary(marker.end) && marker.end <= text.len());
+        assert!(
+            text.is_char_boundary(marker.start)
+                && text.is_char_boundary(marker.end)
+                && marker.end <= text.len()
+        );
     }
 }
 
 /// Text made of pieces the coach reacts to, glued with arbitrary Unicode.
 fn mixed_text() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "Non dipende da noi", "I'm so sorry", "{{name}}", "[NOME]", "!!!", "URGENTE", "ho già provato a riavviare",
-        "?", ".", ",", "\n", "l'ordine", "don't", "😡", "❤️", "é", "e\u{301}", "ß", "İ", "\u{200b}", "A-123",
-        "info@shop.it", "https://x.it/a?b", "non è colpa sua", "   ", "€", "ﬁ", "🇮🇹",
+        "Non dipende da noi",
+        "I'm so sorry",
+        "{{name}}",
+        "[NOME]",
+        "!!!",
+        "URGENTE",
+        "ho già provato a riavviare",
+        "?",
+        ".",
+        ",",
+        "\n",
+        "l'ordine",
+        "don't",
+        "😡",
+        "❤️",
+        "é",
+        "e\u{301}",
+        "ß",
+        "İ",
+        "\u{200b}",
+        "A-123",
+        "info@shop.it",
+        "https://x.it/a?b",
+        "non è colpa sua",
+        "   ",
+        "€",
+        "ﬁ",
+        "🇮🇹",
     ]);
     prop::collection::vec(prop_oneof![pieces.prop_map(str::to_string), any::<String>()], 0..40)
         .prop_map(|parts| parts.join(" "))

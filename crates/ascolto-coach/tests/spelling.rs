@@ -18,7 +18,9 @@ fn dictionaries() -> Option<Spelling> {
     })();
     match loaded {
         Ok(spelling) => Some(spelling),
-        Err(why) if std::env::var("CI").as_deref() == Ok("true") => panic!("dictionaries needed on CI: {why}"),
+        Err(why) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("dictionaries needed on CI: {why}")
+        }
         Err(why) => {
             println!("SKIPPED: no Hunspell dictionaries in {DIR} ({why})");
             None

@@ -11,11 +11,16 @@
 //!   store never sees an empty name, an upper-case e-mail address or an unknown status.
 
 pub mod agent;
+pub mod assignment;
+pub mod calendar;
 pub mod conversation;
 pub mod customer;
+pub mod followup;
 pub mod ids;
 pub mod message;
+pub mod priority;
 pub mod search;
+pub mod sla;
 pub mod text;
 
 pub use agent::{Agent, Presence, Role, Team};

@@ -1,1 +1,373 @@
-//! Ascolto on PostgreSQL (being written).
+//! Ascolto's multi-node storage backend: the [`Store`] trait on PostgreSQL.
+//!
+//! The key decision: several Ascolto nodes may share one database, so every rule that SQLite
+//! gets from having a single writer is made explicit here — ingest takes transaction-scoped
+//! advisory locks on the sender and on the channel message, read-modify-write calls lock the
+//! rows they change (`FOR UPDATE`, in id order), outbox workers claim jobs with
+//! `FOR UPDATE SKIP LOCKED`, and the migrator holds an advisory lock so nodes starting
+//! together migrate once.
+//!
+//! Invariants:
+//! - a call that writes several rows does so in one transaction;
+//! - text reaches the database without NUL bytes (see [`row::clean`]): PostgreSQL refuses
+//!   them, and a message carrying one is still stored;
+//! - full-text search matches `tsvector` columns built with `to_tsvector('simple', ...)` from
+//!   the stems of [`ascolto_core::search::index_tokens`], with `to_tsquery('simple', ...)`
+//!   from [`Query::to_tsquery`], so the language work is the same Rust code as on SQLite;
+//! - times are BIGINT milliseconds, as on SQLite.
+
+/// The columns `conversations::conversation` reads, for `SELECT` and `RETURNING`.
+macro_rules! conversation_columns {
+    () => {
+        "id, customer_id, channel, subject, status, priority_rank, assignee_id, team_id, tags, \
+         merged_into, message_count, created_at, updated_at, last_message_at, \
+         last_customer_message_at, last_agent_reply_at, first_response_at, resolved_at, snoozed_until"
+    };
+}
+
+/// The columns `messages::message` reads, for `SELECT` and `RETURNING`.
+macro_rules! message_columns {
+    () => {
+        "id, conversation_id, direction, customer_id, agent_id, text, html, attachments, \
+         channel_message_id, delivery_status, delivery_error, created_at"
+    };
+}
+
+mod agents;
+mod auth;
+mod conversations;
+mod customers;
+mod error;
+mod ingest;
+mod messages;
+mod outbox;
+mod row;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use ascolto_core::agent::Visibility;
+use ascolto_core::search::Query;
+use ascolto_core::{
+    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, MessageId, Team,
+    TeamId,
+};
+use ascolto_store::{
+    AgentPatch, ApiToken, ConversationFilter, ConversationPatch, CustomerPatch, DeliveryOutcome,
+    InboundMessage, Ingested, MessageHit, NewAgent, NewAgentMessage, NewCustomer, NewSession, OutboxJob,
+    Page, PageRequest, Session, Store, StoreError, StoreResult,
+};
+use chrono::{DateTime, Utc};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Postgres, SqlSafeStr, Transaction};
+
+use crate::error::db;
+
+/// The migrations, oldest first. Append a line for each new file; never edit a shipped one.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+
+/// Connections one node opens at most, unless told otherwise.
+pub const DEFAULT_CONNECTIONS: u32 = 10;
+
+/// How long a call waits for a free connection before failing.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The [`Store`] on PostgreSQL. Cheap to clone: clones share the pool.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user@host/db`) with a pool of
+    /// [`DEFAULT_CONNECTIONS`]. Call [`Store::migrate`] before use.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(url, DEFAULT_CONNECTIONS).await
+    }
+
+    /// Like [`connect`](Self::connect), with at most `max_connections` connections.
+    pub async fn connect_with(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url).map_err(db)?.application_name("ascolto");
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(db)?;
+        Ok(Self { pool })
+    }
+
+    /// A store on a pool the caller built.
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// Closes the pool's connections.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn begin(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        self.pool.begin().await.map_err(db)
+    }
+
+    async fn conn(&self) -> StoreResult<PoolConnection<Postgres>> {
+        self.pool.acquire().await.map_err(db)
+    }
+}
+
+fn migrator() -> Migrator {
+    let migrations = MIGRATIONS
+        .iter()
+        .map(|(version, description, sql)| {
+            Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), false)
+        })
+        .collect();
+    Migrator::with_migrations(migrations)
+}
+
+#[async_trait::async_trait]
+impl Store for PostgresStore {
+    fn backend_name(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        migrator().run(&self.pool).await.map_err(StoreError::backend)
+    }
+
+    async fn create_customer(&self, new: NewCustomer, now: DateTime<Utc>) -> StoreResult<Customer> {
+        let mut tx = self.begin().await?;
+        let customer = customers::create(&mut tx, new, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(customer)
+    }
+
+    async fn get_customer(&self, id: CustomerId) -> StoreResult<Customer> {
+        customers::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn find_customer_by_identity(&self, identity: &Identity) -> StoreResult<Option<Customer>> {
+        customers::find_by_identity(&mut *self.conn().await?, identity).await
+    }
+
+    async fn update_customer(
+        &self,
+        id: CustomerId,
+        patch: CustomerPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Customer> {
+        let mut tx = self.begin().await?;
+        let customer = customers::update(&mut tx, id, patch, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(customer)
+    }
+
+    async fn list_customers(&self, page: PageRequest) -> StoreResult<Page<Customer>> {
+        customers::list(&mut *self.conn().await?, page).await
+    }
+
+    async fn search_customers(&self, query: &Query, page: PageRequest) -> StoreResult<Page<Customer>> {
+        customers::search(&mut *self.conn().await?, query, page).await
+    }
+
+    async fn merge_customers(
+        &self,
+        survivor: CustomerId,
+        merged: CustomerId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Customer> {
+        let mut tx = self.begin().await?;
+        let customer = customers::merge(&mut tx, survivor, merged, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(customer)
+    }
+
+    async fn ingest(&self, inbound: InboundMessage) -> StoreResult<Ingested> {
+        let prepared = ingest::Prepared::new(&inbound)?;
+        let mut tx = self.begin().await?;
+        let ingested = ingest::ingest(&mut tx, &inbound, &prepared).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(ingested)
+    }
+
+    async fn add_agent_message(&self, new: NewAgentMessage) -> StoreResult<Message> {
+        let tokens = ingest::tokens_of(&new.text);
+        let mut tx = self.begin().await?;
+        let message = ingest::add_agent_message(&mut tx, &new, &tokens).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(message)
+    }
+
+    async fn get_conversation(&self, id: ConversationId) -> StoreResult<Conversation> {
+        conversations::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn list_conversations(
+        &self,
+        filter: &ConversationFilter,
+        visibility: &Visibility,
+        page: PageRequest,
+    ) -> StoreResult<Page<Conversation>> {
+        conversations::list(&mut *self.conn().await?, filter, visibility, page).await
+    }
+
+    async fn update_conversation(
+        &self,
+        id: ConversationId,
+        patch: ConversationPatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation> {
+        let mut tx = self.begin().await?;
+        let conversation = conversations::update(&mut tx, id, patch, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(conversation)
+    }
+
+    async fn merge_conversations(
+        &self,
+        survivor: ConversationId,
+        merged: ConversationId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation> {
+        let mut tx = self.begin().await?;
+        let conversation = conversations::merge(&mut tx, survivor, merged, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(conversation)
+    }
+
+    async fn list_messages(
+        &self,
+        conversation: ConversationId,
+        page: PageRequest,
+    ) -> StoreResult<Page<Message>> {
+        messages::list(&mut *self.conn().await?, conversation, page).await
+    }
+
+    async fn get_message(&self, id: MessageId) -> StoreResult<Message> {
+        messages::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn search_messages(
+        &self,
+        query: &Query,
+        visibility: &Visibility,
+        page: PageRequest,
+    ) -> StoreResult<Page<MessageHit>> {
+        messages::search(&mut *self.conn().await?, query, visibility, page).await
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxJob>> {
+        let mut tx = self.begin().await?;
+        let jobs = outbox::claim(&mut tx, now, lease_until, limit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(jobs)
+    }
+
+    async fn finish_outbox(&self, job: i64, outcome: DeliveryOutcome, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        outbox::finish(&mut tx, job, outcome, now).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn count_agents(&self) -> StoreResult<i64> {
+        agents::count(&mut *self.conn().await?).await
+    }
+
+    async fn create_agent(&self, new: NewAgent) -> StoreResult<Agent> {
+        let mut tx = self.begin().await?;
+        let agent = agents::create(&mut tx, new).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(agent)
+    }
+
+    async fn get_agent(&self, id: AgentId) -> StoreResult<Agent> {
+        agents::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn update_agent(&self, id: AgentId, patch: AgentPatch) -> StoreResult<Agent> {
+        let mut tx = self.begin().await?;
+        let agent = agents::update(&mut tx, id, patch).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(agent)
+    }
+
+    async fn list_agents(&self, page: PageRequest) -> StoreResult<Page<Agent>> {
+        agents::list(&mut *self.conn().await?, page).await
+    }
+
+    async fn agent_credentials(&self, email: &str) -> StoreResult<Option<(Agent, Option<String>)>> {
+        agents::credentials(&mut *self.conn().await?, email).await
+    }
+
+    async fn reports_of(&self, lead: AgentId) -> StoreResult<Vec<AgentId>> {
+        agents::reports_of(&mut *self.conn().await?, lead).await
+    }
+
+    async fn create_team(&self, name: &str) -> StoreResult<Team> {
+        agents::create_team(&mut *self.conn().await?, name).await
+    }
+
+    async fn get_team(&self, id: TeamId) -> StoreResult<Team> {
+        agents::load_team(&mut *self.conn().await?, id).await
+    }
+
+    async fn rename_team(&self, id: TeamId, name: &str) -> StoreResult<Team> {
+        agents::rename_team(&mut *self.conn().await?, id, name).await
+    }
+
+    async fn list_teams(&self, page: PageRequest) -> StoreResult<Page<Team>> {
+        agents::list_teams(&mut *self.conn().await?, page).await
+    }
+
+    async fn create_session(&self, session: NewSession) -> StoreResult<()> {
+        auth::create_session(&mut *self.conn().await?, session).await
+    }
+
+    async fn get_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, Agent)>> {
+        auth::get_session(&mut *self.conn().await?, token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        auth::delete_session(&mut *self.conn().await?, token_hash).await
+    }
+
+    async fn create_api_token(
+        &self,
+        agent: AgentId,
+        name: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ApiToken> {
+        let mut conn = self.conn().await?;
+        auth::create_api_token(&mut conn, agent, name, token_hash, now).await
+    }
+
+    async fn agent_for_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Agent>> {
+        let found = auth::find_api_token(&mut *self.conn().await?, token_hash).await?;
+        let Some((token, agent, last_used_at)) = found else { return Ok(None) };
+        if auth::use_is_news(last_used_at, now) {
+            auth::record_use(&mut *self.conn().await?, token, now).await?;
+        }
+        agents::load(&mut *self.conn().await?, agent).await.map(Some)
+    }
+
+    async fn list_api_tokens(&self, agent: AgentId) -> StoreResult<Vec<ApiToken>> {
+        auth::list_api_tokens(&mut *self.conn().await?, agent).await
+    }
+
+    async fn revoke_api_token(&self, id: i64) -> StoreResult<()> {
+        auth::revoke_api_token(&mut *self.conn().await?, id).await
+    }
+}

@@ -13,7 +13,7 @@ use sqlx::SqliteConnection;
 use crate::conversations::{self, conversation};
 use crate::error::db;
 use crate::messages::{self, message};
-use crate::row::{MAX_INDEX_TOKENS, clean, clean_opt, ms, to_json};
+use crate::row::{MAX_INDEX_TOKENS, clean, clean_attachments, clean_opt, ms, to_json};
 
 /// How many merges ingest follows from an explicit conversation to the one that survived.
 const MAX_MERGE_HOPS: usize = 16;
@@ -42,7 +42,7 @@ impl Prepared {
             tokens: tokens_of(&text),
             html: clean_opt(inbound.html.as_deref()).map(|h| h.into_owned()),
             subject: clean(&inbound.subject).into_owned(),
-            attachments: clean(&to_json(&inbound.attachments)?).into_owned(),
+            attachments: to_json(&clean_attachments(&inbound.attachments))?,
             customer_name: clean(name.unwrap_or(&inbound.identity.value)).into_owned(),
             text,
         })

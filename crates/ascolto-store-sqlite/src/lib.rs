@@ -167,7 +167,7 @@ impl Store for SqliteStore {
 
     async fn create_customer(&self, new: NewCustomer, now: DateTime<Utc>) -> StoreResult<Customer> {
         let mut tx = self.begin_write().await?;
-        let customer = customers::create(&mut *tx, new, now).await?;
+        let customer = customers::create(&mut tx, new, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(customer)
     }
@@ -187,7 +187,7 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Customer> {
         let mut tx = self.begin_write().await?;
-        let customer = customers::update(&mut *tx, id, patch, now).await?;
+        let customer = customers::update(&mut tx, id, patch, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(customer)
     }
@@ -207,7 +207,7 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Customer> {
         let mut tx = self.begin_write().await?;
-        let customer = customers::merge(&mut *tx, survivor, merged, now).await?;
+        let customer = customers::merge(&mut tx, survivor, merged, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(customer)
     }
@@ -215,7 +215,7 @@ impl Store for SqliteStore {
     async fn ingest(&self, inbound: InboundMessage) -> StoreResult<Ingested> {
         let prepared = ingest::Prepared::new(&inbound)?;
         let mut tx = self.begin_write().await?;
-        let ingested = ingest::ingest(&mut *tx, &inbound, &prepared).await?;
+        let ingested = ingest::ingest(&mut tx, &inbound, &prepared).await?;
         tx.commit().await.map_err(db)?;
         Ok(ingested)
     }
@@ -223,7 +223,7 @@ impl Store for SqliteStore {
     async fn add_agent_message(&self, new: NewAgentMessage) -> StoreResult<Message> {
         let tokens = ingest::tokens_of(&new.text);
         let mut tx = self.begin_write().await?;
-        let message = ingest::add_agent_message(&mut *tx, &new, &tokens).await?;
+        let message = ingest::add_agent_message(&mut tx, &new, &tokens).await?;
         tx.commit().await.map_err(db)?;
         Ok(message)
     }
@@ -248,7 +248,7 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Conversation> {
         let mut tx = self.begin_write().await?;
-        let conversation = conversations::update(&mut *tx, id, patch, now).await?;
+        let conversation = conversations::update(&mut tx, id, patch, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(conversation)
     }
@@ -260,7 +260,7 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Conversation> {
         let mut tx = self.begin_write().await?;
-        let conversation = conversations::merge(&mut *tx, survivor, merged, now).await?;
+        let conversation = conversations::merge(&mut tx, survivor, merged, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(conversation)
     }
@@ -293,14 +293,14 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> StoreResult<Vec<OutboxJob>> {
         let mut tx = self.begin_write().await?;
-        let jobs = outbox::claim(&mut *tx, now, lease_until, limit).await?;
+        let jobs = outbox::claim(&mut tx, now, lease_until, limit).await?;
         tx.commit().await.map_err(db)?;
         Ok(jobs)
     }
 
     async fn finish_outbox(&self, job: i64, outcome: DeliveryOutcome, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        outbox::finish(&mut *tx, job, outcome, now).await?;
+        outbox::finish(&mut tx, job, outcome, now).await?;
         tx.commit().await.map_err(db)
     }
 
@@ -310,7 +310,7 @@ impl Store for SqliteStore {
 
     async fn create_agent(&self, new: NewAgent) -> StoreResult<Agent> {
         let mut tx = self.begin_write().await?;
-        let agent = agents::create(&mut *tx, new).await?;
+        let agent = agents::create(&mut tx, new).await?;
         tx.commit().await.map_err(db)?;
         Ok(agent)
     }
@@ -321,7 +321,7 @@ impl Store for SqliteStore {
 
     async fn update_agent(&self, id: AgentId, patch: AgentPatch) -> StoreResult<Agent> {
         let mut tx = self.begin_write().await?;
-        let agent = agents::update(&mut *tx, id, patch).await?;
+        let agent = agents::update(&mut tx, id, patch).await?;
         tx.commit().await.map_err(db)?;
         Ok(agent)
     }
@@ -378,7 +378,7 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<ApiToken> {
         let mut conn = self.write.acquire().await.map_err(db)?;
-        auth::create_api_token(&mut *conn, agent, name, token_hash, now).await
+        auth::create_api_token(&mut conn, agent, name, token_hash, now).await
     }
 
     async fn agent_for_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Agent>> {

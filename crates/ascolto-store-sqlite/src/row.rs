@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::str::FromStr;
 
-use ascolto_core::ParseError;
+use ascolto_core::{AttachmentMeta, ParseError};
 use ascolto_store::{Cursor, PageRequest, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -74,6 +74,22 @@ pub(crate) fn clean(text: &str) -> Cow<'_, str> {
 
 pub(crate) fn clean_opt(text: Option<&str>) -> Option<Cow<'_, str>> {
     text.map(clean)
+}
+
+/// Attachment metadata without NUL bytes, field by field (the JSON form would only escape
+/// them, and PostgreSQL's JSONB refuses the escape too).
+pub(crate) fn clean_attachments(attachments: &[AttachmentMeta]) -> Vec<AttachmentMeta> {
+    let owned = |text: &str| clean(text).into_owned();
+    attachments
+        .iter()
+        .map(|a| AttachmentMeta {
+            filename: owned(&a.filename),
+            content_type: owned(&a.content_type),
+            size_bytes: a.size_bytes,
+            content_id: a.content_id.as_deref().map(owned),
+            skipped: a.skipped.as_deref().map(owned),
+        })
+        .collect()
 }
 
 /// The limit to fetch for a page: one more row than asked, to learn whether more follow.

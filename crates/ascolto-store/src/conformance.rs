@@ -3,7 +3,7 @@
 //!
 //! A backend's test file is one line plus a fixture:
 //!
-//! ```ignore
+//! ```text
 //! ascolto_store::conformance_tests!(async { fresh_store().await });
 //! ```
 //!
@@ -1295,10 +1295,18 @@ pub async fn nul_bytes_are_dropped_not_refused(store: &dyn Store) {
     message.subject = "Sub\0ject".into();
     message.html = Some("<p>a\0b</p>".into());
     message.channel_message_id = Some("id\0with-nul".into());
+    message.attachments = vec![AttachmentMeta {
+        filename: "a\0b.txt".into(),
+        content_type: "text/plain".into(),
+        size_bytes: 3,
+        content_id: None,
+        skipped: Some("\0".into()),
+    }];
     let ingested = store.ingest(message.clone()).await.expect("ingest");
     assert_eq!(ingested.message.text, "beforeafter");
     assert_eq!(ingested.message.html.as_deref(), Some("<p>ab</p>"));
     assert_eq!(ingested.conversation.subject, "Subject");
+    assert_eq!(ingested.message.attachments[0].filename, "ab.txt");
     let customer = store.get_customer(ingested.conversation.customer_id).await.expect("customer");
     assert_eq!(customer.name, "NulName");
     assert!(!store.ingest(message).await.expect("ingest again").created, "still idempotent");
@@ -1320,7 +1328,7 @@ pub async fn a_megabyte_message_is_stored_and_found(store: &dyn Store) {
 pub async fn hostile_search_input_is_harmless(store: &dyn Store) {
     ingest(store, "eve", "normal text", 0).await;
     for input in
-        ["\"", "a\" OR 1=1 --", "NEAR(a b)", "*", "x:y", "'; DROP TABLE messages; --", "(((", "& | !", "\0"]
+        ["\"", "a\" OR 1=1 --", "NEAR(a b)", "*", "x:y", "'; DROP TABLE messages; --", "(((", "& | !", "\0", "ⅻ ½ ² ₃", "\u{200b}x\u{feff}", "ǅ ﬁ"]
     {
         let query = Query::parse(input);
         store.search_messages(&query, &Visibility::All, PageRequest::first(5)).await.expect(input);

@@ -50,11 +50,19 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Notified when a reply is queued, so the outbox worker delivers it at once.
     pub outbox_wake: Arc<Notify>,
+    /// Hunspell dictionaries for the coach's spelling check; `None` turns spelling off.
+    pub spelling: Option<Arc<ascolto_coach::Spelling>>,
 }
 
 impl AppState {
     pub fn new(desk: Desk, config: WebConfig) -> Self {
-        Self { desk, config: Arc::new(config), outbox_wake: Arc::new(Notify::new()) }
+        Self { desk, config: Arc::new(config), outbox_wake: Arc::new(Notify::new()), spelling: None }
+    }
+
+    /// Turns on the coach's spelling check with these dictionaries.
+    pub fn with_spelling(mut self, spelling: Option<ascolto_coach::Spelling>) -> Self {
+        self.spelling = spelling.map(Arc::new);
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 //! English across every channel, customers who wrote on more than one channel, demo logins,
 //! and a trickle of new customer messages so the queue moves.
 
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +14,6 @@ use ascolto_core::{
 use ascolto_service::outbox::{Deliverer, DeliveryError, Deliverers};
 use ascolto_service::{Desk, InboundRequest};
 use ascolto_store::{ConversationPatch, NewAgent, NewAgentMessage, NewCustomer, Store};
-use ascolto_web::AppState;
 use ascolto_web::auth::{hash_password, hash_secret, new_api_token};
 use chrono::{TimeDelta, Utc};
 use tokio::sync::watch;
@@ -166,7 +166,7 @@ async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCu
     let agents = create_agents(store).await?;
     let now = Utc::now();
     let mut customers = Vec::new();
-    for index in 0..120 {
+    for index in 0..260 {
         let customer = make_customer(index, rng)?;
         store
             .create_customer(
@@ -182,7 +182,7 @@ async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCu
             .await?;
         customers.push(customer);
     }
-    for n in 0..320 {
+    for n in 0..420 {
         let customer = &customers[rng.usize(..customers.len())];
         let channel = CHANNELS[rng.usize(..CHANNELS.len())];
         let Some(identity) = identity_for(channel, customer).or_else(|| identity_for(Channel::Email, customer)) else {
@@ -225,7 +225,8 @@ async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCu
                     text: reply.replace("{name}", first_name),
                     html: None,
                     note: false,
-                    created_at: received_at + TimeDelta::minutes(rng.i64(3..240)),
+                    // A reply comes minutes to hours after the question, but never in the future.
+                    created_at: (received_at + TimeDelta::minutes(rng.i64(3..240))).min(now - TimeDelta::minutes(1)),
                 })
                 .await?;
             if rng.bool() {
@@ -287,14 +288,18 @@ pub async fn run(mut config: Config, trickle_seconds: u64) -> anyhow::Result<()>
     store.create_api_token(admin.id, "demo", &hash_secret(&token), Utc::now()).await?;
 
     let listener = server::bind(&config).await?;
-    let url = config.public_url();
-    println!("Ascolto demo is running at {url}");
-    println!("Sign in (password {DEMO_PASSWORD} for all): admin@demo.ascolto (admin), lead@demo.ascolto (lead),");
-    println!("  sara@demo.ascolto, luca@demo.ascolto, tom@demo.ascolto, emma@demo.ascolto (agents)");
-    println!("Demo API token: {token}");
-    println!("Try: curl -H \"Authorization: Bearer {token}\" {url}/api/v1/conversations");
+    let url = server::url_of(&config, &listener);
+    // Written, not printed: a closed stdout (a pipe whose reader went away) must not stop the demo.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "Ascolto demo is running at {url}");
+    let _ = writeln!(out, "Sign in (password {DEMO_PASSWORD} for all): admin@demo.ascolto (admin), lead@demo.ascolto (lead),");
+    let _ = writeln!(out, "  sara@demo.ascolto, luca@demo.ascolto, tom@demo.ascolto, emma@demo.ascolto (agents)");
+    let _ = writeln!(out, "Demo API token: {token}");
+    let _ = writeln!(out, "Try: curl -H \"Authorization: Bearer {token}\" {url}/api/v1/conversations");
+    let _ = out.flush();
+    drop(out);
 
-    let state = AppState::new(desk.clone(), server::web_config(&config));
+    let state = server::app_state(&config, desk.clone()).await;
     let mut deliverers = Deliverers::api_only();
     for channel in [Channel::Email, Channel::WhatsApp, Channel::Telegram, Channel::WebChat] {
         deliverers.insert(channel, Arc::new(DemoDeliverer));

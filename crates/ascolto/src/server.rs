@@ -73,6 +73,20 @@ pub fn web_config(config: &Config) -> WebConfig {
     }
 }
 
+/// The web layer's state: the desk, the HTTP settings, and the coach's dictionaries, loaded
+/// once here (they take a moment to parse).
+pub async fn app_state(config: &Config, desk: Desk) -> AppState {
+    let dir = config.dictionaries_dir.clone();
+    let spelling = tokio::task::spawn_blocking(move || ascolto_coach_cli::load_system_dictionaries(&dir, &[]))
+        .await
+        .ok()
+        .flatten();
+    if spelling.is_none() {
+        info!(dir = %config.dictionaries_dir.display(), "no Hunspell dictionaries found: the coach will not check spelling");
+    }
+    AppState::new(desk, web_config(config)).with_spelling(spelling)
+}
+
 /// Resolves when the process is asked to stop (Ctrl-C, or SIGTERM on Unix).
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -99,7 +113,7 @@ pub async fn shutdown_signal() {
 /// Runs the web server and the outbox worker on `store` until a shutdown signal.
 pub async fn run(config: &Config, store: Arc<dyn Store>, listener: TcpListener) -> anyhow::Result<()> {
     let desk = Desk::new(store);
-    let state = AppState::new(desk.clone(), web_config(config));
+    let state = app_state(config, desk.clone()).await;
     let (stop_workers, workers_stopped) = watch::channel(false);
     let outbox = tokio::spawn(desk.run_outbox(Deliverers::api_only(), state.outbox_wake.clone(), workers_stopped));
     ascolto_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
@@ -107,6 +121,16 @@ pub async fn run(config: &Config, store: Arc<dyn Store>, listener: TcpListener) 
     let _ = outbox.await;
     info!("stopped");
     Ok(())
+}
+
+/// The address to print: `public_url` when set, otherwise the address actually bound (which
+/// differs from the setting when it asked for port 0).
+pub fn url_of(config: &Config, listener: &TcpListener) -> String {
+    match (&config.public_url, listener.local_addr()) {
+        (Some(url), _) => url.clone(),
+        (None, Ok(address)) => format!("http://{address}"),
+        (None, Err(_)) => config.public_url(),
+    }
 }
 
 pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
@@ -117,6 +141,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
     ensure_admin(store.as_ref(), &config).await?;
     let listener = bind(&config).await?;
-    info!("Ascolto is listening on {}", config.public_url());
+    info!("Ascolto is listening on {}", url_of(&config, &listener));
     run(&config, store, listener).await
 }

@@ -2,6 +2,7 @@
 //! OpenAPI document generated from the handlers' annotations.
 
 mod agents;
+mod coach;
 mod conversations;
 mod customers;
 mod inbound;
@@ -56,7 +57,8 @@ pub fn router() -> Router<AppState> {
         .merge(teams::router())
         .merge(tokens::router())
         .merge(sessions::router())
-        .merge(search::router());
+        .merge(search::router())
+        .merge(coach::router());
     let (router, openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes).split_for_parts();
     let openapi = std::sync::Arc::new(openapi);

@@ -2,6 +2,7 @@
 //! test, driven over HTTP. Modules mirror the routes.
 
 mod bad_input;
+mod coach;
 mod conversations;
 mod customers;
 mod roles;

@@ -1,0 +1,155 @@
+//! Priority: the computed score, its level and reasons in both languages, and the override.
+
+use ascolto_core::priority::{
+    CustomerSignals, MAX_SCORE, PriorityConfig, PriorityInputs, PriorityOverride, QueuePriority, assess, score,
+    ui_lang,
+};
+use ascolto_core::search::Lang;
+use ascolto_core::{AgentId, Channel, ConversationId, Priority};
+use chrono::{DateTime, Duration, Utc};
+use expect_test::{Expect, expect};
+
+use crate::rome;
+
+fn now() -> DateTime<Utc> {
+    rome("2026-03-03 15:00")
+}
+
+/// A calm e-mail that has just arrived.
+fn calm_email() -> PriorityInputs {
+    PriorityInputs {
+        signals: CustomerSignals::default(),
+        channel: Channel::Email,
+        waiting_since: Some(now()),
+        customer_tags: Vec::new(),
+        sla_remaining_seconds: None,
+    }
+}
+
+/// Checks the assessment as `score (level): reasons in English | reasons in Italian`.
+fn check(inputs: PriorityInputs, expected: Expect) {
+    let assessment = assess(&inputs, &PriorityConfig::default(), now());
+    assert_eq!(assessment.score, score(&inputs, &PriorityConfig::default(), now()));
+    let actual = format!(
+        "{} ({}): {} | {}",
+        assessment.score,
+        assessment.level,
+        assessment.explain(Lang::En),
+        assessment.explain(Lang::It)
+    );
+    expected.assert_eq(&actual);
+}
+
+#[test]
+fn a_calm_new_e_mail_is_normal_with_nothing_to_explain() {
+    check(calm_email(), expect!["0 (normal):  | "]);
+}
+
+#[test]
+fn an_angry_customer_waiting_three_hours_near_the_sla_breach_is_explained() {
+    check(
+        PriorityInputs {
+            signals: CustomerSignals { anger: 0.8, sentiment: -0.7, ..CustomerSignals::default() },
+            waiting_since: Some(now() - Duration::hours(3)),
+            sla_remaining_seconds: Some(20 * 60),
+            ..calm_email()
+        },
+        expect!["411 (high): angry, waited 3 h, SLA breach in 20 min | tono arrabbiato, in attesa da 3 h, SLA in scadenza tra 20 min"],
+    );
+}
+
+#[test]
+fn an_e_mail_waits_longer_than_a_chat_before_the_wait_counts() {
+    let waited_ten_minutes = |channel| PriorityInputs {
+        channel,
+        waiting_since: Some(now() - Duration::minutes(10)),
+        ..calm_email()
+    };
+    check(waited_ten_minutes(Channel::Email), expect!["2 (normal):  | "]);
+    check(waited_ten_minutes(Channel::WebChat), expect!["100 (normal): waited 10 min | in attesa da 10 min"]);
+    check(
+        PriorityInputs { waiting_since: Some(now() - Duration::hours(5)), ..calm_email() },
+        expect!["63 (normal): waited 5 h | in attesa da 5 h"],
+    );
+}
+
+#[test]
+fn an_urgent_angry_vip_past_the_sla_is_urgent() {
+    check(
+        PriorityInputs {
+            signals: CustomerSignals { urgency: 0.9, anger: 0.7, sentiment: -0.8, abuse: false },
+            customer_tags: vec!["vip".to_owned()],
+            waiting_since: Some(now() - Duration::hours(26)),
+            sla_remaining_seconds: Some(-95 * 60),
+            ..calm_email()
+        },
+        expect![
+            "960 (urgent): urgent request, angry, VIP customer, waited 26 h, SLA breached 1 h 35 min ago | richiesta urgente, tono arrabbiato, cliente VIP, in attesa da 26 h, SLA scaduto da 1 h 35 min"
+        ],
+    );
+}
+
+#[test]
+fn abusive_language_is_shown_but_buys_no_place_in_the_queue() {
+    let polite = PriorityInputs { signals: CustomerSignals { sentiment: -0.5, ..CustomerSignals::default() }, ..calm_email() };
+    let abusive = PriorityInputs { signals: CustomerSignals { abuse: true, ..polite.signals }, ..polite.clone() };
+    check(abusive.clone(), expect!["50 (normal): unhappy, abusive language | tono negativo, linguaggio offensivo"]);
+    let config = PriorityConfig::default();
+    assert_eq!(score(&abusive, &config, now()), score(&polite, &config, now()));
+}
+
+#[test]
+fn nonsense_signals_still_give_a_score_in_range() {
+    for value in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, -3.0, 7.0] {
+        let inputs = PriorityInputs {
+            signals: CustomerSignals { urgency: value, anger: value, sentiment: value, abuse: true },
+            waiting_since: Some(DateTime::<Utc>::MIN_UTC),
+            sla_remaining_seconds: Some(i64::MIN),
+            customer_tags: vec!["VIP".to_owned()],
+            ..calm_email()
+        };
+        let assessment = assess(&inputs, &PriorityConfig::default(), DateTime::<Utc>::MAX_UTC);
+        assert!(assessment.score <= MAX_SCORE, "{value}: {}", assessment.score);
+        let _ = assessment.explain(Lang::It);
+    }
+}
+
+#[test]
+fn a_wait_in_the_future_counts_as_no_wait() {
+    check(PriorityInputs { waiting_since: Some(now() + Duration::hours(2)), ..calm_email() }, expect!["0 (normal):  | "]);
+}
+
+#[test]
+fn an_override_wins_the_ordering_and_keeps_the_computed_score() {
+    let computed = assess(&calm_email(), &PriorityConfig::default(), now());
+    let by_hand = QueuePriority {
+        computed: computed.clone(),
+        overridden: Some(PriorityOverride { priority: Priority::Urgent, by: AgentId(7), at: now() }),
+    };
+    let plain = QueuePriority { computed, overridden: None };
+    assert_eq!((by_hand.level(), plain.level()), (Priority::Urgent, Priority::Normal));
+    assert_eq!(by_hand.explain(Lang::En), "set to urgent by hand");
+    assert_eq!(by_hand.explain(ui_lang("it")), "priorità impostata a mano: urgente");
+    let older = now() - Duration::hours(9);
+    assert!(by_hand.queue_key(now(), ConversationId(2)) < plain.queue_key(older, ConversationId(1)));
+}
+
+#[test]
+fn within_a_level_the_higher_score_then_the_longer_wait_then_the_lower_id_go_first() {
+    use ascolto_core::priority::QueueKey;
+    let key = |score, hours_ago, id| QueueKey::new(Priority::High, score, now() - Duration::hours(hours_ago), ConversationId(id));
+    assert!(key(400, 1, 9) < key(350, 5, 1));
+    assert!(key(400, 5, 9) < key(400, 1, 1));
+    assert!(key(400, 5, 1) < key(400, 5, 2));
+}
+
+#[test]
+fn assessments_are_stored_as_json_with_their_reasons() {
+    let assessment = assess(
+        &PriorityInputs { signals: CustomerSignals { anger: 0.9, ..CustomerSignals::default() }, sla_remaining_seconds: Some(600), ..calm_email() },
+        &PriorityConfig::default(),
+        now(),
+    );
+    expect![[r#"{"score":327,"level":"high","reasons":[{"kind":"angry"},{"kind":"sla_breach_in","minutes":10}]}"#]]
+        .assert_eq(&serde_json::to_string(&assessment).unwrap());
+}
