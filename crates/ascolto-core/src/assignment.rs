@@ -139,7 +139,10 @@ pub fn can_take(agent: &AgentLoad, conversation: &QueuedConversation) -> bool {
 }
 
 fn speaks(agent: &AgentLoad, conversation: &QueuedConversation) -> bool {
-    conversation.language.as_deref().is_none_or(|wanted| agent.languages.iter().any(|spoken| same_language(spoken, wanted)))
+    conversation
+        .language
+        .as_deref()
+        .is_none_or(|wanted| agent.languages.iter().any(|spoken| same_language(spoken, wanted)))
 }
 
 /// Compares language codes by their primary subtag, ignoring case: `it-IT` is `it`.
@@ -165,7 +168,10 @@ fn in_team(agent: &AgentLoad, conversation: &QueuedConversation) -> bool {
 /// Each conversation goes to the online agent who can take it ([`can_take`]) and is least
 /// loaded in its kind (share of capacity used, then fewer conversations held, then the lower
 /// id). A conversation listed twice is planned once.
-pub fn plan_assignments(agents: &[AgentLoad], queue: &[QueuedConversation]) -> Vec<(ConversationId, AgentId)> {
+pub fn plan_assignments(
+    agents: &[AgentLoad],
+    queue: &[QueuedConversation],
+) -> Vec<(ConversationId, AgentId)> {
     let mut available: Vec<AgentLoad> =
         agents.iter().filter(|agent| accepts_new_conversations(agent.presence)).cloned().collect();
     let mut order: Vec<&QueuedConversation> = queue.iter().collect();
@@ -176,7 +182,10 @@ pub fn plan_assignments(agents: &[AgentLoad], queue: &[QueuedConversation]) -> V
         if planned.contains(&conversation.id) {
             continue;
         }
-        if available.iter().all(|agent| agent.free(ChannelKind::Live) == 0 && agent.free(ChannelKind::Email) == 0) {
+        if available
+            .iter()
+            .all(|agent| agent.free(ChannelKind::Live) == 0 && agent.free(ChannelKind::Email) == 0)
+        {
             break;
         }
         if let Some(agent) = least_loaded(&mut available, conversation) {
@@ -189,7 +198,10 @@ pub fn plan_assignments(agents: &[AgentLoad], queue: &[QueuedConversation]) -> V
 }
 
 /// The agent among `agents` who can take `conversation` and is least loaded in its kind.
-fn least_loaded<'a>(agents: &'a mut [AgentLoad], conversation: &QueuedConversation) -> Option<&'a mut AgentLoad> {
+fn least_loaded<'a>(
+    agents: &'a mut [AgentLoad],
+    conversation: &QueuedConversation,
+) -> Option<&'a mut AgentLoad> {
     let kind = conversation.kind();
     agents.iter_mut().filter(|agent| can_take(agent, conversation)).min_by(|a, b| {
         // Shares of capacity compared by cross-multiplying, to stay in integers:
@@ -211,7 +223,11 @@ pub fn next_for(agent: &AgentLoad, queue: &[QueuedConversation]) -> Option<Conve
     if releases_conversations(agent.presence) {
         return None;
     }
-    queue.iter().filter(|conversation| can_take(agent, conversation)).min_by_key(|conversation| conversation.key()).map(|conversation| conversation.id)
+    queue
+        .iter()
+        .filter(|conversation| can_take(agent, conversation))
+        .min_by_key(|conversation| conversation.key())
+        .map(|conversation| conversation.id)
 }
 
 #[cfg(test)]

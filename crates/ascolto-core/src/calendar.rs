@@ -59,7 +59,10 @@ impl ClockTime {
         let minutes = hour.checked_mul(60).and_then(|m| m.checked_add(minute));
         match minutes {
             Some(minutes) if minute < 60 && minutes <= 24 * 60 => Ok(ClockTime(minutes as u16)),
-            _ => Err(ParseError::new("time", format!("{hour:02}:{minute:02} is not a time from 00:00 to 24:00"))),
+            _ => Err(ParseError::new(
+                "time",
+                format!("{hour:02}:{minute:02} is not a time from 00:00 to 24:00"),
+            )),
         }
     }
 
@@ -67,7 +70,8 @@ impl ClockTime {
     pub fn parse(raw: &str) -> Result<Self, ParseError> {
         let invalid = || ParseError::new("time", format!("{raw:?} is not a time written HH:MM"));
         let (hour, minute) = raw.trim().split_once(':').ok_or_else(invalid)?;
-        let well_formed = |part: &str| (1..=2).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+        let well_formed =
+            |part: &str| (1..=2).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
         if !well_formed(hour) || minute.len() != 2 || !well_formed(minute) {
             return Err(invalid());
         }
@@ -146,11 +150,13 @@ impl OpenRange {
         Self { from: ClockTime::MIDNIGHT, to: ClockTime::END_OF_DAY }
     }
 
-    pub fn from(&self) -> ClockTime {
+    /// When the range opens.
+    pub fn opens_at(&self) -> ClockTime {
         self.from
     }
 
-    pub fn to(&self) -> ClockTime {
+    /// When the range closes.
+    pub fn closes_at(&self) -> ClockTime {
         self.to
     }
 }
@@ -391,7 +397,11 @@ impl Calendar {
 
     /// The deadline `duration` of business time after `start`: the instant at which exactly
     /// `duration` of opening hours has passed. A duration of zero or less gives `start`.
-    pub fn add_business_time(&self, start: DateTime<Utc>, duration: Duration) -> Result<DateTime<Utc>, CalendarError> {
+    pub fn add_business_time(
+        &self,
+        start: DateTime<Utc>,
+        duration: Duration,
+    ) -> Result<DateTime<Utc>, CalendarError> {
         self.deadline_with_pauses(start, duration, &[])
     }
 
@@ -619,12 +629,14 @@ impl<I: Iterator<Item = Result<Interval, CalendarError>>> Iterator for WithoutPa
             while self.pauses.get(self.next_pause).is_some_and(|pause| pause.until <= interval.start) {
                 self.next_pause += 1;
             }
-            let Some(pause) = self.pauses.get(self.next_pause).filter(|pause| pause.from < interval.end) else {
+            let Some(pause) = self.pauses.get(self.next_pause).filter(|pause| pause.from < interval.end)
+            else {
                 return Some(Ok(interval));
             };
             // The pause overlaps the interval: keep what comes after it for the next call,
             // and yield what comes before it, if anything.
-            self.rest = (pause.until < interval.end).then_some(Interval { start: pause.until, end: interval.end });
+            self.rest =
+                (pause.until < interval.end).then_some(Interval { start: pause.until, end: interval.end });
             if pause.from > interval.start {
                 return Some(Ok(Interval { start: interval.start, end: pause.from }));
             }
@@ -653,14 +665,23 @@ mod tests {
 
     #[test]
     fn overlapping_ranges_of_a_day_are_merged() {
-        let ranges = [OpenRange::parse("12:00", "18:00").unwrap(), OpenRange::parse("09:00", "13:00").unwrap()];
+        let ranges =
+            [OpenRange::parse("12:00", "18:00").unwrap(), OpenRange::parse("09:00", "13:00").unwrap()];
         let hours = WeeklyHours::closed().with_day(Weekday::Mon, &ranges);
         assert_eq!(hours.ranges(Weekday::Mon), [OpenRange::parse("09:00", "18:00").unwrap()]);
     }
 
     #[test]
     fn easter_falls_on_the_known_sundays() {
-        for (year, month, day) in [(2008, 3, 23), (2019, 4, 21), (2024, 3, 31), (2025, 4, 20), (2026, 4, 5), (2027, 3, 28), (2038, 4, 25)] {
+        for (year, month, day) in [
+            (2008, 3, 23),
+            (2019, 4, 21),
+            (2024, 3, 31),
+            (2025, 4, 20),
+            (2026, 4, 5),
+            (2027, 3, 28),
+            (2038, 4, 25),
+        ] {
             assert_eq!(easter_sunday(year), NaiveDate::from_ymd_opt(year, month, day), "Easter {year}");
         }
     }

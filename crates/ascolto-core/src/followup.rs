@@ -31,7 +31,11 @@ pub struct FollowUpRule {
 impl FollowUpRule {
     /// The action this rule schedules after an agent's reply at `replied_at`, due after the
     /// rule's business hours on `calendar`, cancelled by any customer message after the reply.
-    pub fn schedule(&self, calendar: &Calendar, replied_at: DateTime<Utc>) -> Result<ScheduledAction, CalendarError> {
+    pub fn schedule(
+        &self,
+        calendar: &Calendar,
+        replied_at: DateTime<Utc>,
+    ) -> Result<ScheduledAction, CalendarError> {
         let wait = Duration::hours(i64::from(self.after_business_hours));
         Ok(ScheduledAction {
             kind: match &self.action {
@@ -73,21 +77,37 @@ impl ScheduledAction {
     /// A snooze until `until`, set at `now`; the customer writing ends it early, and the
     /// conversation comes back then through the message itself.
     pub fn snooze(until: DateTime<Utc>, now: DateTime<Utc>) -> Self {
-        ScheduledAction { kind: ScheduledKind::EndSnooze, due_at: until, created_at: now, cancel_on_customer_reply: true }
+        ScheduledAction {
+            kind: ScheduledKind::EndSnooze,
+            due_at: until,
+            created_at: now,
+            cancel_on_customer_reply: true,
+        }
     }
 
     /// A reply to send at `send_at`, scheduled at `now`. Whether the customer writing first
     /// cancels it is the agent's choice: a reply that answers a question may be stale by
     /// then, a holiday greeting is not.
-    pub fn reply(text: String, send_at: DateTime<Utc>, now: DateTime<Utc>, cancel_on_customer_reply: bool) -> Self {
-        ScheduledAction { kind: ScheduledKind::ScheduledReply { text }, due_at: send_at, created_at: now, cancel_on_customer_reply }
+    pub fn reply(
+        text: String,
+        send_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        cancel_on_customer_reply: bool,
+    ) -> Self {
+        ScheduledAction {
+            kind: ScheduledKind::ScheduledReply { text },
+            due_at: send_at,
+            created_at: now,
+            cancel_on_customer_reply,
+        }
     }
 }
 
 /// Whether a customer message has cancelled `action`: it cancels on a customer reply and the
 /// customer's latest message came strictly after the action was scheduled.
 pub fn is_cancelled(action: &ScheduledAction, last_customer_message_at: Option<DateTime<Utc>>) -> bool {
-    action.cancel_on_customer_reply && last_customer_message_at.is_some_and(|message_at| message_at > action.created_at)
+    action.cancel_on_customer_reply
+        && last_customer_message_at.is_some_and(|message_at| message_at > action.created_at)
 }
 
 /// Whether `action`'s time has come at `now`.
@@ -96,6 +116,10 @@ pub fn is_due(action: &ScheduledAction, now: DateTime<Utc>) -> bool {
 }
 
 /// Whether `action` should run now: it is due and no customer message has cancelled it.
-pub fn should_fire(action: &ScheduledAction, last_customer_message_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+pub fn should_fire(
+    action: &ScheduledAction,
+    last_customer_message_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
     is_due(action, now) && !is_cancelled(action, last_customer_message_at)
 }

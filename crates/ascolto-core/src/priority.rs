@@ -65,7 +65,9 @@ pub struct PriorityInputs {
 impl PriorityInputs {
     /// Takes the SLA nearness from `status` (usually [`crate::sla::most_pressing`]).
     pub fn with_sla(mut self, status: Option<&SlaStatus>) -> Self {
-        self.sla_remaining_seconds = status.map(|status| if status.breached { status.remaining_seconds.min(0) } else { status.remaining_seconds });
+        self.sla_remaining_seconds = status.map(|status| {
+            if status.breached { status.remaining_seconds.min(0) } else { status.remaining_seconds }
+        });
         self
     }
 }
@@ -88,7 +90,9 @@ impl Default for PriorityConfig {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PriorityReason {
     /// Someone set the priority by hand.
-    Overridden { priority: Priority },
+    Overridden {
+        priority: Priority,
+    },
     /// The coach found the request urgent.
     UrgentRequest,
     Angry,
@@ -99,11 +103,17 @@ pub enum PriorityReason {
     AbusiveLanguage,
     Vip,
     /// Waited long for this channel (half its [`patience`] or more).
-    Waited { minutes: i64 },
+    Waited {
+        minutes: i64,
+    },
     /// The SLA deadline is less than an hour of business time away.
-    SlaBreachIn { minutes: i64 },
+    SlaBreachIn {
+        minutes: i64,
+    },
     /// The SLA deadline has passed.
-    SlaBreached { minutes_ago: i64 },
+    SlaBreached {
+        minutes_ago: i64,
+    },
 }
 
 impl PriorityReason {
@@ -111,8 +121,12 @@ impl PriorityReason {
     pub fn describe(self, lang: Lang) -> String {
         let it = lang == Lang::It;
         match self {
-            PriorityReason::Overridden { priority } if it => format!("priorità impostata a mano: {}", level_word(priority, lang)),
-            PriorityReason::Overridden { priority } => format!("set to {} by hand", level_word(priority, lang)),
+            PriorityReason::Overridden { priority } if it => {
+                format!("priorità impostata a mano: {}", level_word(priority, lang))
+            }
+            PriorityReason::Overridden { priority } => {
+                format!("set to {} by hand", level_word(priority, lang))
+            }
             PriorityReason::UrgentRequest => pick(it, "richiesta urgente", "urgent request"),
             PriorityReason::Angry => pick(it, "tono arrabbiato", "angry"),
             PriorityReason::Unhappy => pick(it, "tono negativo", "unhappy"),
@@ -120,11 +134,17 @@ impl PriorityReason {
             PriorityReason::Vip => pick(it, "cliente VIP", "VIP customer"),
             PriorityReason::Waited { minutes } if it => format!("in attesa da {}", span(minutes, lang)),
             PriorityReason::Waited { minutes } => format!("waited {}", span(minutes, lang)),
-            PriorityReason::SlaBreachIn { minutes } if it => format!("SLA in scadenza tra {}", span(minutes, lang)),
+            PriorityReason::SlaBreachIn { minutes } if it => {
+                format!("SLA in scadenza tra {}", span(minutes, lang))
+            }
             PriorityReason::SlaBreachIn { minutes } => format!("SLA breach in {}", span(minutes, lang)),
             PriorityReason::SlaBreached { minutes_ago: 0 } => pick(it, "SLA scaduto", "SLA breached"),
-            PriorityReason::SlaBreached { minutes_ago } if it => format!("SLA scaduto da {}", span(minutes_ago, lang)),
-            PriorityReason::SlaBreached { minutes_ago } => format!("SLA breached {} ago", span(minutes_ago, lang)),
+            PriorityReason::SlaBreached { minutes_ago } if it => {
+                format!("SLA scaduto da {}", span(minutes_ago, lang))
+            }
+            PriorityReason::SlaBreached { minutes_ago } => {
+                format!("SLA breached {} ago", span(minutes_ago, lang))
+            }
         }
     }
 }
@@ -212,7 +232,8 @@ impl QueuePriority {
     /// The reasons, the override first, as one line in `lang`.
     pub fn explain(&self, lang: Lang) -> String {
         let mut reasons = Vec::with_capacity(self.computed.reasons.len() + 1);
-        reasons.extend(self.overridden.map(|by_hand| PriorityReason::Overridden { priority: by_hand.priority }));
+        reasons
+            .extend(self.overridden.map(|by_hand| PriorityReason::Overridden { priority: by_hand.priority }));
         reasons.extend_from_slice(&self.computed.reasons);
         explain(&reasons, lang)
     }
@@ -354,9 +375,13 @@ fn reasons(inputs: &PriorityInputs, config: &PriorityConfig, now: DateTime<Utc>)
 
 fn add_sla_reason(reasons: &mut Vec<PriorityReason>, remaining_seconds: Option<i64>) {
     match remaining_seconds {
-        Some(remaining @ ..=0) => reasons.push(PriorityReason::SlaBreached { minutes_ago: remaining.saturating_neg() / 60 }),
+        Some(remaining @ ..=0) => {
+            reasons.push(PriorityReason::SlaBreached { minutes_ago: remaining.saturating_neg() / 60 })
+        }
         // Rounded up, so the last seconds still read "1 min" rather than "0 min".
-        Some(remaining @ 1..=3600) => reasons.push(PriorityReason::SlaBreachIn { minutes: (remaining + 59) / 60 }),
+        Some(remaining @ 1..=3600) => {
+            reasons.push(PriorityReason::SlaBreachIn { minutes: (remaining + 59) / 60 })
+        }
         _ => {}
     }
 }

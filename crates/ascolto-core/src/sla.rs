@@ -243,7 +243,9 @@ impl ConversationTiming {
             team: conversation.team,
             opened_at: conversation.created_at,
             first_response_at: conversation.first_response_at,
-            waiting_since: conversation.last_customer_message_at.filter(|_| conversation.customer_is_waiting()),
+            waiting_since: conversation
+                .last_customer_message_at
+                .filter(|_| conversation.customer_is_waiting()),
             resolved_at: conversation.resolved_at,
             pauses,
             paused_since,
@@ -318,7 +320,10 @@ impl SlaStatus {
 
 /// The running clock with the least business time left: the one a queue should look at.
 pub fn most_pressing(statuses: &[SlaStatus]) -> Option<&SlaStatus> {
-    statuses.iter().filter(|status| status.is_running()).min_by_key(|status| (status.remaining_seconds, status.deadline))
+    statuses
+        .iter()
+        .filter(|status| status.is_running())
+        .min_by_key(|status| (status.remaining_seconds, status.deadline))
 }
 
 /// Something an SLA policy says should happen now for a conversation.
@@ -404,7 +409,11 @@ impl SlaPolicy {
     }
 
     /// The status of every clock that runs for this conversation, in [`SlaMetric::ALL`] order.
-    pub fn statuses(&self, timing: &ConversationTiming, now: DateTime<Utc>) -> Result<Vec<SlaStatus>, CalendarError> {
+    pub fn statuses(
+        &self,
+        timing: &ConversationTiming,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SlaStatus>, CalendarError> {
         SlaMetric::ALL.iter().filter_map(|&metric| self.status(metric, timing, now).transpose()).collect()
     }
 
@@ -424,7 +433,12 @@ impl SlaPolicy {
 
     /// `metric`'s clock with its target, if it runs for `timing` and the policy sets one. A
     /// stop in the future of `now` counts as not stopped yet.
-    fn running_clock(&self, metric: SlaMetric, timing: &ConversationTiming, now: DateTime<Utc>) -> Option<Clock> {
+    fn running_clock(
+        &self,
+        metric: SlaMetric,
+        timing: &ConversationTiming,
+        now: DateTime<Utc>,
+    ) -> Option<Clock> {
         let (started_at, stopped_at) = timing.clock(metric)?;
         let target_minutes = self.target_minutes(metric, timing.priority, timing.channel, timing.team)?;
         let met_at = stopped_at.filter(|stopped| *stopped <= now).map(|stopped| stopped.max(started_at));
@@ -458,12 +472,15 @@ pub fn due_actions(
     let pauses = timing.pauses_at(now);
     let mut events = Vec::new();
     for &metric in SlaMetric::ALL {
-        let Some(clock) = policy.running_clock(metric, timing, now).filter(|clock| clock.met_at.is_none()) else {
+        let Some(clock) = policy.running_clock(metric, timing, now).filter(|clock| clock.met_at.is_none())
+        else {
             continue;
         };
         let deadline = policy.calendar.deadline_with_pauses(clock.started_at, clock.target(), &pauses)?;
-        for rule in policy.escalations.iter().filter(|rule| rule.metric.is_none_or(|wanted| wanted == metric)) {
-            let Some(offset) = rule.trigger.after_start(clock.target(), policy.warning(clock.target())) else {
+        for rule in policy.escalations.iter().filter(|rule| rule.metric.is_none_or(|wanted| wanted == metric))
+        {
+            let Some(offset) = rule.trigger.after_start(clock.target(), policy.warning(clock.target()))
+            else {
                 continue;
             };
             let fires_at = policy.calendar.deadline_with_pauses(clock.started_at, offset, &pauses)?;
@@ -496,7 +513,8 @@ mod tests {
     #[test]
     fn among_equally_specific_targets_the_strictest_wins() {
         let policy = SlaPolicy::default();
-        let minutes = policy.target_minutes(SlaMetric::FirstResponse, Priority::Urgent, Channel::WebChat, None);
+        let minutes =
+            policy.target_minutes(SlaMetric::FirstResponse, Priority::Urgent, Channel::WebChat, None);
         assert_eq!(minutes, Some(10));
     }
 
@@ -509,7 +527,12 @@ mod tests {
             first_response_minutes: Some(240),
             ..SlaTarget::default()
         });
-        let minutes = policy.target_minutes(SlaMetric::FirstResponse, Priority::Urgent, Channel::Email, Some(TeamId(7)));
+        let minutes = policy.target_minutes(
+            SlaMetric::FirstResponse,
+            Priority::Urgent,
+            Channel::Email,
+            Some(TeamId(7)),
+        );
         assert_eq!(minutes, Some(240));
     }
 

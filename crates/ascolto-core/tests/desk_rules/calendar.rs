@@ -106,7 +106,8 @@ fn a_round_the_clock_calendar_counts_elapsed_time() {
 /// A calendar open from `from` to `to` every night, in Rome.
 fn nightly(from: &str, to: &str) -> Calendar {
     let range = OpenRange::parse(from, to).unwrap();
-    let week = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+    let week =
+        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
     let hours = week.into_iter().fold(WeeklyHours::closed(), |hours, day| hours.with_day(day, &[range]));
     Calendar::new(Rome, hours, Vec::new())
 }
@@ -114,7 +115,8 @@ fn nightly(from: &str, to: &str) -> Calendar {
 #[test]
 fn hours_that_span_a_dst_change_count_the_time_that_really_passes() {
     let night = nightly("00:00", "06:00");
-    let night_of = |day: &str| night.business_time_between(rome(&format!("{day} 00:00")), rome(&format!("{day} 12:00")));
+    let night_of =
+        |day: &str| night.business_time_between(rome(&format!("{day} 00:00")), rome(&format!("{day} 12:00")));
     assert_eq!(night_of("2026-03-29"), Duration::hours(5));
     assert_eq!(night_of("2026-10-25"), Duration::hours(7));
     assert_eq!(night_of("2026-10-26"), Duration::hours(6));
@@ -141,11 +143,26 @@ fn pauses_stop_the_clock() {
     let office = Calendar::italian_office();
     let pause = |from: &str, until: &str| Pause { from: rome(from), until: rome(until) };
     let rows: &[(&str, i64, &[Pause], &str)] = &[
-        ("2026-03-03 10:00", 120, &[pause("2026-03-03 10:30", "2026-03-03 11:30")], "Tue 2026-03-03 13:00 +01:00"),
+        (
+            "2026-03-03 10:00",
+            120,
+            &[pause("2026-03-03 10:30", "2026-03-03 11:30")],
+            "Tue 2026-03-03 13:00 +01:00",
+        ),
         // A pause over the weekend changes nothing: the clock was not running anyway.
-        ("2026-03-06 17:00", 120, &[pause("2026-03-06 18:00", "2026-03-09 09:00")], "Mon 2026-03-09 10:00 +01:00"),
+        (
+            "2026-03-06 17:00",
+            120,
+            &[pause("2026-03-06 18:00", "2026-03-09 09:00")],
+            "Mon 2026-03-09 10:00 +01:00",
+        ),
         // Waiting on the customer from Friday noon to Monday noon, across the spring change.
-        ("2026-03-27 10:00", 8 * 60, &[pause("2026-03-27 12:00", "2026-03-30 12:00")], "Mon 2026-03-30 18:00 +02:00"),
+        (
+            "2026-03-27 10:00",
+            8 * 60,
+            &[pause("2026-03-27 12:00", "2026-03-30 12:00")],
+            "Mon 2026-03-30 18:00 +02:00",
+        ),
         // Overlapping pauses, in any order, count once.
         (
             "2026-03-03 10:00",
@@ -154,9 +171,19 @@ fn pauses_stop_the_clock() {
             "Tue 2026-03-03 13:30 +01:00",
         ),
         // A pause that ends before it starts pauses nothing.
-        ("2026-03-03 10:00", 120, &[pause("2026-03-03 11:00", "2026-03-03 10:30")], "Tue 2026-03-03 12:00 +01:00"),
+        (
+            "2026-03-03 10:00",
+            120,
+            &[pause("2026-03-03 11:00", "2026-03-03 10:30")],
+            "Tue 2026-03-03 12:00 +01:00",
+        ),
         // A pause already running when the clock starts.
-        ("2026-03-03 10:00", 120, &[pause("2026-03-02 10:00", "2026-03-03 11:00")], "Tue 2026-03-03 13:00 +01:00"),
+        (
+            "2026-03-03 10:00",
+            120,
+            &[pause("2026-03-02 10:00", "2026-03-03 11:00")],
+            "Tue 2026-03-03 13:00 +01:00",
+        ),
     ];
     for (start, minutes, pauses, expected) in rows {
         let target = Duration::minutes(*minutes);
@@ -177,7 +204,10 @@ fn a_zero_or_negative_target_is_due_at_once() {
 #[test]
 fn business_time_backwards_is_zero() {
     let office = Calendar::italian_office();
-    assert_eq!(office.business_time_between(rome("2026-03-04 12:00"), rome("2026-03-03 12:00")), Duration::zero());
+    assert_eq!(
+        office.business_time_between(rome("2026-03-04 12:00"), rome("2026-03-03 12:00")),
+        Duration::zero()
+    );
 }
 
 #[test]
@@ -199,9 +229,8 @@ fn a_calendar_with_no_hours_gives_an_error_instead_of_looping() {
 
 #[test]
 fn a_calendar_whose_holidays_cover_every_day_gives_an_error_instead_of_looping() {
-    let every_day: Vec<Holiday> = (1..=12)
-        .flat_map(|month| (1..=31).map(move |day| Holiday::yearly("chiuso", month, day)))
-        .collect();
+    let every_day: Vec<Holiday> =
+        (1..=12).flat_map(|month| (1..=31).map(move |day| Holiday::yearly("chiuso", month, day))).collect();
     let calendar = Calendar::new(Rome, WeeklyHours::always_open(), every_day);
     let result = calendar.add_business_time(rome("2026-03-03 10:00"), Duration::hours(2));
     assert_eq!(result, Err(CalendarError::NoBusinessHours));
@@ -212,8 +241,12 @@ fn deadlines_past_the_end_of_time_are_an_error_not_a_panic() {
     let office = Calendar::italian_office();
     let last = DateTime::<Utc>::MAX_UTC - Duration::days(2);
     assert_eq!(office.add_business_time(last, Duration::days(30)), Err(CalendarError::OutOfRange));
-    assert_eq!(office.add_business_time(DateTime::<Utc>::MAX_UTC, Duration::hours(1)), Err(CalendarError::OutOfRange));
-    let _ = office.business_time_between(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MIN_UTC + Duration::days(10));
+    assert_eq!(
+        office.add_business_time(DateTime::<Utc>::MAX_UTC, Duration::hours(1)),
+        Err(CalendarError::OutOfRange)
+    );
+    let _ =
+        office.business_time_between(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MIN_UTC + Duration::days(10));
     let _ = Calendar::always_open(Rome).add_business_time(DateTime::<Utc>::MIN_UTC, Duration::days(1));
 }
 
@@ -224,7 +257,9 @@ fn a_company_closure_and_a_good_friday_can_be_added() {
         name: "Chiusura aziendale".to_owned(),
         rule: HolidayRule::Once { date: NaiveDate::from_ymd_opt(2026, 3, 4).unwrap() },
     });
-    office.holidays.push(Holiday { name: "Venerdì santo".to_owned(), rule: HolidayRule::Easter { offset_days: -2 } });
+    office
+        .holidays
+        .push(Holiday { name: "Venerdì santo".to_owned(), rule: HolidayRule::Easter { offset_days: -2 } });
     check_deadlines(
         &office,
         &[
@@ -238,8 +273,14 @@ fn a_company_closure_and_a_good_friday_can_be_added() {
 fn calendars_are_stored_as_readable_json() {
     let calendar = Calendar::new(
         Rome,
-        WeeklyHours::weekdays(&[OpenRange::parse("09:00", "13:00").unwrap(), OpenRange::parse("14:00", "18:00").unwrap()])
-            .with_day(Weekday::Sat, &[OpenRange::new(ClockTime::parse("09:00").unwrap(), ClockTime::END_OF_DAY).unwrap()]),
+        WeeklyHours::weekdays(&[
+            OpenRange::parse("09:00", "13:00").unwrap(),
+            OpenRange::parse("14:00", "18:00").unwrap(),
+        ])
+        .with_day(
+            Weekday::Sat,
+            &[OpenRange::new(ClockTime::parse("09:00").unwrap(), ClockTime::END_OF_DAY).unwrap()],
+        ),
         vec![Holiday::yearly("Natale", 12, 25)],
     );
     let json = serde_json::to_string(&calendar).unwrap();

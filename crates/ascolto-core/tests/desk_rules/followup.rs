@@ -9,7 +9,10 @@ use chrono::Duration;
 use crate::{in_rome, rome};
 
 fn nudge_after(hours: u32) -> FollowUpRule {
-    FollowUpRule { after_business_hours: hours, action: FollowUpAction::Nudge { template: "still-there".to_owned() } }
+    FollowUpRule {
+        after_business_hours: hours,
+        action: FollowUpAction::Nudge { template: "still-there".to_owned() },
+    }
 }
 
 #[test]
@@ -53,7 +56,9 @@ fn a_snooze_ends_at_its_time_or_when_the_customer_writes() {
 #[test]
 fn follow_up_rules_are_stored_as_json() {
     let json = serde_json::to_string(&nudge_after(24)).unwrap();
-    expect_test::expect![[r#"{"after_business_hours":24,"action":{"type":"nudge","template":"still-there"}}"#]]
-        .assert_eq(&json);
+    expect_test::expect![[
+        r#"{"after_business_hours":24,"action":{"type":"nudge","template":"still-there"}}"#
+    ]]
+    .assert_eq(&json);
     assert_eq!(serde_json::from_str::<FollowUpRule>(&json).unwrap(), nudge_after(24));
 }

@@ -1,8 +1,8 @@
 //! Priority: the computed score, its level and reasons in both languages, and the override.
 
 use ascolto_core::priority::{
-    CustomerSignals, MAX_SCORE, PriorityConfig, PriorityInputs, PriorityOverride, QueuePriority, assess, score,
-    ui_lang,
+    CustomerSignals, MAX_SCORE, PriorityConfig, PriorityInputs, PriorityOverride, QueuePriority, assess,
+    score, ui_lang,
 };
 use ascolto_core::search::Lang;
 use ascolto_core::{AgentId, Channel, ConversationId, Priority};
@@ -54,7 +54,9 @@ fn an_angry_customer_waiting_three_hours_near_the_sla_breach_is_explained() {
             sla_remaining_seconds: Some(20 * 60),
             ..calm_email()
         },
-        expect!["411 (high): angry, waited 3 h, SLA breach in 20 min | tono arrabbiato, in attesa da 3 h, SLA in scadenza tra 20 min"],
+        expect![
+            "411 (high): angry, waited 3 h, SLA breach in 20 min | tono arrabbiato, in attesa da 3 h, SLA in scadenza tra 20 min"
+        ],
     );
 }
 
@@ -91,9 +93,16 @@ fn an_urgent_angry_vip_past_the_sla_is_urgent() {
 
 #[test]
 fn abusive_language_is_shown_but_buys_no_place_in_the_queue() {
-    let polite = PriorityInputs { signals: CustomerSignals { sentiment: -0.5, ..CustomerSignals::default() }, ..calm_email() };
-    let abusive = PriorityInputs { signals: CustomerSignals { abuse: true, ..polite.signals }, ..polite.clone() };
-    check(abusive.clone(), expect!["50 (normal): unhappy, abusive language | tono negativo, linguaggio offensivo"]);
+    let polite = PriorityInputs {
+        signals: CustomerSignals { sentiment: -0.5, ..CustomerSignals::default() },
+        ..calm_email()
+    };
+    let abusive =
+        PriorityInputs { signals: CustomerSignals { abuse: true, ..polite.signals }, ..polite.clone() };
+    check(
+        abusive.clone(),
+        expect!["50 (normal): unhappy, abusive language | tono negativo, linguaggio offensivo"],
+    );
     let config = PriorityConfig::default();
     assert_eq!(score(&abusive, &config, now()), score(&polite, &config, now()));
 }
@@ -116,7 +125,10 @@ fn nonsense_signals_still_give_a_score_in_range() {
 
 #[test]
 fn a_wait_in_the_future_counts_as_no_wait() {
-    check(PriorityInputs { waiting_since: Some(now() + Duration::hours(2)), ..calm_email() }, expect!["0 (normal):  | "]);
+    check(
+        PriorityInputs { waiting_since: Some(now() + Duration::hours(2)), ..calm_email() },
+        expect!["0 (normal):  | "],
+    );
 }
 
 #[test]
@@ -137,7 +149,9 @@ fn an_override_wins_the_ordering_and_keeps_the_computed_score() {
 #[test]
 fn within_a_level_the_higher_score_then_the_longer_wait_then_the_lower_id_go_first() {
     use ascolto_core::priority::QueueKey;
-    let key = |score, hours_ago, id| QueueKey::new(Priority::High, score, now() - Duration::hours(hours_ago), ConversationId(id));
+    let key = |score, hours_ago, id| {
+        QueueKey::new(Priority::High, score, now() - Duration::hours(hours_ago), ConversationId(id))
+    };
     assert!(key(400, 1, 9) < key(350, 5, 1));
     assert!(key(400, 5, 9) < key(400, 1, 1));
     assert!(key(400, 5, 1) < key(400, 5, 2));
@@ -146,10 +160,37 @@ fn within_a_level_the_higher_score_then_the_longer_wait_then_the_lower_id_go_fir
 #[test]
 fn assessments_are_stored_as_json_with_their_reasons() {
     let assessment = assess(
-        &PriorityInputs { signals: CustomerSignals { anger: 0.9, ..CustomerSignals::default() }, sla_remaining_seconds: Some(600), ..calm_email() },
+        &PriorityInputs {
+            signals: CustomerSignals { anger: 0.9, ..CustomerSignals::default() },
+            sla_remaining_seconds: Some(600),
+            ..calm_email()
+        },
         &PriorityConfig::default(),
         now(),
     );
-    expect![[r#"{"score":327,"level":"high","reasons":[{"kind":"angry"},{"kind":"sla_breach_in","minutes":10}]}"#]]
-        .assert_eq(&serde_json::to_string(&assessment).unwrap());
+    expect![[
+        r#"{"score":327,"level":"high","reasons":[{"kind":"angry"},{"kind":"sla_breach_in","minutes":10}]}"#
+    ]]
+    .assert_eq(&serde_json::to_string(&assessment).unwrap());
+}
+
+#[test]
+fn the_sla_reason_comes_from_the_most_pressing_clock() {
+    use ascolto_core::sla::{ConversationTiming, SlaPolicy, most_pressing};
+    let opened_at = rome("2026-03-03 14:00");
+    let timing = ConversationTiming {
+        priority: Priority::Urgent,
+        channel: Channel::Email,
+        team: None,
+        opened_at,
+        first_response_at: None,
+        waiting_since: Some(opened_at),
+        resolved_at: None,
+        pauses: Vec::new(),
+        paused_since: None,
+    };
+    let statuses = SlaPolicy::default().statuses(&timing, now()).unwrap();
+    let inputs =
+        PriorityInputs { waiting_since: Some(opened_at), ..calm_email() }.with_sla(most_pressing(&statuses));
+    check(inputs, expect!["163 (normal): SLA breach in 1 h | SLA in scadenza tra 1 h"]);
 }

@@ -34,7 +34,11 @@ fn day_ranges() -> impl Strategy<Value = Vec<OpenRange>> {
             .filter_map(|(start, length)| {
                 let from = start * 15;
                 let to = (from + length * 15).min(24 * 60);
-                OpenRange::new(ClockTime::new(from / 60, from % 60).ok()?, ClockTime::new(to / 60, to % 60).ok()?).ok()
+                OpenRange::new(
+                    ClockTime::new(from / 60, from % 60).ok()?,
+                    ClockTime::new(to / 60, to % 60).ok()?,
+                )
+                .ok()
             })
             .collect()
     })
@@ -44,9 +48,13 @@ fn calendars() -> impl Strategy<Value = Calendar> {
     let holidays = prop::collection::vec((1u32..=12, 1u32..=31), 0..5);
     (prop::sample::select(ZONES), prop::array::uniform7(day_ranges()), holidays, any::<bool>()).prop_map(
         |(zone, days, extra_holidays, italian)| {
-            let hours = WEEK.iter().zip(days).fold(WeeklyHours::closed(), |hours, (day, ranges)| hours.with_day(*day, &ranges));
+            let hours = WEEK
+                .iter()
+                .zip(days)
+                .fold(WeeklyHours::closed(), |hours, (day, ranges)| hours.with_day(*day, &ranges));
             let mut holidays = if italian { italian_national_holidays() } else { Vec::new() };
-            holidays.extend(extra_holidays.into_iter().map(|(month, day)| Holiday::yearly("festa", month, day)));
+            holidays
+                .extend(extra_holidays.into_iter().map(|(month, day)| Holiday::yearly("festa", month, day)));
             Calendar::new(zone, hours, holidays)
         },
     )
@@ -54,20 +62,23 @@ fn calendars() -> impl Strategy<Value = Calendar> {
 
 /// An instant between 2000 and 2040, to the millisecond.
 fn instants() -> impl Strategy<Value = DateTime<Utc>> {
-    (946_684_800_000i64..2_208_988_800_000).prop_map(|millis| DateTime::from_timestamp_millis(millis).unwrap())
+    (946_684_800_000i64..2_208_988_800_000)
+        .prop_map(|millis| DateTime::from_timestamp_millis(millis).unwrap())
 }
 
 /// Up to three pauses around `start`, some empty or backwards.
 fn pauses_around(start: DateTime<Utc>) -> impl Strategy<Value = Vec<Pause>> {
-    prop::collection::vec((-3 * 86_400i64..30 * 86_400, -3_600i64..5 * 86_400), 0..4).prop_map(move |pauses| {
-        pauses
-            .into_iter()
-            .map(|(offset, length)| {
-                let from = start + Duration::seconds(offset);
-                Pause { from, until: from + Duration::seconds(length) }
-            })
-            .collect()
-    })
+    prop::collection::vec((-3 * 86_400i64..30 * 86_400, -3_600i64..5 * 86_400), 0..4).prop_map(
+        move |pauses| {
+            pauses
+                .into_iter()
+                .map(|(offset, length)| {
+                    let from = start + Duration::seconds(offset);
+                    Pause { from, until: from + Duration::seconds(length) }
+                })
+                .collect()
+        },
+    )
 }
 
 fn targets() -> impl Strategy<Value = Duration> {

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use ascolto_core::assignment::{
-    AgentLoad, ChannelKind, KindCounts, QueuedConversation, can_take, plan_assignments, releases_conversations,
+    AgentLoad, ChannelKind, KindCounts, QueuedConversation, can_take, plan_assignments,
+    releases_conversations,
 };
 use ascolto_core::{AgentId, Channel, ConversationId, Presence, Priority, TeamId};
 use chrono::{DateTime, Duration, Utc};
@@ -46,7 +47,13 @@ fn agents(random: &mut Random) -> Vec<AgentLoad> {
     (0..AGENTS as i64)
         .map(|id| AgentLoad {
             agent_id: AgentId(id),
-            presence: random.pick(&[Presence::Online, Presence::Online, Presence::Online, Presence::Away, Presence::Offline]),
+            presence: random.pick(&[
+                Presence::Online,
+                Presence::Online,
+                Presence::Online,
+                Presence::Away,
+                Presence::Offline,
+            ]),
             languages: random.pick(&language_sets).iter().map(|code| (*code).to_owned()).collect(),
             teams: if random.chance(30) { vec![TeamId(random.below(3) as i64)] } else { Vec::new() },
             capacity: KindCounts { live: random.below(4) as u16 + 1, email: random.below(16) as u16 + 5 },
@@ -58,11 +65,24 @@ fn agents(random: &mut Random) -> Vec<AgentLoad> {
 fn arriving(random: &mut Random, id: i64, at: DateTime<Utc>) -> QueuedConversation {
     QueuedConversation {
         id: ConversationId(id),
-        channel: random.pick(&[Channel::Email, Channel::Email, Channel::Email, Channel::WebChat, Channel::WhatsApp, Channel::Api]),
+        channel: random.pick(&[
+            Channel::Email,
+            Channel::Email,
+            Channel::Email,
+            Channel::WebChat,
+            Channel::WhatsApp,
+            Channel::Api,
+        ]),
         // German has no speaker at all: those conversations must wait without blocking others.
-        language: random.pick(&[Some("it"), Some("it"), Some("it"), Some("en"), Some("de"), None]).map(str::to_owned),
+        language: random
+            .pick(&[Some("it"), Some("it"), Some("it"), Some("en"), Some("de"), None])
+            .map(str::to_owned),
         team: if random.chance(20) { Some(TeamId(random.below(3) as i64)) } else { None },
-        level: if random.chance(10) { Priority::Urgent } else { random.pick(&[Priority::High, Priority::Normal, Priority::Low]) },
+        level: if random.chance(10) {
+            Priority::Urgent
+        } else {
+            random.pick(&[Priority::High, Priority::Normal, Priority::Low])
+        },
         score: random.below(1001) as u16,
         waiting_since: at,
     }
@@ -93,7 +113,9 @@ impl Desk {
         let resolved: Vec<ConversationId> = self
             .held
             .iter()
-            .filter(|(_, (_, conversation))| random.chance(if conversation.channel.is_live() { 30 } else { 8 }))
+            .filter(|(_, (_, conversation))| {
+                random.chance(if conversation.channel.is_live() { 30 } else { 8 })
+            })
             .map(|(id, _)| *id)
             .collect();
         for id in resolved {
@@ -108,7 +130,14 @@ impl Desk {
                 continue;
             }
             // Most changes are someone coming back; a few go on break, away or home.
-            let presence = random.pick(&[Presence::Online, Presence::Online, Presence::Online, Presence::Away, Presence::Break, Presence::Offline]);
+            let presence = random.pick(&[
+                Presence::Online,
+                Presence::Online,
+                Presence::Online,
+                Presence::Away,
+                Presence::Break,
+                Presence::Offline,
+            ]);
             self.agents[index].presence = presence;
             if releases_conversations(presence) {
                 self.release(self.agents[index].agent_id);
@@ -133,9 +162,17 @@ impl Desk {
         let keys: Vec<_> = plan.iter().map(|(id, _)| self.queued(*id).key()).collect();
         assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "the plan takes the most pressing first");
         for &(id, agent) in &plan {
-            let position = self.queue.iter().position(|conversation| conversation.id == id).expect("planned from the queue");
+            let position = self
+                .queue
+                .iter()
+                .position(|conversation| conversation.id == id)
+                .expect("planned from the queue");
             let conversation = self.queue.swap_remove(position);
-            assert_eq!(self.agent_mut(agent).presence, Presence::Online, "{id} went to {agent}, who is not online");
+            assert_eq!(
+                self.agent_mut(agent).presence,
+                Presence::Online,
+                "{id} went to {agent}, who is not online"
+            );
             self.count(agent, conversation.kind(), 1);
             self.held.insert(id, (agent, conversation));
         }
@@ -150,7 +187,11 @@ impl Desk {
     fn check_invariants(&self, plan: &[(ConversationId, AgentId)]) {
         for agent in &self.agents {
             for kind in ChannelKind::ALL {
-                assert!(agent.assigned.get(*kind) <= agent.capacity.get(*kind), "{} over capacity on {kind}", agent.agent_id);
+                assert!(
+                    agent.assigned.get(*kind) <= agent.capacity.get(*kind),
+                    "{} over capacity on {kind}",
+                    agent.agent_id
+                );
             }
         }
         // The least pressing conversation this round assigned, for each set of needs.
@@ -161,10 +202,17 @@ impl Desk {
             *last = (*last).max(assigned.key());
         }
         for waiting in &self.queue {
-            let taker = self.agents.iter().find(|agent| agent.presence == Presence::Online && can_take(agent, waiting));
+            let taker = self
+                .agents
+                .iter()
+                .find(|agent| agent.presence == Presence::Online && can_take(agent, waiting));
             assert!(taker.is_none(), "{} waits while {} could take it", waiting.id, taker.unwrap().agent_id);
             if let Some(last) = last_assigned.get(&needs(waiting)) {
-                assert!(*last < waiting.key(), "{} waits behind a less pressing conversation with the same needs", waiting.id);
+                assert!(
+                    *last < waiting.key(),
+                    "{} waits behind a less pressing conversation with the same needs",
+                    waiting.id
+                );
             }
         }
     }

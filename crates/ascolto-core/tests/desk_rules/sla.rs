@@ -3,8 +3,8 @@
 
 use ascolto_core::calendar::Pause;
 use ascolto_core::sla::{
-    ConversationTiming, EscalationAction, EscalationTrigger, SlaMetric, SlaPolicy, SlaStatus, due_actions,
-    most_pressing,
+    ConversationTiming, EscalationAction, EscalationRule, EscalationTrigger, SlaMetric, SlaPolicy, SlaStatus,
+    due_actions, most_pressing,
 };
 use ascolto_core::{Channel, Priority};
 use chrono::Duration;
@@ -38,7 +38,9 @@ fn summary(status: &SlaStatus) -> String {
         .map(|(name, _)| *name)
         .collect::<Vec<_>>()
         .join(" ");
-    format!("due {}, {} min left {flags}", in_rome(status.deadline), status.remaining_seconds / 60).trim_end().to_owned()
+    format!("due {}, {} min left {flags}", in_rome(status.deadline), status.remaining_seconds / 60)
+        .trim_end()
+        .to_owned()
 }
 
 #[test]
@@ -60,18 +62,27 @@ fn an_urgent_e_mail_is_due_two_business_hours_after_it_arrives() {
 #[test]
 fn an_urgent_e_mail_arriving_on_friday_evening_is_due_on_monday_morning() {
     let timing = ConversationTiming { opened_at: rome("2026-03-06 19:30"), ..urgent_email() };
-    assert_eq!(summary(&first_response(&timing, "2026-03-07 12:00")), "due Mon 2026-03-09 11:00 +01:00, 120 min left");
+    assert_eq!(
+        summary(&first_response(&timing, "2026-03-07 12:00")),
+        "due Mon 2026-03-09 11:00 +01:00, 120 min left"
+    );
 }
 
 #[test]
 fn a_reply_in_time_meets_the_target_and_a_late_one_breaches_it() {
     let in_time = ConversationTiming { first_response_at: Some(rome("2026-03-03 11:50")), ..urgent_email() };
     let status = first_response(&in_time, "2026-03-03 15:00");
-    assert_eq!((status.met_at, status.breached, status.warning), (Some(rome("2026-03-03 11:50")), false, false));
+    assert_eq!(
+        (status.met_at, status.breached, status.warning),
+        (Some(rome("2026-03-03 11:50")), false, false)
+    );
     assert_eq!(status.remaining_seconds, 10 * 60, "the margin it was met with");
 
     let late = ConversationTiming { first_response_at: Some(rome("2026-03-03 12:10")), ..urgent_email() };
-    assert_eq!(summary(&first_response(&late, "2026-03-03 15:00")), "due Tue 2026-03-03 12:00 +01:00, -10 min left breached");
+    assert_eq!(
+        summary(&first_response(&late, "2026-03-03 15:00")),
+        "due Tue 2026-03-03 12:00 +01:00, -10 min left breached"
+    );
 }
 
 #[test]
@@ -80,12 +91,16 @@ fn time_spent_waiting_on_the_customer_does_not_count() {
         pauses: vec![Pause { from: rome("2026-03-03 10:30"), until: rome("2026-03-03 11:30") }],
         ..urgent_email()
     };
-    assert_eq!(summary(&first_response(&paused, "2026-03-03 12:00")), "due Tue 2026-03-03 13:00 +01:00, 60 min left");
+    assert_eq!(
+        summary(&first_response(&paused, "2026-03-03 12:00")),
+        "due Tue 2026-03-03 13:00 +01:00, 60 min left"
+    );
 }
 
 #[test]
 fn during_an_ongoing_pause_the_remaining_time_is_frozen() {
-    let waiting_on_customer = ConversationTiming { paused_since: Some(rome("2026-03-03 10:30")), ..urgent_email() };
+    let waiting_on_customer =
+        ConversationTiming { paused_since: Some(rome("2026-03-03 10:30")), ..urgent_email() };
     let rows = [
         ("2026-03-03 15:00", "due Tue 2026-03-03 16:30 +01:00, 90 min left paused"),
         ("2026-03-04 15:00", "due Wed 2026-03-04 16:30 +01:00, 90 min left paused"),
@@ -103,12 +118,16 @@ fn the_next_response_clock_starts_at_the_customers_new_message() {
         waiting_since: Some(rome("2026-03-03 14:00")),
         ..urgent_email()
     };
-    let status = policy.status(SlaMetric::NextResponse, &answered_then_asked_again, rome("2026-03-03 15:00")).unwrap().unwrap();
+    let status = policy
+        .status(SlaMetric::NextResponse, &answered_then_asked_again, rome("2026-03-03 15:00"))
+        .unwrap()
+        .unwrap();
     assert_eq!(summary(&status), "due Tue 2026-03-03 16:00 +01:00, 60 min left");
 
     let not_waiting = ConversationTiming { waiting_since: None, ..answered_then_asked_again.clone() };
     assert_eq!(policy.status(SlaMetric::NextResponse, &not_waiting, rome("2026-03-03 15:00")).unwrap(), None);
-    let resolved = ConversationTiming { resolved_at: Some(rome("2026-03-03 14:30")), ..answered_then_asked_again };
+    let resolved =
+        ConversationTiming { resolved_at: Some(rome("2026-03-03 14:30")), ..answered_then_asked_again };
     assert_eq!(policy.status(SlaMetric::NextResponse, &resolved, rome("2026-03-03 15:00")).unwrap(), None);
 }
 
@@ -125,7 +144,15 @@ fn due(timing: &ConversationTiming, now: &str) -> Vec<String> {
     due_actions(&SlaPolicy::default(), timing, rome(now))
         .unwrap()
         .iter()
-        .map(|event| format!("{} {} {} at {}", event.metric, trigger(event.trigger), event.action, in_rome(event.fires_at)))
+        .map(|event| {
+            format!(
+                "{} {} {} at {}",
+                event.metric,
+                trigger(event.trigger),
+                event.action,
+                in_rome(event.fires_at)
+            )
+        })
         .collect()
 }
 
@@ -142,7 +169,10 @@ fn trigger(trigger: EscalationTrigger) -> String {
 fn warnings_and_escalations_fire_as_the_deadline_nears_and_passes() {
     let timing = urgent_email();
     assert_eq!(due(&timing, "2026-03-03 11:29"), Vec::<String>::new());
-    assert_eq!(due(&timing, "2026-03-03 11:30"), ["first_response warning notify_assignee at Tue 2026-03-03 11:30 +01:00"]);
+    assert_eq!(
+        due(&timing, "2026-03-03 11:30"),
+        ["first_response warning notify_assignee at Tue 2026-03-03 11:30 +01:00"]
+    );
     assert_eq!(
         due(&timing, "2026-03-03 13:00"),
         [
@@ -180,7 +210,11 @@ fn escalations_wait_for_business_hours() {
 fn event_keys_are_stable_across_runs_and_distinct_within_one() {
     let timing = urgent_email();
     let keys = |now: &str| -> Vec<String> {
-        due_actions(&SlaPolicy::default(), &timing, rome(now)).unwrap().iter().map(|event| event.key()).collect()
+        due_actions(&SlaPolicy::default(), &timing, rome(now))
+            .unwrap()
+            .iter()
+            .map(|event| event.key())
+            .collect()
     };
     let early = keys("2026-03-03 12:00");
     let later = keys("2026-03-03 16:00");
@@ -194,12 +228,14 @@ fn event_keys_are_stable_across_runs_and_distinct_within_one() {
 
 #[test]
 fn a_warning_that_would_fire_as_the_clock_starts_is_skipped() {
-    let mut policy = SlaPolicy::default();
-    policy.escalations = vec![ascolto_core::sla::EscalationRule {
-        metric: Some(SlaMetric::FirstResponse),
-        trigger: EscalationTrigger::BeforeDeadline { minutes: 30 },
-        action: EscalationAction::NotifyAssignee,
-    }];
+    let policy = SlaPolicy {
+        escalations: vec![EscalationRule {
+            metric: Some(SlaMetric::FirstResponse),
+            trigger: EscalationTrigger::BeforeDeadline { minutes: 30 },
+            action: EscalationAction::NotifyAssignee,
+        }],
+        ..SlaPolicy::default()
+    };
     let chat = ConversationTiming { channel: Channel::WebChat, ..urgent_email() };
     assert_eq!(due_actions(&policy, &chat, rome("2026-03-03 10:05")).unwrap(), Vec::new());
     let email = urgent_email();
@@ -209,7 +245,10 @@ fn a_warning_that_would_fire_as_the_clock_starts_is_skipped() {
 #[test]
 fn a_live_chat_warns_in_the_last_quarter_of_its_ten_minutes() {
     let chat = ConversationTiming { channel: Channel::WebChat, ..urgent_email() };
-    assert_eq!(summary(&first_response(&chat, "2026-03-03 10:07")), "due Tue 2026-03-03 10:10 +01:00, 3 min left");
+    assert_eq!(
+        summary(&first_response(&chat, "2026-03-03 10:07")),
+        "due Tue 2026-03-03 10:10 +01:00, 3 min left"
+    );
     assert_eq!(
         summary(&first_response(&chat, "2026-03-03 10:08")),
         "due Tue 2026-03-03 10:10 +01:00, 2 min left warning"
@@ -222,8 +261,10 @@ fn policies_round_trip_through_json() {
     let json = serde_json::to_string(&policy).unwrap();
     assert_eq!(serde_json::from_str::<SlaPolicy>(&json).unwrap(), policy);
     let escalation = serde_json::to_string(&policy.escalations[3]).unwrap();
-    expect_test::expect![[r#"{"metric":null,"trigger":{"when":"after_deadline","minutes":60},"action":"reassign"}"#]]
-        .assert_eq(&escalation);
+    expect_test::expect![[
+        r#"{"metric":null,"trigger":{"when":"after_deadline","minutes":60},"action":"reassign"}"#
+    ]]
+    .assert_eq(&escalation);
 }
 
 #[test]
