@@ -152,9 +152,10 @@ const INTENSIFIERS: &[&str] = &[
 fn intensified(text: &Analysed<'_>, first: usize) -> bool {
     text.tokens[first].elongated
         || first > 0 && {
-        let previous = &text.tokens[first - 1];
+            let previous = &text.tokens[first - 1];
             previous.sentence == text.tokens[first].sentence
-                && (INTENSIFIERS.contains(&previous.lower.as_str()) || previous.elongated && previous.lower == "so")
+                && (INTENSIFIERS.contains(&previous.lower.as_str())
+                    || previous.elongated && previous.lower == "so")
         }
 }
 
@@ -249,8 +250,24 @@ const AUXILIARIES: &[&str] = &[
 
 /// Subjects that follow an inverted auxiliary.
 const SUBJECTS: &[&str] = &[
-    "you", "i", "we", "they", "he", "she", "it", "there", "that", "this", "your", "anyone", "anybody",
-    "someone", "somebody", "things", "everything", "everyone",
+    "you",
+    "i",
+    "we",
+    "they",
+    "he",
+    "she",
+    "it",
+    "there",
+    "that",
+    "this",
+    "your",
+    "anyone",
+    "anybody",
+    "someone",
+    "somebody",
+    "things",
+    "everything",
+    "everyone",
 ];
 
 /// English wh-words that open a question when an auxiliary or a subject follows ("what do you",
@@ -260,8 +277,8 @@ const WH_WORDS: &[&str] = &["what", "how", "why", "when", "where", "which", "who
 /// Italian interrogative words at the start of a sentence (word order does not change in Italian,
 /// so the question is in the word).
 const WH_IT: &[&str] = &[
-    "quando", "dove", "perché", "perchè", "quanto", "quanti", "quanta", "quante", "quale", "quali",
-    "cosa", "come", "chi", "cos",
+    "quando", "dove", "perché", "perchè", "quanto", "quanti", "quanta", "quante", "quale", "quali", "cosa",
+    "come", "chi", "cos",
 ];
 
 /// Italian openings that ask without a question mark ("come mai", "sai se", "hai provato a", "ti va
@@ -342,9 +359,15 @@ pub(crate) fn interrogative(text: &Analysed<'_>, sentence: &crate::text::Sentenc
         && tokens.len() >= 3;
     let wh = WH_WORDS.contains(&first)
         && (AUXILIARIES.contains(&second)
-            || matches!(second, "about" | "not" | "long" | "much" | "many" | "often" | "come" | "else" | "s" | "kind"));
-    let italian = (WH_IT.contains(&first) && !matches!(first, "come" | "cosa" | "chi" | "cos") && tokens.len() >= 3)
-        || ASKING_IT.iter().any(|phrase| tokens.len() >= phrase.len() && phrase.iter().enumerate().all(|(i, w)| word(i) == *w));
+            || matches!(
+                second,
+                "about" | "not" | "long" | "much" | "many" | "often" | "come" | "else" | "s" | "kind"
+            ));
+    let italian =
+        (WH_IT.contains(&first) && !matches!(first, "come" | "cosa" | "chi" | "cos") && tokens.len() >= 3)
+            || ASKING_IT.iter().any(|phrase| {
+                tokens.len() >= phrase.len() && phrase.iter().enumerate().all(|(i, w)| word(i) == *w)
+            });
     determined || wh || italian
 }
 

@@ -1,7 +1,6 @@
 //! Language detection between Italian and English from function words, accents and endings.
 
 use crate::Language;
-use crate::lexicon::{is_stopword_en, is_stopword_it};
 use crate::text::Analysed;
 
 /// Votes for each language: function words weigh most, accented letters and typical endings a little.
@@ -9,10 +8,10 @@ pub(crate) fn votes(text: &Analysed<'_>) -> (f32, f32) {
     let (mut italian, mut english) = (0.0_f32, 0.0_f32);
     for token in text.tokens.iter().filter(|t| t.is_word()) {
         let word = token.lower.as_str();
-        if is_stopword_it(word) {
+        if token.stop_it {
             italian += 1.0;
         }
-        if is_stopword_en(word) {
+        if token.stop_en {
             english += 1.0;
         }
         if word.contains(['à', 'è', 'ì', 'ò', 'ù']) {

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::lexicon::{Cat, is_stopword_en, is_stopword_it};
+use crate::lexicon::Cat;
 use crate::matcher::{Hit, has, matcher, of};
 use crate::messages::finding_text;
 use crate::text::{Analysed, Kind, prefix_stem};
@@ -49,6 +49,8 @@ struct Coach<'a> {
     context: &'a ReplyContext,
     language: Language,
     findings: Vec<Finding>,
+    /// Computed once by `clarity`, reused by the report.
+    readability: Option<crate::Readability>,
 }
 
 /// Analyses a reply draft in its context. See the crate documentation for the guarantees.
@@ -69,7 +71,15 @@ pub fn analyze_reply(reply: &str, context: &ReplyContext, spelling: Option<&Spel
     let fallback = customers.last().map_or(Language::It, |c| c.report.language);
     let language = lang::detect(&reply_text, fallback);
     let hits = matcher.find(&reply_text);
-    let mut coach = Coach { reply: reply_text, hits, customers, context, language, findings: Vec::new() };
+    let mut coach = Coach {
+        reply: reply_text,
+        hits,
+        customers,
+        context,
+        language,
+        findings: Vec::new(),
+        readability: None,
+    };
     let checked = spelling::check(&coach.reply, language, spelling);
     if coach.reply.tokens.is_empty() {
         coach.push(Skill::Clarity, Severity::Problem, "empty_reply", (0, 0), "");
@@ -193,7 +203,8 @@ impl<'a> Coach<'a> {
             let span = self.hit_span(hit);
             self.push(Skill::Listening, Severity::Info, "good_restatement", span, "");
         }
-        if let Some(question) = self.reply.sentences.iter().find(|s| customer::interrogative(&self.reply, s)) {
+        if let Some(question) = self.reply.sentences.iter().find(|s| customer::interrogative(&self.reply, s))
+        {
             let span = (question.start, question.end);
             self.push(Skill::Listening, Severity::Info, "good_question", span, "");
         }
@@ -245,7 +256,7 @@ impl<'a> Coach<'a> {
             let matching: Vec<usize> = (sentence.first_token..sentence.end_token)
                 .filter(|&i| {
                     let token = &self.reply.tokens[i];
-                    is_content(&token.lower) && tried_stems.contains(prefix_stem(&token.lower, STEM_CHARS))
+                    is_content(token) && tried_stems.contains(prefix_stem(&token.lower, STEM_CHARS))
                 })
                 .collect();
             if let (Some(&first), Some(&last)) = (matching.first(), matching.last()) {
@@ -299,8 +310,10 @@ impl<'a> Coach<'a> {
 
     fn clarity(&mut self, checked: &spelling::Checked) {
         let readability = readability::readability(&self.reply, self.language);
-        if readability.words >= 25
-            && let Some(index) = readability.index
+        let (words, index) = (readability.words, readability.index);
+        self.readability = Some(readability);
+        if words >= 25
+            && let Some(index) = index
         {
             let (warn, problem) = match self.language {
                 Language::It => (50.0, 40.0),
@@ -539,7 +552,10 @@ impl<'a> Coach<'a> {
         ReplyReport {
             language: self.language,
             skills,
-            readability: readability::readability(&self.reply, self.language),
+            readability: match self.readability.take() {
+                Some(readability) => readability,
+                None => readability::readability(&self.reply, self.language),
+            },
             spelling: SpellingSummary {
                 enabled: checked.enabled,
                 checked: checked.checked,
@@ -564,18 +580,16 @@ fn score(findings: &[Finding], skill: Skill) -> u8 {
     100u32.saturating_sub(penalty) as u8
 }
 
-fn is_content(lower: &str) -> bool {
-    lower.chars().count() >= 4
-        && lower.chars().all(char::is_alphabetic)
-        && !is_stopword_it(lower)
-        && !is_stopword_en(lower)
+fn is_content(token: &crate::text::Token) -> bool {
+    let lower = token.lower.as_str();
+    !token.stop_it && !token.stop_en && lower.chars().count() >= 4 && lower.chars().all(char::is_alphabetic)
 }
 
 /// Five-letter stems of the content words in `tokens[first..end]`.
 fn content_stems<'t>(text: &'t Analysed<'_>, first: usize, end: usize) -> BTreeSet<&'t str> {
     text.tokens[first.min(end)..end.min(text.tokens.len())]
         .iter()
-        .filter(|t| t.is_word() && is_content(&t.lower))
+        .filter(|t| t.is_word() && is_content(t))
         .map(|t| prefix_stem(&t.lower, STEM_CHARS))
         .collect()
 }

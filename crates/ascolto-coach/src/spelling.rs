@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::Language;
-use crate::lexicon::{is_stopword_en, is_stopword_it};
 use crate::text::{Analysed, Kind, Token};
 
 /// Italian and English dictionaries plus a workspace's own words. Build it once and share it:
@@ -141,8 +140,7 @@ fn worth_checking(text: &str, token: &Token) -> bool {
     if token.kind != Kind::Word || token.capitalised || token.lower.chars().count() < 3 {
         return false;
     }
-    let word = token.lower.as_str();
-    if is_stopword_it(word) || is_stopword_en(word) {
+    if token.stop_it || token.stop_en {
         return false;
     }
     let mut before = text[..token.start].chars().rev();

@@ -36,6 +36,10 @@ pub(crate) struct Token {
     pub elongated: bool,
     /// The two-letter form of an elongated word, tried when the one-letter form is no lexicon word.
     pub alt: Option<Box<str>>,
+    /// An Italian function word (looked up once here; language votes, stems and spelling reuse it).
+    pub stop_it: bool,
+    /// An English function word.
+    pub stop_en: bool,
 }
 
 impl Token {
@@ -225,7 +229,19 @@ fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &m
 }
 
 fn special(start: usize, end: usize, kind: Kind, lower: String, sentence: usize) -> Token {
-    Token { start, end, kind, lower, sentence, capitalised: false, all_caps: false, elongated: false, alt: None }
+    Token {
+        start,
+        end,
+        kind,
+        lower,
+        sentence,
+        capitalised: false,
+        all_caps: false,
+        elongated: false,
+        alt: None,
+        stop_it: false,
+        stop_en: false,
+    }
 }
 
 /// A whitespace-separated emoticon (`:)`, `:-(`, `;)`, `:D`, `<3`, `:'(`, `:/`, `:))))`), folded to
@@ -309,7 +325,12 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
         alt = Some(two.into_boxed_str());
         elongated = true;
     }
-    Token { start, end, kind, lower, sentence, capitalised, all_caps, elongated, alt }
+    let (stop_it, stop_en) = if kind == Kind::Word {
+        (crate::lexicon::is_stopword_it(&lower), crate::lexicon::is_stopword_en(&lower))
+    } else {
+        (false, false)
+    };
+    Token { start, end, kind, lower, sentence, capitalised, all_caps, elongated, alt, stop_it, stop_en }
 }
 
 /// A cheap stem: the first `n` chars of a lowercase word (enough to match "rimborso"/"rimborsi", "refund"/"refunded").

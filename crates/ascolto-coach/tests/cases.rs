@@ -992,6 +992,64 @@ static CASES: &[Case] = &[
     case(Customer("🙂"), &["sentiment+"], &[]),
     case(Customer(""), &["sentiment0"], &["question", "anger", "urgent"]),
     case(Customer("Ordine 12345, codice ABC-999, email mario@example.com"), &["sentiment0"], &["abuse"]),
+    // ---- questions without a question mark ----
+    case(Reply("Have you talked to your family about this", &[], None, false), &["good_question"], &[]),
+    case(Reply("What do you think would help right now", &[], None, false), &["good_question"], &[]),
+    case(Reply("Come mai il pacco è tornato indietro", &[], None, false), &["good_question"], &[]),
+    case(Reply("Sai se il corriere è già passato", &[], None, false), &["good_question"], &[]),
+    case(Reply("Do the following steps and restart the app.", &[], None, false), &[], &["good_question"]),
+    case(Reply("When you have a moment, restart the router", &[], None, false), &[], &["good_question"]),
+    case(Reply("Come le ho scritto, il pacco è partito.", &[], None, false), &[], &["good_question"]),
+    case(Customer("Posso cambiare l'indirizzo di consegna"), &["question"], &[]),
+    case(Customer("Is the parcel lost"), &["question"], &[]),
+    case(Customer("I can't find the invoice."), &[], &["question"]),
+    // ---- reflection of feelings and emotional reactions ----
+    case(
+        Reply("It sounds like you're feeling really overwhelmed.", &[], None, false),
+        &["good_empathy=It sounds like you're feeling"],
+        &[],
+    ),
+    case(Reply("You must be exhausted after all this.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("Sembra che tu sia molto stanco.", &[], None, false), &["good_empathy=Sembra che tu"], &[]),
+    case(Reply("Oh no, sending hugs.", &[], None, false), &["good_empathy=Oh no"], &[]),
+    case(Reply("Mi dispiace tanto, ti abbraccio.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("You must be logged in to see the invoice.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("Il modulo deve essere compilato online.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("You don't seem to have an account yet.", &[], None, false), &[], &["good_empathy"]),
+    // ---- affirmation and reassurance ----
+    case(
+        Reply("You're not alone, and you did the right thing.", &[], None, false),
+        &["good_reassurance=You're not alone"],
+        &[],
+    ),
+    case(Reply("Hai fatto bene a scriverci, ce la farai.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("I hope things get better soon.", &[], None, false), &["good_reassurance"], &["good_empathy"]),
+    case(Reply("Non hai fatto bene a cancellare l'ordine.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("I don't think you're doing great.", &[], None, false), &[], &["good_reassurance"]),
+    // ---- suggestions ----
+    case(
+        Reply("Maybe you could write down how you feel each day.", &[], None, false),
+        &["good_suggestion=Maybe you could"],
+        &[],
+    ),
+    case(Reply("Ti consiglio di parlarne con un medico.", &[], None, false), &["good_suggestion"], &[]),
+    case(
+        Reply("Have you considered a short walk", &[], None, false),
+        &["good_suggestion", "good_question"],
+        &[],
+    ),
+    case(Reply("Non ti consiglio di aspettare.", &[], None, false), &[], &["good_suggestion"]),
+    case(Reply("I wouldn't recommend waiting.", &[], None, false), &[], &["good_suggestion"]),
+    // ---- customer: emoticons, stretched words, everyday vocabulary ----
+    case(Customer("Che noiaaa :("), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Bellissimooo :)"), &["sentiment+"], &["sentiment-"]),
+    case(Customer(":-("), &["sentiment-"], &[]),
+    case(Customer("Ahahah che bello"), &["sentiment+"], &[]),
+    case(Customer("soooo good"), &["sentiment+"], &[]),
+    case(Customer("Non mi piace per niente."), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Mi fa incazzare, vergognatevi!"), &["anger", "sentiment-"], &["joy"]),
+    case(Customer("Non sono incavolato, solo curioso."), &[], &["anger"]),
+    case(Customer("I hate this, shut up."), &["anger"], &[]),
 ];
 
 #[test]

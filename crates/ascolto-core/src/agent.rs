@@ -80,11 +80,16 @@ impl Visibility {
     }
 
     pub fn can_see(&self, conversation: &Conversation) -> bool {
+        self.can_see_parts(conversation.team, conversation.assignee)
+    }
+
+    /// The same rule from a conversation's team and assignee alone.
+    pub fn can_see_parts(&self, team: Option<TeamId>, assignee: Option<AgentId>) -> bool {
         match self {
             Visibility::All => true,
             Visibility::Scoped { teams, agents } => {
-                conversation.team.is_none_or(|team| teams.contains(&team))
-                    || conversation.assignee.is_some_and(|assignee| agents.contains(&assignee))
+                team.is_none_or(|team| teams.contains(&team))
+                    || assignee.is_some_and(|assignee| agents.contains(&assignee))
             }
         }
     }

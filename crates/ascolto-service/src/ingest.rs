@@ -3,9 +3,11 @@
 
 use ascolto_core::text::{bounded, required_text};
 use ascolto_core::{AgentId, AttachmentMeta, Channel, ConversationId, Identity, Message, ParseError};
-use ascolto_store::{InboundMessage, Ingested, NewAgentMessage};
+use ascolto_core::Conversation;
+use ascolto_store::{ConversationPatch, InboundMessage, Ingested, NewAgentMessage};
 use chrono::{DateTime, Utc};
 
+use crate::events::Event;
 use crate::{Desk, ServiceError, html};
 
 /// The longest message text kept, in characters. Longer text is refused by the API and
@@ -89,7 +91,14 @@ impl Desk {
             channel_message_id,
             received_at: received_at.unwrap_or_else(|| self.now()),
         };
-        Ok(self.store.ingest(inbound).await?)
+        let ingested = self.store.ingest(inbound).await?;
+        if ingested.created {
+            self.events.publish(Event::MessageCreated {
+                conversation: Box::new(ingested.conversation.clone()),
+                message: Box::new(ingested.message.clone()),
+            });
+        }
+        Ok(ingested)
     }
 
     /// Stores an agent's reply (queued for delivery through the outbox) or internal note.
@@ -103,7 +112,37 @@ impl Desk {
             note: request.note,
             created_at: self.now(),
         };
-        Ok(self.store.add_agent_message(message).await?)
+        let message = self.store.add_agent_message(message).await?;
+        let conversation = self.store.get_conversation(message.conversation_id).await?;
+        self.events.publish(Event::MessageCreated {
+            conversation: Box::new(conversation),
+            message: Box::new(message.clone()),
+        });
+        Ok(message)
+    }
+
+    /// Changes a conversation's status, priority, assignee, team, tags or subject.
+    pub async fn update_conversation(
+        &self,
+        id: ConversationId,
+        patch: ConversationPatch,
+    ) -> Result<Conversation, ServiceError> {
+        let conversation = self.store.update_conversation(id, patch, self.now()).await?;
+        self.events.publish(Event::ConversationUpdated { conversation: Box::new(conversation.clone()) });
+        Ok(conversation)
+    }
+
+    /// Merges `merged` into `survivor` (same customer), announcing both changes.
+    pub async fn merge_conversations(
+        &self,
+        survivor: ConversationId,
+        merged: ConversationId,
+    ) -> Result<Conversation, ServiceError> {
+        let conversation = self.store.merge_conversations(survivor, merged, self.now()).await?;
+        let merged = self.store.get_conversation(merged).await?;
+        self.events.publish(Event::ConversationUpdated { conversation: Box::new(merged) });
+        self.events.publish(Event::ConversationUpdated { conversation: Box::new(conversation.clone()) });
+        Ok(conversation)
     }
 }
 

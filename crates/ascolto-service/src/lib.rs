@@ -4,6 +4,7 @@
 //! directly for messages; they go through [`Desk`], which validates, sanitises and then stores,
 //! so every way in (API, e-mail, chat) follows the same rules and the same benchmark path.
 
+pub mod events;
 pub mod html;
 pub mod ingest;
 pub mod outbox;
@@ -45,15 +46,17 @@ pub enum ServiceError {
 pub struct Desk {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    /// Live events, published after each write commits.
+    pub events: events::EventBus,
 }
 
 impl Desk {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store, clock: Arc::new(SystemClock) }
+        Self::with_clock(store, Arc::new(SystemClock))
     }
 
     pub fn with_clock(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self { store, clock, events: events::EventBus::new() }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

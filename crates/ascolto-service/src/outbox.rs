@@ -16,6 +16,7 @@ use tokio::sync::{Notify, watch};
 use tracing::{info, warn};
 
 use crate::Desk;
+use crate::events::{Event, Scope};
 
 /// Attempts before a reply is marked failed.
 pub const MAX_ATTEMPTS: i32 = 10;
@@ -88,8 +89,17 @@ impl Desk {
         for job in &jobs {
             let outcome = self.deliver_one(deliverers, job).await?;
             self.store.finish_outbox(job.id, outcome, self.now()).await?;
+            self.announce_delivery(job).await?;
         }
         Ok(jobs.len())
+    }
+
+    async fn announce_delivery(&self, job: &OutboxJob) -> StoreResult<()> {
+        let message = self.store.get_message(job.message_id).await?;
+        let conversation = self.store.get_conversation(job.conversation_id).await?;
+        let scope = Scope::from(&conversation);
+        self.events.publish(Event::DeliveryUpdated { scope, message: Box::new(message) });
+        Ok(())
     }
 
     async fn deliver_one(&self, deliverers: &Deliverers, job: &OutboxJob) -> StoreResult<DeliveryOutcome> {

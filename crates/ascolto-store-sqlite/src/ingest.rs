@@ -1,50 +1,67 @@
 //! Writing messages: a customer's inbound message (finding the customer, threading, reopening)
 //! and an agent's reply or note (with the reply's outbox row).
 //!
-//! Ingest is the hot path (thousands of messages a second through the API), so the common
-//! case is four statements in one transaction: one look-up, the message, the conversation
-//! update and the search tokens. Text is analysed before the write lock is taken.
+//! Ingest is the hot path (thousands of messages a second through the API). Every statement
+//! costs a round trip to SQLite's worker thread, so an inbound message takes two: one look-up
+//! that answers every question (stored already? who sent it? which conversation?), then one
+//! script of statements that writes everything, chained by `last_insert_rowid()`. The text is
+//! analysed before the write lock is taken, and [`crate::batch`] commits many ingests at once.
 
 use ascolto_core::search::index_tokens;
-use ascolto_core::{Conversation, ConversationId, CustomerId, DeliveryStatus, Direction, Message, MessageId};
+use ascolto_core::{
+    Conversation, ConversationId, CustomerId, DeliveryStatus, Direction, Message, MessageId, Priority,
+};
 use ascolto_store::{InboundMessage, Ingested, NewAgentMessage, StoreError, StoreResult};
 use sqlx::SqliteConnection;
+use sqlx::sqlite::SqliteRow;
 
 use crate::conversations::{self, conversation};
-use crate::error::db;
-use crate::messages::{self, message};
+use crate::error::{corrupt, db};
+use crate::messages::message;
 use crate::row::{MAX_INDEX_TOKENS, clean, clean_attachments, clean_opt, ms, to_json};
 
 /// How many merges ingest follows from an explicit conversation to the one that survived.
 const MAX_MERGE_HOPS: usize = 16;
+
+/// The most stems a customer created by ingest puts in the index (name and identity).
+const NEW_CUSTOMER_TOKENS: usize = 100;
 
 /// The search tokens of a message's text.
 pub(crate) fn tokens_of(text: &str) -> String {
     index_tokens(text, MAX_INDEX_TOKENS)
 }
 
-/// What ingest computes before taking the write lock: cleaned text, JSON and search tokens.
+/// An inbound message made ready to write before the write lock is taken: text cleaned of
+/// NUL bytes, JSON serialised, stems computed.
 #[derive(Debug)]
 pub(crate) struct Prepared {
+    inbound: InboundMessage,
     text: String,
     html: Option<String>,
     subject: String,
     attachments: String,
+    channel_message_id: Option<String>,
     tokens: String,
     customer_name: String,
+    customer_tokens: String,
 }
 
 impl Prepared {
-    pub(crate) fn new(inbound: &InboundMessage) -> StoreResult<Self> {
+    pub(crate) fn new(inbound: InboundMessage) -> StoreResult<Self> {
         let text = clean(&inbound.text).into_owned();
         let name = inbound.customer_name.as_deref().filter(|n| !n.trim().is_empty());
+        let customer_name = clean(name.unwrap_or(&inbound.identity.value)).into_owned();
+        let customer_text = format!("{customer_name} {}", inbound.identity.value);
         Ok(Self {
             tokens: tokens_of(&text),
             html: clean_opt(inbound.html.as_deref()).map(|h| h.into_owned()),
             subject: clean(&inbound.subject).into_owned(),
             attachments: to_json(&clean_attachments(&inbound.attachments))?,
-            customer_name: clean(name.unwrap_or(&inbound.identity.value)).into_owned(),
+            channel_message_id: clean_opt(inbound.channel_message_id.as_deref()).map(|c| c.into_owned()),
+            customer_tokens: index_tokens(&customer_text, NEW_CUSTOMER_TOKENS),
+            customer_name,
             text,
+            inbound,
         })
     }
 }
@@ -57,7 +74,8 @@ struct Found {
     open_conversation: Option<i64>,
 }
 
-async fn look_up(conn: &mut SqliteConnection, inbound: &InboundMessage) -> StoreResult<Found> {
+async fn look_up(conn: &mut SqliteConnection, prepared: &Prepared) -> StoreResult<Found> {
+    let inbound = &prepared.inbound;
     let row: (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
         "WITH sender AS (SELECT customer_id FROM customer_identities WHERE kind = $3 AND value = $4)
          SELECT
@@ -69,7 +87,7 @@ async fn look_up(conn: &mut SqliteConnection, inbound: &InboundMessage) -> Store
               ORDER BY c.last_message_at DESC, c.id DESC LIMIT 1)",
     )
     .bind(inbound.channel.as_str())
-    .bind(inbound.channel_message_id.as_deref().map(clean))
+    .bind(&prepared.channel_message_id)
     .bind(inbound.identity.kind.as_str())
     .bind(&inbound.identity.value)
     .fetch_one(&mut *conn)
@@ -78,172 +96,226 @@ async fn look_up(conn: &mut SqliteConnection, inbound: &InboundMessage) -> Store
     Ok(Found { existing_message: row.0, customer: row.1, open_conversation: row.2 })
 }
 
+/// The message stored under this channel message id, if any: ingest's fast path for a
+/// redelivery, answered from a reader without queueing for the writer.
+pub(crate) async fn already_stored_by_channel_id(
+    conn: &mut SqliteConnection,
+    prepared: &Prepared,
+) -> StoreResult<Option<Ingested>> {
+    let Some(channel_message_id) = &prepared.channel_message_id else { return Ok(None) };
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM messages WHERE channel = $1 AND channel_message_id = $2")
+            .bind(prepared.inbound.channel.as_str())
+            .bind(channel_message_id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    match id {
+        Some(id) => already_stored(conn, MessageId(id)).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Stores one inbound message, inside the caller's write transaction.
+///
+/// The outer `Err` means the transaction is spoiled and must be rolled back; the inner one is
+/// a refusal (a conversation of another customer, a missing one), decided before the first
+/// write so the transaction stays clean for the other messages of its batch.
 pub(crate) async fn ingest(
     conn: &mut SqliteConnection,
-    inbound: &InboundMessage,
     prepared: &Prepared,
-) -> StoreResult<Ingested> {
-    let found = look_up(conn, inbound).await?;
+) -> StoreResult<StoreResult<Ingested>> {
+    let found = look_up(conn, prepared).await?;
     if let Some(existing) = found.existing_message {
-        return already_stored(conn, MessageId(existing)).await;
+        return already_stored(conn, MessageId(existing)).await.map(Ok);
     }
-    let customer = match found.customer {
-        Some(id) => CustomerId(id),
-        None => new_customer(conn, inbound, prepared).await?,
+    let explicit = match prepared.inbound.conversation {
+        Some(id) => match explicit_conversation(conn, id, found.customer.map(CustomerId)).await {
+            Ok(id) => Some(id),
+            Err(StoreError::Backend(error)) => return Err(StoreError::Backend(error)),
+            Err(refusal) => return Ok(Err(refusal)),
+        },
+        None => None,
     };
-    let existing_conversation = match inbound.conversation {
-        Some(explicit) => Some(explicit_conversation(conn, explicit, customer).await?),
-        None => found.open_conversation.map(ConversationId),
+    let (script, conversation) = match explicit.or(found.open_conversation.map(ConversationId)) {
+        Some(conversation) => (APPEND, Some(conversation)),
+        None if found.customer.is_some() => (START, None),
+        None => (CUSTOMER_AND_START, None),
     };
-    let new_conversation = existing_conversation.is_none();
-    let (message, conversation) = match existing_conversation {
-        Some(id) => {
-            let message = insert_inbound(conn, inbound, prepared, id, customer).await?;
-            let conversation = touch_inbound(conn, id, &message).await?;
-            (message, conversation)
-        }
-        None => {
-            let conversation = new_conversation_for(conn, inbound, prepared, customer).await?;
-            (insert_inbound(conn, inbound, prepared, conversation.id, customer).await?, conversation)
-        }
-    };
-    index(conn, message.id, &prepared.tokens).await?;
-    Ok(Ingested { message, conversation, created: true, new_conversation })
+    let rows = write_script(conn, script, prepared, conversation).await?;
+    decode_written(&rows, conversation.is_none()).map(Ok)
 }
 
-/// A message seen before: nothing changes, and the caller learns where it is.
-async fn already_stored(conn: &mut SqliteConnection, id: MessageId) -> StoreResult<Ingested> {
-    let message = messages::load(conn, id).await?;
-    let conversation = conversations::load(conn, message.conversation_id).await?;
-    Ok(Ingested { message, conversation, created: false, new_conversation: false })
+/// Reads the message and conversation rows a script returned: a script that starts a
+/// conversation returns it first, one that appends returns the message first.
+fn decode_written(rows: &[SqliteRow], new_conversation: bool) -> StoreResult<Ingested> {
+    let [first, second] = rows else {
+        return Err(corrupt(format!("ingest wrote {} rows instead of 2", rows.len())));
+    };
+    let (conversation_row, message_row) = if new_conversation { (first, second) } else { (second, first) };
+    Ok(Ingested {
+        message: message(message_row)?,
+        conversation: conversation(conversation_row)?,
+        created: true,
+        new_conversation,
+    })
 }
 
-/// A customer for an identity seen for the first time, named by the channel or, failing
-/// that, by the identity itself.
-async fn new_customer(
+/// The sender's customer id, found through the identity (created earlier in the script when
+/// the sender is new).
+macro_rules! sender {
+    () => {
+        "(SELECT customer_id FROM customer_identities WHERE kind = $9 AND value = $10)"
+    };
+}
+
+/// Inserts the message into `$1` (returning it), records it on the conversation (returning
+/// that), and indexes it: the message is the last row inserted before the index.
+macro_rules! append_message {
+    ($conversation:literal) => {
+        concat!(
+            "INSERT INTO messages (conversation_id, direction, customer_id, channel, text, html, attachments,
+                 channel_message_id, delivery_status, created_at)
+             VALUES (",
+            $conversation,
+            ", 'inbound', ",
+            sender!(),
+            ", $2, $3, $4, $5, $6, 'received', $7) RETURNING ",
+            message_columns!(),
+            ";"
+        )
+    };
+}
+
+/// Indexes the message inserted last (an `UPDATE` in between does not move
+/// `last_insert_rowid()`).
+macro_rules! index_message {
+    () => {
+        "INSERT INTO message_search (rowid, tokens) VALUES (last_insert_rowid(), $8);"
+    };
+}
+
+/// A message in an existing conversation `$1`, which it reopens whatever its state.
+const APPEND: &str = concat!(
+    append_message!("$1"),
+    "UPDATE conversations SET status = 'open', snoozed_until = NULL, resolved_at = NULL,
+         last_customer_message_at = MAX(COALESCE(last_customer_message_at, $7), $7),
+         last_message_at = MAX(last_message_at, $7),
+         message_count = message_count + 1,
+         updated_at = MAX(updated_at, $7)
+     WHERE id = $1 RETURNING ",
+    conversation_columns!(),
+    ";",
+    index_message!()
+);
+
+/// A new conversation for a known customer, then its first message.
+const START: &str = concat!(
+    "INSERT INTO conversations (customer_id, channel, subject, status, priority_rank, message_count,
+         created_at, updated_at, last_message_at, last_customer_message_at)
+     VALUES (",
+    sender!(),
+    ", $2, $11, 'open', $14, 1, $7, $7, $7, $7) RETURNING ",
+    conversation_columns!(),
+    ";",
+    append_message!("last_insert_rowid()"),
+    index_message!()
+);
+
+/// A customer seen for the first time (named by the channel or after the identity), then a
+/// new conversation and its first message.
+const CUSTOMER_AND_START: &str = concat!(
+    "INSERT INTO customers (name, created_at, updated_at) VALUES ($12, $7, $7);
+     INSERT INTO customer_identities (kind, value, customer_id) VALUES ($9, $10, last_insert_rowid());
+     INSERT INTO customer_search (rowid, tokens) VALUES (",
+    sender!(),
+    ", $13);
+     INSERT INTO conversations (customer_id, channel, subject, status, priority_rank, message_count,
+         created_at, updated_at, last_message_at, last_customer_message_at)
+     VALUES (",
+    sender!(),
+    ", $2, $11, 'open', $14, 1, $7, $7, $7, $7) RETURNING ",
+    conversation_columns!(),
+    ";",
+    append_message!("last_insert_rowid()"),
+    index_message!()
+);
+
+/// Runs one of the write scripts with the message's values as `$1`..`$14`.
+async fn write_script(
     conn: &mut SqliteConnection,
-    inbound: &InboundMessage,
+    script: &'static str,
     prepared: &Prepared,
-) -> StoreResult<CustomerId> {
-    let at = ms(inbound.received_at);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO customers (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id",
-    )
-    .bind(&prepared.customer_name)
-    .bind(at)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
-    sqlx::query("INSERT INTO customer_identities (kind, value, customer_id) VALUES ($1, $2, $3)")
+    conversation: Option<ConversationId>,
+) -> StoreResult<Vec<SqliteRow>> {
+    let inbound = &prepared.inbound;
+    sqlx::query(script)
+        .bind(conversation.map(|c| c.0))
+        .bind(inbound.channel.as_str())
+        .bind(&prepared.text)
+        .bind(&prepared.html)
+        .bind(&prepared.attachments)
+        .bind(&prepared.channel_message_id)
+        .bind(ms(inbound.received_at))
+        .bind(&prepared.tokens)
         .bind(inbound.identity.kind.as_str())
         .bind(&inbound.identity.value)
-        .bind(id)
-        .execute(&mut *conn)
+        .bind(&prepared.subject)
+        .bind(&prepared.customer_name)
+        .bind(&prepared.customer_tokens)
+        .bind(Priority::Normal.rank())
+        .fetch_all(&mut *conn)
         .await
-        .map_err(db)?;
-    let text = format!("{} {}", prepared.customer_name, inbound.identity.value);
-    sqlx::query("INSERT INTO customer_search (rowid, tokens) VALUES ($1, $2)")
-        .bind(id)
-        .bind(index_tokens(&text, 100))
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
-    Ok(CustomerId(id))
+        .map_err(db)
 }
 
-/// The conversation a channel named, followed through merges; it must be the sender's.
+/// A message seen before: nothing changes, and the caller learns where it is. One round trip
+/// for both rows.
+async fn already_stored(conn: &mut SqliteConnection, id: MessageId) -> StoreResult<Ingested> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        message_columns!(),
+        " FROM messages WHERE id = $1;
+         SELECT ",
+        conversation_columns!(),
+        " FROM conversations WHERE id = (SELECT conversation_id FROM messages WHERE id = $1);"
+    ))
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let [message_row, conversation_row] = rows.as_slice() else {
+        return Err(StoreError::not_found("message", id));
+    };
+    Ok(Ingested {
+        message: message(message_row)?,
+        conversation: conversation(conversation_row)?,
+        created: false,
+        new_conversation: false,
+    })
+}
+
+/// The conversation a channel named, followed through merges; it must be the sender's (a
+/// sender the store does not know yet owns no conversation at all).
 async fn explicit_conversation(
     conn: &mut SqliteConnection,
     mut id: ConversationId,
-    customer: CustomerId,
+    sender: Option<CustomerId>,
 ) -> StoreResult<ConversationId> {
     for _ in 0..MAX_MERGE_HOPS {
         let conversation = conversations::load(conn, id).await?;
         match conversation.merged_into {
             Some(survivor) => id = survivor,
-            None if conversation.customer_id == customer => return Ok(id),
+            None if Some(conversation.customer_id) == sender => return Ok(id),
             None => {
                 return Err(StoreError::Invalid(format!(
-                    "conversation {id} belongs to customer {}, not to the sender (customer {customer})",
+                    "conversation {id} belongs to customer {}, not to the sender",
                     conversation.customer_id
                 )));
             }
         }
     }
     Err(StoreError::Invalid(format!("conversation {id} is at the end of too long a chain of merges")))
-}
-
-async fn new_conversation_for(
-    conn: &mut SqliteConnection,
-    inbound: &InboundMessage,
-    prepared: &Prepared,
-    customer: CustomerId,
-) -> StoreResult<Conversation> {
-    let row = sqlx::query(concat!(
-        "INSERT INTO conversations (customer_id, channel, subject, status, priority_rank, message_count,
-             created_at, updated_at, last_message_at, last_customer_message_at)
-         VALUES ($1, $2, $3, 'open', $4, 1, $5, $5, $5, $5) RETURNING ",
-        conversation_columns!()
-    ))
-    .bind(customer.0)
-    .bind(inbound.channel.as_str())
-    .bind(&prepared.subject)
-    .bind(ascolto_core::Priority::Normal.rank())
-    .bind(ms(inbound.received_at))
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
-    conversation(&row)
-}
-
-async fn insert_inbound(
-    conn: &mut SqliteConnection,
-    inbound: &InboundMessage,
-    prepared: &Prepared,
-    conversation: ConversationId,
-    customer: CustomerId,
-) -> StoreResult<Message> {
-    let row = sqlx::query(concat!(
-        "INSERT INTO messages (conversation_id, direction, customer_id, channel, text, html, attachments,
-             channel_message_id, delivery_status, created_at)
-         VALUES ($1, 'inbound', $2, $3, $4, $5, $6, $7, 'received', $8) RETURNING ",
-        message_columns!()
-    ))
-    .bind(conversation.0)
-    .bind(customer.0)
-    .bind(inbound.channel.as_str())
-    .bind(&prepared.text)
-    .bind(&prepared.html)
-    .bind(&prepared.attachments)
-    .bind(inbound.channel_message_id.as_deref().map(clean))
-    .bind(ms(inbound.received_at))
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
-    message(&row)
-}
-
-/// Records a customer's message on its conversation, reopening it whatever its state.
-async fn touch_inbound(
-    conn: &mut SqliteConnection,
-    id: ConversationId,
-    message: &Message,
-) -> StoreResult<Conversation> {
-    let row = sqlx::query(concat!(
-        "UPDATE conversations SET status = 'open', snoozed_until = NULL, resolved_at = NULL,
-             last_customer_message_at = MAX(COALESCE(last_customer_message_at, $2), $2),
-             last_message_at = MAX(last_message_at, $2),
-             message_count = message_count + 1,
-             updated_at = MAX(updated_at, $2)
-         WHERE id = $1 RETURNING ",
-        conversation_columns!()
-    ))
-    .bind(id.0)
-    .bind(ms(message.created_at))
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
-    conversation(&row)
 }
 
 /// Adds a message's stems to the search index.

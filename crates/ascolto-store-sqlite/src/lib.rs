@@ -34,6 +34,7 @@ macro_rules! message_columns {
 
 mod agents;
 mod auth;
+mod batch;
 mod conversations;
 mod customers;
 mod error;
@@ -44,6 +45,7 @@ mod row;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ascolto_core::agent::Visibility;
@@ -83,6 +85,8 @@ pub struct SqliteStore {
     write: SqlitePool,
     /// Read-only connections (the same single connection for an in-memory store).
     read: SqlitePool,
+    /// Inbound messages waiting to be written together (group commit).
+    ingest_queue: Arc<batch::IngestQueue>,
 }
 
 impl SqliteStore {
@@ -108,7 +112,7 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(db)?;
-        Ok(Self { write, read })
+        Ok(Self { write, read, ingest_queue: Arc::default() })
     }
 
     /// A private in-memory database, gone when the store is dropped. Reads and writes share
@@ -124,7 +128,7 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(db)?;
-        Ok(Self { write: pool.clone(), read: pool })
+        Ok(Self { write: pool.clone(), read: pool, ingest_queue: Arc::default() })
     }
 
     /// Closes both pools, checkpointing the WAL.
@@ -213,11 +217,12 @@ impl Store for SqliteStore {
     }
 
     async fn ingest(&self, inbound: InboundMessage) -> StoreResult<Ingested> {
-        let prepared = ingest::Prepared::new(&inbound)?;
-        let mut tx = self.begin_write().await?;
-        let ingested = ingest::ingest(&mut tx, &inbound, &prepared).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(ingested)
+        let prepared = ingest::Prepared::new(inbound)?;
+        // A redelivered message is answered from a reader, without queueing for the writer.
+        if let Some(stored) = ingest::already_stored_by_channel_id(&mut *self.reader().await?, &prepared).await? {
+            return Ok(stored);
+        }
+        self.ingest_queue.ingest(&self.write, prepared).await
     }
 
     async fn add_agent_message(&self, new: NewAgentMessage) -> StoreResult<Message> {

@@ -15,6 +15,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod live;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -144,7 +144,7 @@ async fn update_conversation(
         subject,
         snoozed_until: update.snoozed_until,
     };
-    Ok(Json(state.desk.store.update_conversation(id, patch, state.desk.now()).await?))
+    Ok(Json(state.desk.update_conversation(id, patch).await?))
 }
 
 /// Which conversation to fold into this one.
@@ -167,7 +167,7 @@ async fn merge_conversation(
 ) -> ApiResult<Json<Conversation>> {
     visible_conversation(&state, &caller, id).await?;
     visible_conversation(&state, &caller, request.other_id).await?;
-    Ok(Json(state.desk.store.merge_conversations(id, request.other_id, state.desk.now()).await?))
+    Ok(Json(state.desk.merge_conversations(id, request.other_id).await?))
 }
 
 /// Read a conversation's messages, oldest first.

@@ -62,7 +62,9 @@ pub fn router() -> Router<AppState> {
     let (router, openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes).split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
-    router.route("/api/v1/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone()))))
+    router
+        .route("/api/v1/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone()))))
+        .route("/api/v1/live", get(crate::live::agent_socket))
 }
 
 /// The answer for a path no route serves.

@@ -5,6 +5,7 @@ mod bad_input;
 mod coach;
 mod conversations;
 mod customers;
+mod live;
 mod roles;
 mod sessions;
 
