@@ -441,7 +441,7 @@ fn job(row: &PgRow) -> StoreResult<Job> {
         cancel_on_customer_reply: get(row, "cancel_on_customer_reply")?,
         created_by: get::<Option<i64>>(row, "created_by")?.map(AgentId),
         state,
-        attempts: get(row, "attempts")?,
+        attempts: i32::try_from(get::<i64>(row, "attempts")?).unwrap_or(i32::MAX),
         finished_at: done_at.or(cancelled_at),
         last_customer_message_at: opt_time(row, "last_customer_message_at")?,
     })

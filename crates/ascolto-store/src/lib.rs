@@ -21,6 +21,8 @@ mod types;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_queue;
 
 pub use page::{BadCursor, Cursor, Page, PageRequest};
 pub use queue::*;
