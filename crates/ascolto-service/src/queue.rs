@@ -18,7 +18,9 @@ use ascolto_core::priority::{
 };
 use ascolto_core::search::Lang;
 use ascolto_core::sla::{self, ConversationTiming, SlaMetric, SlaPolicy, SlaStatus};
-use ascolto_core::{Agent, AgentId, Conversation, ConversationId, ConversationStatus, Message, ParseError, Presence, Priority};
+use ascolto_core::{
+    Agent, AgentId, Conversation, ConversationId, ConversationStatus, Message, ParseError, Presence, Priority,
+};
 use ascolto_store::{
     CheckedReply, Job, JobOutcome, NewAgentMessage, NewJob, NextRequest, QueueScore, QueueState, QueueUpdate,
     StoreError, StoreResult, WaitingChange,
@@ -122,8 +124,9 @@ impl Desk {
     /// The stored SLA policy, or [`SlaPolicy::default`] (Italian office hours) when none is.
     pub async fn sla_policy(&self) -> Result<SlaPolicy, ServiceError> {
         match self.store.get_setting(SLA_POLICY_KEY).await? {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| StoreError::backend(std::io::Error::other(format!("stored SLA policy: {e}"))).into()),
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                StoreError::backend(std::io::Error::other(format!("stored SLA policy: {e}"))).into()
+            }),
             None => Ok(SlaPolicy::default()),
         }
     }
@@ -205,8 +208,13 @@ impl Desk {
             (pauses, None)
         });
         self.store.cancel_jobs_on_customer_reply(conversation.id, received_at).await?;
-        self.refresh_queue(conversation, Some((signals, Some(language))), WaitingChange::CustomerWrote(received_at), pauses)
-            .await
+        self.refresh_queue(
+            conversation,
+            Some((signals, Some(language))),
+            WaitingChange::CustomerWrote(received_at),
+            pauses,
+        )
+        .await
     }
 
     /// After a status change: the SLA clocks pause while the conversation waits on the
@@ -246,7 +254,11 @@ impl Desk {
     }
 
     /// The queue view of each conversation, in the same order, explained in `lang`.
-    pub async fn queue_views(&self, conversations: &[Conversation], lang: Lang) -> Result<Vec<QueueView>, ServiceError> {
+    pub async fn queue_views(
+        &self,
+        conversations: &[Conversation],
+        lang: Lang,
+    ) -> Result<Vec<QueueView>, ServiceError> {
         let now = self.now();
         let policy = self.sla_policy().await?;
         let ids: Vec<_> = conversations.iter().map(|c| c.id).collect();
@@ -257,11 +269,17 @@ impl Desk {
             let Some(state) = states.iter().find(|s| s.conversation_id == conversation.id) else {
                 return Err(StoreError::not_found("conversation", conversation.id).into());
             };
-            if !tags.contains_key(&conversation.customer_id) {
-                let customer = self.store.get_customer(conversation.customer_id).await?;
-                tags.insert(conversation.customer_id, customer.tags);
+            if let std::collections::hash_map::Entry::Vacant(entry) = tags.entry(conversation.customer_id) {
+                entry.insert(self.store.get_customer(conversation.customer_id).await?.tags);
             }
-            views.push(view(conversation, state, tags[&conversation.customer_id].clone(), &policy, lang, now));
+            views.push(view(
+                conversation,
+                state,
+                tags[&conversation.customer_id].clone(),
+                &policy,
+                lang,
+                now,
+            ));
         }
         Ok(views)
     }
@@ -287,12 +305,17 @@ impl Desk {
                         channel: row.channel,
                         waiting_since: row.waiting_since,
                         customer_tags: row.customer_tags.clone(),
-                        sla_remaining_seconds: row.sla_deadline.map(|d| business_seconds_left(&policy, d, now)),
+                        sla_remaining_seconds: row
+                            .sla_deadline
+                            .map(|d| business_seconds_left(&policy, d, now)),
                     };
                     let score = priority::score(&inputs, &config, now);
                     let level = priority::level_of(score);
-                    (score != row.score || level != row.computed_level)
-                        .then_some(QueueScore { conversation_id: row.conversation_id, score, computed_level: level })
+                    (score != row.score || level != row.computed_level).then_some(QueueScore {
+                        conversation_id: row.conversation_id,
+                        score,
+                        computed_level: level,
+                    })
                 })
                 .collect();
             if !changed.is_empty() {
@@ -306,7 +329,13 @@ impl Desk {
     pub async fn run_queue_recompute(self, every: Duration, mut shutdown: watch::Receiver<bool>) {
         loop {
             match self.recompute_queue().await {
-                Ok(done) => info!(read = done.read, changed = done.changed, "recomputed the queue: {} of {} scores changed", done.changed, done.read),
+                Ok(done) => info!(
+                    read = done.read,
+                    changed = done.changed,
+                    "recomputed the queue: {} of {} scores changed",
+                    done.changed,
+                    done.read
+                ),
                 Err(error) => warn!("queue recompute failed: {error}"),
             }
             tokio::select! {
@@ -337,7 +366,11 @@ impl Desk {
     }
 
     /// Sets an agent's presence; going offline returns their open conversations to the queue.
-    pub async fn set_presence(&self, agent: AgentId, presence: Presence) -> Result<(Agent, Vec<Conversation>), ServiceError> {
+    pub async fn set_presence(
+        &self,
+        agent: AgentId,
+        presence: Presence,
+    ) -> Result<(Agent, Vec<Conversation>), ServiceError> {
         let patch = ascolto_store::AgentPatch { presence: Some(presence), ..Default::default() };
         let agent = self.store.update_agent(agent, patch).await?;
         let released = if ascolto_core::assignment::releases_conversations(presence) {
@@ -352,7 +385,12 @@ impl Desk {
     }
 
     /// Schedules a timer on a conversation.
-    pub async fn schedule(&self, conversation: ConversationId, action: ScheduledAction, by: Option<AgentId>) -> Result<Job, ServiceError> {
+    pub async fn schedule(
+        &self,
+        conversation: ConversationId,
+        action: ScheduledAction,
+        by: Option<AgentId>,
+    ) -> Result<Job, ServiceError> {
         if action.due_at < action.created_at {
             return Err(ParseError::new("send_at", "must not be in the past").into());
         }
@@ -380,16 +418,20 @@ impl Desk {
         let conversation = self.store.get_conversation(job.conversation_id).await?;
         let author = job.created_by.or(conversation.assignee);
         match (&job.kind, author) {
-            (ScheduledKind::Nudge { template: text } | ScheduledKind::ScheduledReply { text }, Some(agent)) => {
-                self.fire_reply(job, &conversation, agent, text.clone(), false).await
-            }
+            (
+                ScheduledKind::Nudge { template: text } | ScheduledKind::ScheduledReply { text },
+                Some(agent),
+            ) => self.fire_reply(job, &conversation, agent, text.clone(), false).await,
             (ScheduledKind::RemindAgent, Some(agent)) => {
                 let text = "Reminder: the customer has not answered yet; follow up.".to_owned();
                 self.fire_reply(job, &conversation, agent, text, true).await
             }
             (ScheduledKind::EndSnooze, _) => {
                 if conversation.status == ConversationStatus::Snoozed {
-                    let patch = ascolto_store::ConversationPatch { status: Some(ConversationStatus::Open), ..Default::default() };
+                    let patch = ascolto_store::ConversationPatch {
+                        status: Some(ConversationStatus::Open),
+                        ..Default::default()
+                    };
                     self.update_conversation(conversation.id, patch).await?;
                 }
                 Ok(self.store.finish_job(job.id, JobOutcome::Done, now).await?)
@@ -401,12 +443,29 @@ impl Desk {
         }
     }
 
-    async fn fire_reply(&self, job: &Job, conversation: &Conversation, agent: AgentId, text: String, note: bool) -> Result<(), ServiceError> {
-        let reply = NewAgentMessage { conversation: conversation.id, agent, text, html: None, note, created_at: self.now() };
+    async fn fire_reply(
+        &self,
+        job: &Job,
+        conversation: &Conversation,
+        agent: AgentId,
+        text: String,
+        note: bool,
+    ) -> Result<(), ServiceError> {
+        let reply = NewAgentMessage {
+            conversation: conversation.id,
+            agent,
+            text,
+            html: None,
+            note,
+            created_at: self.now(),
+        };
         if let Some(message) = self.store.fire_reply_job(job.id, reply).await? {
             info!(job.id = job.id, message.id = %message.id, "timer {} sent message {}", job.id, message.id);
             let conversation = self.store.get_conversation(message.conversation_id).await?;
-            self.events.publish(Event::MessageCreated { conversation: Box::new(conversation), message: Box::new(message) });
+            self.events.publish(Event::MessageCreated {
+                conversation: Box::new(conversation),
+                message: Box::new(message),
+            });
         }
         Ok(())
     }
@@ -452,7 +511,10 @@ impl Desk {
 
     async fn announce_message(&self, message: &Message) -> Result<(), ServiceError> {
         let conversation = self.store.get_conversation(message.conversation_id).await?;
-        self.events.publish(Event::MessageCreated { conversation: Box::new(conversation), message: Box::new(message.clone()) });
+        self.events.publish(Event::MessageCreated {
+            conversation: Box::new(conversation),
+            message: Box::new(message.clone()),
+        });
         Ok(())
     }
 }
@@ -498,7 +560,11 @@ fn validate_policy(policy: &SlaPolicy, now: DateTime<Utc>) -> Result<(), ParseEr
     if policy.warning_percent > 100 {
         return Err(ParseError::new("warning_percent", "must be between 0 and 100"));
     }
-    let zero = policy.targets.iter().flat_map(|t| SlaMetric::ALL.iter().filter_map(|m| t.minutes(*m))).any(|m| m == 0);
+    let zero = policy
+        .targets
+        .iter()
+        .flat_map(|t| SlaMetric::ALL.iter().filter_map(|m| t.minutes(*m)))
+        .any(|m| m == 0);
     if zero {
         return Err(ParseError::new("targets", "a target must be at least one minute"));
     }

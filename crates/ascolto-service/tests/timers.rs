@@ -70,14 +70,19 @@ async fn a_cancelled_timer_never_fires_and_a_due_one_fires_once_across_a_restart
         ui_language: "it".into(),
     };
     let agent = store.create_agent(agent).await.unwrap().id;
-    let waiting = desk.ingest(message("anna@example.com", "Quando arriva?", start())).await.unwrap().conversation.id;
-    let answering = desk.ingest(message("bruno@example.com", "Ci sono novità?", start())).await.unwrap().conversation.id;
+    let waiting =
+        desk.ingest(message("anna@example.com", "Quando arriva?", start())).await.unwrap().conversation.id;
+    let answering =
+        desk.ingest(message("bruno@example.com", "Ci sono novità?", start())).await.unwrap().conversation.id;
     let in_an_hour = start() + TimeDelta::hours(1);
     let cancelled = ScheduledAction::reply("Arriva domani.".into(), in_an_hour, start(), true);
     let cancelled = desk.schedule(waiting, cancelled, Some(agent)).await.unwrap();
     let due = ScheduledAction::reply("Ecco le novità.".into(), in_an_hour, start(), true);
     let due = desk.schedule(answering, due, Some(agent)).await.unwrap();
-    let nudge = FollowUpRule { after_business_hours: 2, action: FollowUpAction::Nudge { template: "Ci sei ancora?".into() } };
+    let nudge = FollowUpRule {
+        after_business_hours: 2,
+        action: FollowUpAction::Nudge { template: "Ci sei ancora?".into() },
+    };
     let nudge = nudge.schedule(&Calendar::italian_office(), start()).unwrap();
     let nudge = desk.schedule(answering, nudge, Some(agent)).await.unwrap();
     // Anna writes before her scheduled reply is due: it is cancelled at once.
@@ -95,7 +100,11 @@ async fn a_cancelled_timer_never_fires_and_a_due_one_fires_once_across_a_restart
     assert_eq!(replies_in(&store, answering).await, vec!["Ecco le novità.".to_owned()]);
     assert!(replies_in(&store, waiting).await.is_empty(), "the cancelled reply never went out");
     assert_eq!(store.get_job(due.id).await.unwrap().state, JobState::Done);
-    assert_eq!(store.get_job(nudge.id).await.unwrap().state, JobState::Scheduled, "two business hours not yet passed");
+    assert_eq!(
+        store.get_job(nudge.id).await.unwrap().state,
+        JobState::Scheduled,
+        "two business hours not yet passed"
+    );
     store.close().await;
     drop((desk, store));
 

@@ -136,7 +136,9 @@ fn cursor_of(sort: ConversationSort, row: &PgRow, conversation: &Conversation) -
     Ok(match sort {
         ConversationSort::Recent => Cursor::new(vec![ms(conversation.last_message_at)], id),
         ConversationSort::Oldest => Cursor::new(vec![ms(conversation.created_at)], id),
-        ConversationSort::Priority => Cursor::new(vec![get(row, "queue_order")?, get(row, "queue_since")?], id),
+        ConversationSort::Priority => {
+            Cursor::new(vec![get(row, "queue_order")?, get(row, "queue_since")?], id)
+        }
     })
 }
 
@@ -163,7 +165,8 @@ pub(crate) async fn list(
             Ok((conversation, cursor))
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_rows(listed, page.limit, |(_, cursor)| cursor.clone()).map(|(conversation, _)| conversation))
+    Ok(Page::from_rows(listed, page.limit, |(_, cursor)| cursor.clone())
+        .map(|(conversation, _)| conversation))
 }
 
 /// Fails with `Invalid` when the agent or team a patch names does not exist: the request is

@@ -410,7 +410,11 @@ impl Store for PostgresStore {
         Ok(conversation)
     }
 
-    async fn open_queue_inputs(&self, after: Option<ConversationId>, limit: u32) -> StoreResult<Vec<QueueInputs>> {
+    async fn open_queue_inputs(
+        &self,
+        after: Option<ConversationId>,
+        limit: u32,
+    ) -> StoreResult<Vec<QueueInputs>> {
         queue::open_inputs(&mut *self.conn().await?, after, limit).await
     }
 
@@ -453,7 +457,11 @@ impl Store for PostgresStore {
         Ok(claimed)
     }
 
-    async fn release_conversations(&self, agent: AgentId, now: DateTime<Utc>) -> StoreResult<Vec<Conversation>> {
+    async fn release_conversations(
+        &self,
+        agent: AgentId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>> {
         let mut tx = self.begin().await?;
         let released = queue::release(&mut tx, agent, now).await?;
         tx.commit().await.map_err(db)?;
@@ -492,14 +500,23 @@ impl Store for PostgresStore {
         Ok(job)
     }
 
-    async fn cancel_jobs_on_customer_reply(&self, conversation: ConversationId, at: DateTime<Utc>) -> StoreResult<u64> {
+    async fn cancel_jobs_on_customer_reply(
+        &self,
+        conversation: ConversationId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         let mut tx = self.begin().await?;
         let cancelled = queue::cancel_on_customer_reply(&mut tx, conversation, at).await?;
         tx.commit().await.map_err(db)?;
         Ok(cancelled)
     }
 
-    async fn claim_jobs(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<Job>> {
+    async fn claim_jobs(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>> {
         let mut tx = self.begin().await?;
         let jobs = queue::claim_jobs(&mut tx, now, lease_until, limit).await?;
         tx.commit().await.map_err(db)?;

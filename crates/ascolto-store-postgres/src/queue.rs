@@ -14,8 +14,8 @@ use ascolto_store::{
     QueueInputs, QueueScore, QueueState, QueueUpdate, StoreError, StoreResult, WaitingChange,
 };
 use chrono::{DateTime, Utc};
-use sqlx::postgres::PgRow;
 use sqlx::PgConnection;
+use sqlx::postgres::PgRow;
 
 use crate::conversations::conversation;
 use crate::error::{corrupt, db};
@@ -75,9 +75,7 @@ fn state(row: &PgRow) -> StoreResult<QueueState> {
 }
 
 pub(crate) async fn states(conn: &mut PgConnection, ids: &[ConversationId]) -> StoreResult<Vec<QueueState>> {
-    let sql = format!(
-        "SELECT {STATE_COLUMNS} FROM conversations WHERE id = ANY($1)"
-    );
+    let sql = format!("SELECT {STATE_COLUMNS} FROM conversations WHERE id = ANY($1)");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id_array(ids.iter().map(|id| id.0)))
         .fetch_all(&mut *conn)
@@ -273,18 +271,23 @@ async fn reply_since(
 }
 
 pub(crate) async fn capacity(conn: &mut PgConnection, agent: AgentId) -> StoreResult<KindCounts> {
-    let row: Option<(i64, i64)> = sqlx::query_as("SELECT live, email FROM agent_capacity WHERE agent_id = $1")
-        .bind(agent.0)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?;
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT live, email FROM agent_capacity WHERE agent_id = $1")
+            .bind(agent.0)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
     Ok(row.map_or(DEFAULT_CAPACITY, |(live, email)| KindCounts {
         live: u16::try_from(live).unwrap_or(u16::MAX),
         email: u16::try_from(email).unwrap_or(u16::MAX),
     }))
 }
 
-pub(crate) async fn set_capacity(conn: &mut PgConnection, agent: AgentId, capacity: KindCounts) -> StoreResult<()> {
+pub(crate) async fn set_capacity(
+    conn: &mut PgConnection,
+    agent: AgentId,
+    capacity: KindCounts,
+) -> StoreResult<()> {
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM agents WHERE id = $1")
         .bind(agent.0)
         .fetch_optional(&mut *conn)
@@ -318,7 +321,8 @@ async fn load_of(conn: &mut PgConnection, agent: AgentId) -> StoreResult<KindCou
     .map_err(db)?;
     let mut held = KindCounts::default();
     for (channel, count) in rows {
-        let channel: Channel = channel.parse().map_err(|e: ascolto_core::ParseError| corrupt(e.to_string()))?;
+        let channel: Channel =
+            channel.parse().map_err(|e: ascolto_core::ParseError| corrupt(e.to_string()))?;
         let count = u16::try_from(count).unwrap_or(u16::MAX);
         match ChannelKind::of(channel) {
             ChannelKind::Live => held.live = held.live.saturating_add(count),
@@ -409,7 +413,12 @@ pub(crate) async fn get_setting(conn: &mut PgConnection, key: &str) -> StoreResu
         .map_err(db)
 }
 
-pub(crate) async fn put_setting(conn: &mut PgConnection, key: &str, json: &str, now: DateTime<Utc>) -> StoreResult<()> {
+pub(crate) async fn put_setting(
+    conn: &mut PgConnection,
+    key: &str,
+    json: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -487,7 +496,10 @@ pub(crate) async fn schedule(conn: &mut PgConnection, new: NewJob) -> StoreResul
     load_job(conn, id).await
 }
 
-pub(crate) async fn list_jobs(conn: &mut PgConnection, conversation: ConversationId) -> StoreResult<Vec<Job>> {
+pub(crate) async fn list_jobs(
+    conn: &mut PgConnection,
+    conversation: ConversationId,
+) -> StoreResult<Vec<Job>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{JOB_SELECT} WHERE j.conversation_id = $1 ORDER BY j.id DESC"
     )))
@@ -564,7 +576,8 @@ pub(crate) async fn finish(
         "UPDATE queue_jobs SET {column} = $2, leased_until = NULL
          WHERE id = $1 AND done_at IS NULL AND cancelled_at IS NULL"
     );
-    let done = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(ms(now)).execute(&mut *conn).await.map_err(db)?;
+    let done =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).bind(ms(now)).execute(&mut *conn).await.map_err(db)?;
     if done.rows_affected() == 0 {
         load_job(conn, id).await?;
     }
@@ -578,11 +591,12 @@ pub(crate) async fn fire_reply(
 ) -> StoreResult<Option<Message>> {
     // The conversation's lock orders this against an ingest of a customer message, which
     // updates the same row; the job's lock against another worker firing it.
-    let conversation: Option<i64> = sqlx::query_scalar("SELECT conversation_id FROM queue_jobs WHERE id = $1 FOR UPDATE")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?;
+    let conversation: Option<i64> =
+        sqlx::query_scalar("SELECT conversation_id FROM queue_jobs WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
     let conversation = conversation.ok_or_else(|| StoreError::not_found("job", id))?;
     lock_conversation(conn, ConversationId(conversation)).await?;
     let job = load_job(conn, id).await?;

@@ -228,7 +228,9 @@ impl Store for SqliteStore {
     async fn ingest(&self, inbound: InboundMessage) -> StoreResult<Ingested> {
         let prepared = ingest::Prepared::new(inbound)?;
         // A redelivered message is answered from a reader, without queueing for the writer.
-        if let Some(stored) = ingest::already_stored_by_channel_id(&mut *self.reader().await?, &prepared).await? {
+        if let Some(stored) =
+            ingest::already_stored_by_channel_id(&mut *self.reader().await?, &prepared).await?
+        {
             return Ok(stored);
         }
         self.ingest_queue.ingest(&self.write, prepared).await
@@ -443,7 +445,11 @@ impl Store for SqliteStore {
         Ok(conversation)
     }
 
-    async fn open_queue_inputs(&self, after: Option<ConversationId>, limit: u32) -> StoreResult<Vec<QueueInputs>> {
+    async fn open_queue_inputs(
+        &self,
+        after: Option<ConversationId>,
+        limit: u32,
+    ) -> StoreResult<Vec<QueueInputs>> {
         queue::open_inputs(&mut *self.reader().await?, after, limit).await
     }
 
@@ -486,7 +492,11 @@ impl Store for SqliteStore {
         Ok(claimed)
     }
 
-    async fn release_conversations(&self, agent: AgentId, now: DateTime<Utc>) -> StoreResult<Vec<Conversation>> {
+    async fn release_conversations(
+        &self,
+        agent: AgentId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>> {
         let mut tx = self.begin_write().await?;
         let released = queue::release(&mut tx, agent, now).await?;
         tx.commit().await.map_err(db)?;
@@ -525,14 +535,23 @@ impl Store for SqliteStore {
         Ok(job)
     }
 
-    async fn cancel_jobs_on_customer_reply(&self, conversation: ConversationId, at: DateTime<Utc>) -> StoreResult<u64> {
+    async fn cancel_jobs_on_customer_reply(
+        &self,
+        conversation: ConversationId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
         let cancelled = queue::cancel_on_customer_reply(&mut tx, conversation, at).await?;
         tx.commit().await.map_err(db)?;
         Ok(cancelled)
     }
 
-    async fn claim_jobs(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<Job>> {
+    async fn claim_jobs(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>> {
         let mut tx = self.begin_write().await?;
         let jobs = queue::claim_jobs(&mut tx, now, lease_until, limit).await?;
         tx.commit().await.map_err(db)?;

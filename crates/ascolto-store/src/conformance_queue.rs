@@ -6,14 +6,15 @@ use ascolto_core::assignment::KindCounts;
 use ascolto_core::followup::{ScheduledAction, ScheduledKind};
 use ascolto_core::priority::{CustomerSignals, PriorityOverride};
 use ascolto_core::{
-    AgentId, Channel, ConversationId, ConversationStatus, EmailAddress, Identity, IdentityKind, Priority, Role,
+    AgentId, Channel, ConversationId, ConversationStatus, EmailAddress, Identity, IdentityKind, Priority,
+    Role,
 };
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{
-    CheckedReply, ConversationFilter, ConversationPatch, ConversationSort, InboundMessage, JobOutcome, JobState,
-    NewAgent, NewAgentMessage, NewJob, NextRequest, PageRequest, QueueScore, QueueUpdate, Store, StoreError,
-    WaitingChange, DEFAULT_CAPACITY,
+    CheckedReply, ConversationFilter, ConversationPatch, ConversationSort, DEFAULT_CAPACITY, InboundMessage,
+    JobOutcome, JobState, NewAgent, NewAgentMessage, NewJob, NextRequest, PageRequest, QueueScore,
+    QueueUpdate, Store, StoreError, WaitingChange,
 };
 
 /// Expands to one `#[tokio::test]` per queue case, like [`crate::conformance_tests!`].
@@ -119,7 +120,12 @@ fn reply(conversation: ConversationId, agent: AgentId, minute: i64) -> NewAgentM
 }
 
 fn request(agent: AgentId, languages: &[&str], capacity: KindCounts) -> NextRequest {
-    NextRequest { agent, languages: languages.iter().map(|l| l.to_string()).collect(), teams: Vec::new(), capacity }
+    NextRequest {
+        agent,
+        languages: languages.iter().map(|l| l.to_string()).collect(),
+        teams: Vec::new(),
+        capacity,
+    }
 }
 
 pub async fn saved_signals_and_score_read_back_and_set_the_priority(store: &dyn Store) {
@@ -133,7 +139,10 @@ pub async fn saved_signals_and_score_read_back_and_set_the_priority(store: &dyn 
     assert_eq!(state.language.as_deref(), Some("it"));
     assert_eq!(state.waiting_since, Some(at(0)));
     assert!((state.signals.urgency - 0.9).abs() < 1e-6);
-    assert_err!(store.save_queue_state(ConversationId(999_999), QueueUpdate::default(), at(1)).await, StoreError::NotFound { .. });
+    assert_err!(
+        store.save_queue_state(ConversationId(999_999), QueueUpdate::default(), at(1)).await,
+        StoreError::NotFound { .. }
+    );
 }
 
 pub async fn an_override_wins_and_removing_it_restores_the_computed_level(store: &dyn Store) {
@@ -279,7 +288,12 @@ pub async fn settings_round_trip(store: &dyn Store) {
 fn job(conversation: ConversationId, kind: ScheduledKind, created: i64, due: i64) -> NewJob {
     NewJob {
         conversation,
-        action: ScheduledAction { kind, due_at: at(due), created_at: at(created), cancel_on_customer_reply: true },
+        action: ScheduledAction {
+            kind,
+            due_at: at(due),
+            created_at: at(created),
+            cancel_on_customer_reply: true,
+        },
         created_by: None,
         dedupe_key: None,
     }
@@ -297,7 +311,10 @@ pub async fn a_due_job_is_claimed_once_and_finishes(store: &dyn Store) {
     assert!(store.claim_jobs(at(80), at(90), 10).await.expect("claim").is_empty(), "done");
     assert_eq!(store.get_job(scheduled.id).await.expect("job").state, JobState::Done);
     assert_err!(store.finish_job(999_999, JobOutcome::Done, at(62)).await, StoreError::NotFound { .. });
-    assert_err!(store.schedule_job(job(ConversationId(999_999), ScheduledKind::RemindAgent, 1, 2)).await, StoreError::NotFound { .. });
+    assert_err!(
+        store.schedule_job(job(ConversationId(999_999), ScheduledKind::RemindAgent, 1, 2)).await,
+        StoreError::NotFound { .. }
+    );
 }
 
 pub async fn a_customer_message_cancels_a_reply_job_and_it_never_fires(store: &dyn Store) {
@@ -305,11 +322,20 @@ pub async fn a_customer_message_cancels_a_reply_job_and_it_never_fires(store: &d
     let sender = agent(store, "sender", &["it"]).await;
     let kind = ScheduledKind::ScheduledReply { text: "Ci sono novità?".into() };
     let scheduled = store.schedule_job(job(id, kind.clone(), 1, 60)).await.expect("schedule");
-    let kept = store.schedule_job(NewJob { action: ScheduledAction { cancel_on_customer_reply: false, ..job(id, kind, 1, 60).action }, ..job(id, ScheduledKind::RemindAgent, 1, 60) }).await.expect("schedule");
+    let kept = store
+        .schedule_job(NewJob {
+            action: ScheduledAction { cancel_on_customer_reply: false, ..job(id, kind, 1, 60).action },
+            ..job(id, ScheduledKind::RemindAgent, 1, 60)
+        })
+        .await
+        .expect("schedule");
     conversation(store, "franca", Channel::Email, 30).await;
     assert_eq!(store.cancel_jobs_on_customer_reply(id, at(30)).await.expect("cancel"), 1);
     let listed = store.list_jobs(id).await.expect("list");
-    assert_eq!(listed.iter().map(|j| (j.id, j.state)).collect::<Vec<_>>(), vec![(kept.id, JobState::Scheduled), (scheduled.id, JobState::Cancelled)]);
+    assert_eq!(
+        listed.iter().map(|j| (j.id, j.state)).collect::<Vec<_>>(),
+        vec![(kept.id, JobState::Scheduled), (scheduled.id, JobState::Cancelled)]
+    );
     assert_eq!(store.fire_reply_job(scheduled.id, reply(id, sender, 60)).await.expect("fire"), None);
     let fired = store.fire_reply_job(kept.id, reply(id, sender, 61)).await.expect("fire");
     assert!(fired.is_some(), "a job the customer does not cancel fires");
@@ -319,7 +345,10 @@ pub async fn a_customer_message_cancels_a_reply_job_and_it_never_fires(store: &d
 
 pub async fn a_dedupe_key_stores_a_job_once(store: &dyn Store) {
     let id = conversation(store, "gino", Channel::Email, 0).await;
-    let keyed = || NewJob { dedupe_key: Some("sla:first_response:1".into()), ..job(id, ScheduledKind::RemindAgent, 1, 5) };
+    let keyed = || NewJob {
+        dedupe_key: Some("sla:first_response:1".into()),
+        ..job(id, ScheduledKind::RemindAgent, 1, 5)
+    };
     let first = store.schedule_job(keyed()).await.expect("schedule");
     let second = store.schedule_job(keyed()).await.expect("schedule again");
     assert_eq!(first.id, second.id);

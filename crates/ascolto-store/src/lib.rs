@@ -31,8 +31,7 @@ pub use types::*;
 use ascolto_core::agent::Visibility;
 use ascolto_core::search::Query;
 use ascolto_core::{
-    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, Team,
-    TeamId,
+    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, Team, TeamId,
 };
 use chrono::{DateTime, Utc};
 
@@ -135,7 +134,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Conversation>;
     /// Messages of a conversation, oldest first.
-    async fn list_messages(&self, conversation: ConversationId, page: PageRequest) -> StoreResult<Page<Message>>;
+    async fn list_messages(
+        &self,
+        conversation: ConversationId,
+        page: PageRequest,
+    ) -> StoreResult<Page<Message>>;
     async fn get_message(&self, id: ascolto_core::MessageId) -> StoreResult<Message>;
     /// Messages matching the query in conversations `visibility` allows, newest first.
     async fn search_messages(
@@ -149,7 +152,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Claims up to `limit` outbox jobs due at `now` that no other worker holds, holding them
     /// until `lease_until`. A job whose worker died is claimed again once its lease expires.
-    async fn claim_outbox(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxJob>>;
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxJob>>;
     /// Records what happened to a claimed job, and the message's delivery status with it.
     async fn finish_outbox(&self, job: i64, outcome: DeliveryOutcome, now: DateTime<Utc>) -> StoreResult<()>;
 
@@ -172,10 +180,20 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// The live session with this token hash and its agent; expired sessions are not found.
-    async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(Session, Agent)>>;
+    async fn get_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, Agent)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
-    async fn create_api_token(&self, agent: AgentId, name: &str, token_hash: &str, now: DateTime<Utc>) -> StoreResult<ApiToken>;
+    async fn create_api_token(
+        &self,
+        agent: AgentId,
+        name: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ApiToken>;
     /// The active agent owning an unrevoked token with this hash; records its last use.
     async fn agent_for_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Agent>>;
     async fn list_api_tokens(&self, agent: AgentId) -> StoreResult<Vec<ApiToken>>;
@@ -202,7 +220,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Conversation>;
     /// Open, unmerged conversations after `after` in id order, with what a score needs.
-    async fn open_queue_inputs(&self, after: Option<ConversationId>, limit: u32) -> StoreResult<Vec<QueueInputs>>;
+    async fn open_queue_inputs(
+        &self,
+        after: Option<ConversationId>,
+        limit: u32,
+    ) -> StoreResult<Vec<QueueInputs>>;
     /// Stores recomputed scores (and levels, which set the priority of conversations without
     /// an override), in one transaction. Returns how many rows changed.
     async fn save_queue_scores(&self, scores: &[QueueScore]) -> StoreResult<u64>;
@@ -231,7 +253,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Conversation>>;
     /// Unassigns the agent's open and pending conversations (they go offline). Returns them.
-    async fn release_conversations(&self, agent: AgentId, now: DateTime<Utc>) -> StoreResult<Vec<Conversation>>;
+    async fn release_conversations(
+        &self,
+        agent: AgentId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>>;
     /// A desk-wide setting stored as JSON text (the SLA policy).
     async fn get_setting(&self, key: &str) -> StoreResult<Option<String>>;
     async fn put_setting(&self, key: &str, json: &str, now: DateTime<Utc>) -> StoreResult<()>;
@@ -243,9 +269,18 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Cancels a timer that has not run; one that has finished is left as it is.
     async fn cancel_job(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Job>;
     /// Cancels the conversation's scheduled timers that a customer message at `at` cancels.
-    async fn cancel_jobs_on_customer_reply(&self, conversation: ConversationId, at: DateTime<Utc>) -> StoreResult<u64>;
+    async fn cancel_jobs_on_customer_reply(
+        &self,
+        conversation: ConversationId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
     /// Claims up to `limit` due timers no other worker holds, until `lease_until`.
-    async fn claim_jobs(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<Job>>;
+    async fn claim_jobs(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>>;
     async fn finish_job(&self, id: i64, outcome: JobOutcome, now: DateTime<Utc>) -> StoreResult<()>;
     /// Sends a claimed timer's reply and marks it done in one transaction, unless it has
     /// finished already or a customer message after it was set cancels it (then it is marked

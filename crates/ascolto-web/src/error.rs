@@ -114,7 +114,8 @@ impl IntoResponse for ApiError {
             error!("internal error answering a request: {detail}");
         }
         let status = self.status();
-        let error = ErrorDetail { status: status.as_u16(), code: self.code().to_owned(), message: self.to_string() };
+        let error =
+            ErrorDetail { status: status.as_u16(), code: self.code().to_owned(), message: self.to_string() };
         if let ApiError::ReplyCollision(message) = self {
             return (status, Json(CollisionBody { error, message: *message })).into_response();
         }

@@ -15,7 +15,12 @@ use crate::bench::{Backend, bench_store, request};
 /// Writers seeding the conversations (the store batches their commits).
 const SEEDERS: usize = 8;
 
-pub async fn queue(backend: Backend, conversations: usize, claims: usize, database_url: Option<String>) -> anyhow::Result<()> {
+pub async fn queue(
+    backend: Backend,
+    conversations: usize,
+    claims: usize,
+    database_url: Option<String>,
+) -> anyhow::Result<()> {
     let (store, temp) = bench_store(backend, database_url).await?;
     let desk = Desk::new(store.clone());
     let run = chrono::Utc::now().timestamp_millis();
@@ -24,7 +29,11 @@ pub async fn queue(backend: Backend, conversations: usize, claims: usize, databa
     let stale: Vec<QueueScore> = ids
         .iter()
         .enumerate()
-        .map(|(n, id)| QueueScore { conversation_id: *id, score: (n % 997) as u16 + 1, computed_level: Priority::Normal })
+        .map(|(n, id)| QueueScore {
+            conversation_id: *id,
+            score: (n % 997) as u16 + 1,
+            computed_level: Priority::Normal,
+        })
         .collect();
     store.save_queue_scores(&stale).await?;
     for label in ["first (every score changes)", "second (steady state)"] {
@@ -58,7 +67,8 @@ pub async fn queue(backend: Backend, conversations: usize, claims: usize, databa
         latencies.push(began.elapsed());
     }
     latencies.sort();
-    let percentile = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).copied().unwrap_or_default();
+    let percentile =
+        |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).copied().unwrap_or_default();
     println!(
         "my next conversation on {} with {conversations} open: {claims} calls, p50 {:.2} ms, p99 {:.2} ms",
         store.backend_name(),

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ListResponse, PageParams, double_option};
 use super::queue::{WithQueue, with_queue, with_queues};
+use super::{ListResponse, PageParams, double_option};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -30,7 +30,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Reads a conversation the caller may see; one they may not see is "not found".
-pub async fn visible_conversation(state: &AppState, caller: &Caller, id: ConversationId) -> ApiResult<Conversation> {
+pub async fn visible_conversation(
+    state: &AppState,
+    caller: &Caller,
+    id: ConversationId,
+) -> ApiResult<Conversation> {
     let conversation = state.desk.store.get_conversation(id).await?;
     if caller.visibility.can_see(&conversation) {
         Ok(conversation)
@@ -136,10 +140,8 @@ async fn update_conversation(
     ApiJson(update): ApiJson<ConversationUpdate>,
 ) -> ApiResult<Json<WithQueue>> {
     visible_conversation(&state, &caller, id).await?;
-    let subject = update
-        .subject
-        .map(|s| ascolto_core::text::required_text("subject", &s, 200))
-        .transpose()?;
+    let subject =
+        update.subject.map(|s| ascolto_core::text::required_text("subject", &s, 200)).transpose()?;
     if let Some(priority) = update.priority {
         state.desk.override_priority(id, Some(priority), caller.agent.id).await?;
     }
@@ -228,7 +230,8 @@ async fn create_message(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     visible_conversation(&state, &caller, id).await?;
     let note = new.kind == MessageKind::Note;
-    let request = ReplyRequest { conversation: id, agent: caller.agent.id, text: new.text, html: new.html, note };
+    let request =
+        ReplyRequest { conversation: id, agent: caller.agent.id, text: new.text, html: new.html, note };
     let message = match state.desk.reply_checked(request, new.draft_started_at).await? {
         CheckedReply::Stored(message) => message,
         CheckedReply::Conflict(other) => return Err(ApiError::ReplyCollision(Box::new(other))),

@@ -46,12 +46,24 @@ pub struct WithQueue {
 }
 
 /// Each conversation with its queue view, explained in the caller's interface language.
-pub async fn with_queues(state: &AppState, caller: &Caller, conversations: Vec<Conversation>) -> ApiResult<Vec<WithQueue>> {
+pub async fn with_queues(
+    state: &AppState,
+    caller: &Caller,
+    conversations: Vec<Conversation>,
+) -> ApiResult<Vec<WithQueue>> {
     let views = state.desk.queue_views(&conversations, ui_lang(&caller.agent.ui_language)).await?;
-    Ok(conversations.into_iter().zip(views).map(|(conversation, queue)| WithQueue { conversation, queue }).collect())
+    Ok(conversations
+        .into_iter()
+        .zip(views)
+        .map(|(conversation, queue)| WithQueue { conversation, queue })
+        .collect())
 }
 
-pub async fn with_queue(state: &AppState, caller: &Caller, conversation: Conversation) -> ApiResult<WithQueue> {
+pub async fn with_queue(
+    state: &AppState,
+    caller: &Caller,
+    conversation: Conversation,
+) -> ApiResult<WithQueue> {
     let mut one = with_queues(state, caller, vec![conversation]).await?;
     one.pop().ok_or_else(|| ApiError::Internal("a queue view went missing".into()))
 }
@@ -158,7 +170,11 @@ async fn snooze(
     let patch = match (request.until, request.until_customer_replies) {
         (Some(until), false) if until > now => {
             state.desk.schedule(id, ScheduledAction::snooze(until, now), Some(caller.agent.id)).await?;
-            ConversationPatch { status: Some(ConversationStatus::Snoozed), snoozed_until: Some(until), ..Default::default() }
+            ConversationPatch {
+                status: Some(ConversationStatus::Snoozed),
+                snoozed_until: Some(until),
+                ..Default::default()
+            }
         }
         (None, true) => ConversationPatch { status: Some(ConversationStatus::Pending), ..Default::default() },
         _ => {
@@ -234,8 +250,10 @@ async fn create_scheduled_reply(
     ApiJson(request): ApiJson<ScheduledReplyRequest>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     visible_conversation(&state, &caller, id).await?;
-    let text = ascolto_core::text::required_text("text", &request.text, ascolto_service::ingest::MAX_TEXT_CHARS)?;
-    let action = ScheduledAction::reply(text, request.send_at, state.desk.now(), request.cancel_on_customer_reply);
+    let text =
+        ascolto_core::text::required_text("text", &request.text, ascolto_service::ingest::MAX_TEXT_CHARS)?;
+    let action =
+        ScheduledAction::reply(text, request.send_at, state.desk.now(), request.cancel_on_customer_reply);
     let job = state.desk.schedule(id, action, Some(caller.agent.id)).await?;
     Ok((StatusCode::CREATED, Json(job)))
 }

@@ -36,7 +36,8 @@ async fn an_angry_urgent_message_is_explained_and_an_override_is_kept_and_shown(
     assert!(explanation.contains("urgent") || explanation.contains("angry"), "{explanation}");
     assert!(body["queue"]["sla"].as_array().is_some_and(|sla| !sla.is_empty()), "{body}");
     let patch = json!({"priority": "low"});
-    let (status, body) = app.call(&app.lead, Method::PATCH, &format!("/conversations/{id}"), Some(patch)).await;
+    let (status, body) =
+        app.call(&app.lead, Method::PATCH, &format!("/conversations/{id}"), Some(patch)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["priority"], "low");
     assert_eq!(body["queue"]["override"]["by"], app.lead.id.0);
@@ -50,9 +51,17 @@ async fn an_angry_urgent_message_is_explained_and_an_override_is_kept_and_shown(
 #[tokio::test]
 async fn my_next_conversation_assigns_the_most_pressing_and_then_answers_204() {
     let app = spawn_app().await;
-    let calm = app.inbound("calm@example.com", "Buongiorno, una domanda sulla fattura.", None).await.conversation.id;
+    let calm =
+        app.inbound("calm@example.com", "Buongiorno, una domanda sulla fattura.", None).await.conversation.id;
     let urgent = app.inbound("urgent@example.com", "URGENTE: il sito è bloccato, perdo clienti!", None).await;
-    let (status, body) = app.call(&app.admin, Method::PUT, &format!("/agents/{}/capacity", app.agent_a.id), Some(json!({"live": 0, "email": 1}))).await;
+    let (status, body) = app
+        .call(
+            &app.admin,
+            Method::PUT,
+            &format!("/agents/{}/capacity", app.agent_a.id),
+            Some(json!({"live": 0, "email": 1})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = app.call(&app.agent_a, Method::POST, "/queue/next", None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -93,6 +102,7 @@ async fn a_scheduled_reply_is_listed_and_cancelled_when_the_customer_writes() {
     let (_, jobs) = app.get(&app.agent_a, &format!("/conversations/{id}/jobs")).await;
     assert_eq!(jobs[0]["state"], "cancelled", "{jobs}");
     let bad = json!({"after_business_hours": 0, "action": {"type": "remind_agent"}});
-    let (status, _) = app.call(&app.agent_a, Method::POST, &format!("/conversations/{id}/follow-ups"), Some(bad)).await;
+    let (status, _) =
+        app.call(&app.agent_a, Method::POST, &format!("/conversations/{id}/follow-ups"), Some(bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
