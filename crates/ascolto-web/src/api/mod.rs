@@ -6,6 +6,7 @@ mod coach;
 mod conversations;
 mod customers;
 mod inbound;
+mod queue;
 mod search;
 mod sessions;
 mod teams;
@@ -58,7 +59,8 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(sessions::router())
         .merge(search::router())
-        .merge(coach::router());
+        .merge(coach::router())
+        .merge(queue::router());
     let (router, openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes).split_for_parts();
     let openapi = std::sync::Arc::new(openapi);

@@ -6,6 +6,7 @@ mod coach;
 mod conversations;
 mod customers;
 mod live;
+mod queue;
 mod roles;
 mod sessions;
 
