@@ -104,6 +104,9 @@ impl Desk {
     /// Stores an agent's reply (queued for delivery through the outbox) or internal note.
     pub async fn reply(&self, request: ReplyRequest) -> Result<Message, ServiceError> {
         let text = required_text("text", &request.text, MAX_TEXT_CHARS)?;
+        if !request.note {
+            self.check_service_window(&self.store.get_conversation(request.conversation).await?)?;
+        }
         let message = NewAgentMessage {
             conversation: request.conversation,
             agent: request.agent,

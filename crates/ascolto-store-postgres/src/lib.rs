@@ -41,6 +41,7 @@ mod error;
 mod ingest;
 mod live;
 mod messages;
+pub mod notify;
 mod outbox;
 mod row;
 
