@@ -6,8 +6,11 @@ mod coach;
 mod conversations;
 mod customers;
 mod live;
+mod platforms;
 mod roles;
 mod sessions;
+mod webhooks;
+mod widget;
 
 use std::sync::Arc;
 
