@@ -132,7 +132,10 @@ fn attachments(message: &TgMessage) -> Vec<AttachmentMeta> {
     }
     if let Some(document) = &message.document {
         found.push(AttachmentMeta {
-            filename: document.file_name.clone().unwrap_or_else(|| format!("document-{}", message.message_id)),
+            filename: document
+                .file_name
+                .clone()
+                .unwrap_or_else(|| format!("document-{}", message.message_id)),
             content_type: document.mime_type.clone().unwrap_or_else(|| "application/octet-stream".into()),
             size_bytes: document.file_size.unwrap_or(0),
             content_id: Some(format!("telegram:{}", document.file_id)),

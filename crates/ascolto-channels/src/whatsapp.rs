@@ -31,7 +31,12 @@ pub fn signature_is_valid(app_secret: &str, body: &[u8], header: Option<&str>) -
 
 /// Answers the subscription handshake: the challenge to echo when the mode is `subscribe` and
 /// the token is ours, `None` otherwise.
-pub fn handshake<'a>(mode: Option<&str>, token: Option<&str>, challenge: Option<&'a str>, verify_token: &str) -> Option<&'a str> {
+pub fn handshake<'a>(
+    mode: Option<&str>,
+    token: Option<&str>,
+    challenge: Option<&'a str>,
+    verify_token: &str,
+) -> Option<&'a str> {
     let token_matches = token.is_some_and(|token| crate::signature::same_secret(token, verify_token));
     (mode == Some("subscribe") && token_matches).then_some(challenge?)
 }
@@ -157,7 +162,8 @@ pub fn parse_delivery(body: &[u8], phone_number_id: &str) -> Result<WhatsAppDeli
     let notification: Notification = serde_json::from_slice(body)?;
     let mut delivery = WhatsAppDelivery::default();
     let values = notification.entry.into_iter().flat_map(|entry| entry.changes).map(|change| change.value);
-    for value in values.filter(|v| v.metadata.as_ref().is_some_and(|m| m.phone_number_id == phone_number_id)) {
+    for value in values.filter(|v| v.metadata.as_ref().is_some_and(|m| m.phone_number_id == phone_number_id))
+    {
         for message in &value.messages {
             delivery.messages.extend(inbound(message, &value.contacts));
         }
@@ -179,7 +185,8 @@ fn inbound(message: &WaMessage, contacts: &[Contact]) -> Option<WhatsAppInbound>
         .into_iter()
         .flatten()
         .next();
-    let attachments = media.map(|media| vec![attachment(&message.kind, &message.id, media)]).unwrap_or_default();
+    let attachments =
+        media.map(|media| vec![attachment(&message.kind, &message.id, media)]).unwrap_or_default();
     let text = match (&message.text, media) {
         (Some(text), _) => text.body.clone(),
         (None, Some(media)) => media.caption.clone().unwrap_or_default(),
@@ -187,7 +194,14 @@ fn inbound(message: &WaMessage, contacts: &[Contact]) -> Option<WhatsAppInbound>
         (None, None) => format!("[{} message: open WhatsApp to see it]", message.kind),
     };
     let sent_at = message.timestamp.parse().ok().and_then(|seconds| DateTime::from_timestamp(seconds, 0));
-    Some(WhatsAppInbound { identity, name, text, attachments, channel_message_id: message.id.clone(), sent_at })
+    Some(WhatsAppInbound {
+        identity,
+        name,
+        text,
+        attachments,
+        channel_message_id: message.id.clone(),
+        sent_at,
+    })
 }
 
 fn attachment(kind: &str, message_id: &str, media: &Media) -> AttachmentMeta {
@@ -254,7 +268,13 @@ struct ErrorData {
 }
 
 impl WhatsAppClient {
-    pub fn new(http: reqwest::Client, api_base: &str, api_version: &str, phone_number_id: &str, access_token: &str) -> Self {
+    pub fn new(
+        http: reqwest::Client,
+        api_base: &str,
+        api_version: &str,
+        phone_number_id: &str,
+        access_token: &str,
+    ) -> Self {
         let endpoint = format!("{}/{api_version}/{phone_number_id}/messages", api_base.trim_end_matches('/'));
         Self { http, endpoint, access_token: access_token.to_owned() }
     }
@@ -293,7 +313,9 @@ impl WhatsAppClient {
             .map_err(|error| unreachable("WhatsApp", error))?;
         let status = response.status().as_u16();
         let answer: SendResponse = response.json().await.map_err(|_| {
-            SendError::temporary(format!("WhatsApp answered {status} with a body that is not the Cloud API's"))
+            SendError::temporary(format!(
+                "WhatsApp answered {status} with a body that is not the Cloud API's"
+            ))
         })?;
         match (answer.messages.into_iter().next(), answer.error) {
             (Some(sent), None) if status < 300 => Ok(sent.id),
@@ -365,6 +387,9 @@ mod tests {
         assert_eq!(delivery.messages[1].text, "Rotto");
         assert_eq!(delivery.messages[1].attachments[0].content_id.as_deref(), Some("whatsapp:M1"));
         assert_eq!(delivery.statuses[0].status, DeliveryStatus::Failed);
-        assert_eq!(delivery.statuses[0].error.as_deref(), Some("WhatsApp error 131047: Re-engagement message"));
+        assert_eq!(
+            delivery.statuses[0].error.as_deref(),
+            Some("WhatsApp error 131047: Re-engagement message")
+        );
     }
 }

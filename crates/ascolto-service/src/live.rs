@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
+use ascolto_channels::SendError;
 use ascolto_channels::telegram::TelegramClient;
 use ascolto_channels::whatsapp::{self, WhatsAppClient};
-use ascolto_channels::SendError;
 use ascolto_core::{Channel, Conversation, ConversationId, IdentityKind, Message, MessageId, ParseError};
 use ascolto_store::{ChannelConfig, ChannelSettings, Store, StoreResult};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 use tracing::{debug, warn};
 
 use crate::events::{Envelope, Event};
-use crate::outbox::{Deliverer, DeliveryError, Deliverers};
+use crate::outbox::{Deliverer, Deliverers, DeliveryError};
 use crate::{Desk, ServiceError};
 
 /// The largest payload the bridge sends as it is (PostgreSQL's NOTIFY limit is 8000 bytes).
@@ -30,11 +30,22 @@ pub const MAX_PAYLOAD: usize = 7900;
 #[serde(tag = "wire", rename_all = "snake_case")]
 enum Wire {
     /// The event itself.
-    Inline { envelope: Envelope },
+    Inline {
+        envelope: Envelope,
+    },
     /// A message too large to inline: read it (and its conversation) from the store.
-    MessageCreated { origin: String, message_id: MessageId },
-    DeliveryUpdated { origin: String, message_id: MessageId },
-    ConversationUpdated { origin: String, conversation_id: ConversationId },
+    MessageCreated {
+        origin: String,
+        message_id: MessageId,
+    },
+    DeliveryUpdated {
+        origin: String,
+        message_id: MessageId,
+    },
+    ConversationUpdated {
+        origin: String,
+        conversation_id: ConversationId,
+    },
 }
 
 fn encode(envelope: &Envelope) -> Option<String> {
@@ -61,7 +72,8 @@ async fn decode(store: &dyn Store, payload: &str) -> StoreResult<Option<Envelope
         Wire::MessageCreated { origin, message_id } => {
             let message = store.get_message(message_id).await?;
             let conversation = store.get_conversation(message.conversation_id).await?;
-            let event = Event::MessageCreated { conversation: Box::new(conversation), message: Box::new(message) };
+            let event =
+                Event::MessageCreated { conversation: Box::new(conversation), message: Box::new(message) };
             Envelope { origin, event }
         }
         Wire::DeliveryUpdated { origin, message_id } => {
@@ -140,7 +152,8 @@ pub fn deliverers(store: Arc<dyn Store>) -> Deliverers {
     let mut deliverers = Deliverers::api_only();
     let http = ascolto_channels::http_client();
     deliverers.insert(Channel::WebChat, Arc::new(WebChatDeliverer));
-    deliverers.insert(Channel::Telegram, Arc::new(PlatformDeliverer { store: store.clone(), http: http.clone() }));
+    deliverers
+        .insert(Channel::Telegram, Arc::new(PlatformDeliverer { store: store.clone(), http: http.clone() }));
     deliverers.insert(Channel::WhatsApp, Arc::new(PlatformDeliverer { store, http }));
     deliverers
 }
@@ -171,7 +184,9 @@ fn store_trouble(error: ascolto_store::StoreError) -> DeliveryError {
 
 fn send_error(error: SendError) -> DeliveryError {
     match error {
-        SendError::Temporary { message, retry_after: Some(after) } => DeliveryError::RetryAfter(message, after),
+        SendError::Temporary { message, retry_after: Some(after) } => {
+            DeliveryError::RetryAfter(message, after)
+        }
         SendError::Temporary { message, retry_after: None } => DeliveryError::Temporary(message),
         SendError::Permanent { message } => DeliveryError::Permanent(message),
     }
@@ -186,20 +201,30 @@ impl PlatformDeliverer {
             .ok_or_else(|| DeliveryError::Permanent(format!("no {channel} channel is configured")))
     }
 
-    async fn recipient(&self, conversation: &Conversation, kind: IdentityKind) -> Result<String, DeliveryError> {
+    async fn recipient(
+        &self,
+        conversation: &Conversation,
+        kind: IdentityKind,
+    ) -> Result<String, DeliveryError> {
         let customer = self.store.get_customer(conversation.customer_id).await.map_err(store_trouble)?;
         customer
             .identities
             .into_iter()
             .find(|identity| identity.kind == kind)
             .map(|identity| identity.value)
-            .ok_or_else(|| DeliveryError::Permanent(format!("the customer has no {kind} identity to reply to")))
+            .ok_or_else(|| {
+                DeliveryError::Permanent(format!("the customer has no {kind} identity to reply to"))
+            })
     }
 }
 
 #[async_trait::async_trait]
 impl Deliverer for PlatformDeliverer {
-    async fn deliver(&self, message: &Message, conversation: &Conversation) -> Result<Option<String>, DeliveryError> {
+    async fn deliver(
+        &self,
+        message: &Message,
+        conversation: &Conversation,
+    ) -> Result<Option<String>, DeliveryError> {
         let config = self.settings(conversation.channel).await?;
         let sent = match &config.settings {
             ChannelSettings::Telegram { bot_token, api_base, .. } => {
@@ -209,8 +234,13 @@ impl Deliverer for PlatformDeliverer {
             }
             ChannelSettings::WhatsApp { phone_number_id, access_token, api_base, api_version, .. } => {
                 let to = self.recipient(conversation, IdentityKind::WhatsApp).await?;
-                let client =
-                    WhatsAppClient::new(self.http.clone(), api_base, api_version, phone_number_id, access_token.expose());
+                let client = WhatsAppClient::new(
+                    self.http.clone(),
+                    api_base,
+                    api_version,
+                    phone_number_id,
+                    access_token.expose(),
+                );
                 client.send_text(&to, &message.text).await
             }
             ChannelSettings::WebChat { .. } => return Ok(None),
@@ -228,7 +258,8 @@ mod tests {
     #[test]
     fn small_events_travel_inline_and_large_ones_as_references() {
         let scope = Scope { conversation_id: ConversationId(1), team: None, assignee: None };
-        let typing = Envelope { origin: "a".into(), event: Event::Typing { scope, agent_id: None, typing: true } };
+        let typing =
+            Envelope { origin: "a".into(), event: Event::Typing { scope, agent_id: None, typing: true } };
         let payload = encode(&typing).unwrap();
         assert!(payload.contains("\"inline\""), "{payload}");
         let conversation = serde_json::from_value::<Conversation>(serde_json::json!({
@@ -245,7 +276,8 @@ mod tests {
             "delivery_status": "received", "delivery_error": null, "created_at": "2026-03-01T09:00:00Z"
         }))
         .unwrap();
-        let event = Event::MessageCreated { conversation: Box::new(conversation), message: Box::new(message) };
+        let event =
+            Event::MessageCreated { conversation: Box::new(conversation), message: Box::new(message) };
         let payload = encode(&Envelope { origin: "a".into(), event }).unwrap();
         assert!(payload.len() <= MAX_PAYLOAD);
         assert_eq!(payload, r#"{"wire":"message_created","origin":"a","message_id":9}"#);

@@ -14,11 +14,14 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
 async fn database() -> Option<(PgConnectOptions, String)> {
-    let url = std::env::var("ASCOLTO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let url = std::env::var("ASCOLTO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let admin = PgConnectOptions::from_str(&url).unwrap();
     let mut connection = match PgConnection::connect_with(&admin).await {
         Ok(connection) => connection,
-        Err(error) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!("PostgreSQL is required in CI: {error}"),
+        Err(error) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("PostgreSQL is required in CI: {error}")
+        }
         Err(error) => {
             println!("SKIPPED: PostgreSQL is not available: {error}");
             return None;
@@ -56,7 +59,10 @@ fn chat(text: String, id: &str) -> InboundRequest {
 
 async fn next_message(listener: &mut tokio::sync::broadcast::Receiver<Arc<Envelope>>) -> (String, String) {
     loop {
-        let envelope = tokio::time::timeout(Duration::from_secs(10), listener.recv()).await.expect("nothing crossed the bridge").unwrap();
+        let envelope = tokio::time::timeout(Duration::from_secs(10), listener.recv())
+            .await
+            .expect("nothing crossed the bridge")
+            .unwrap();
         if let Event::MessageCreated { message, .. } = &envelope.event {
             return (envelope.origin.clone(), message.text.clone());
         }
@@ -71,7 +77,10 @@ async fn a_message_stored_on_one_node_is_heard_on_the_other_once() {
     let mut on_b = node_b.events.subscribe();
     let mut on_a = node_a.events.subscribe();
     node_a.ingest(chat("Ciao dal nodo A".into(), "a-1")).await.unwrap();
-    assert_eq!(next_message(&mut on_b).await, (node_a.events.node_id().to_owned(), "Ciao dal nodo A".to_owned()));
+    assert_eq!(
+        next_message(&mut on_b).await,
+        (node_a.events.node_id().to_owned(), "Ciao dal nodo A".to_owned())
+    );
     assert_eq!(next_message(&mut on_a).await.1, "Ciao dal nodo A");
 
     // Larger than NOTIFY allows: it crosses as a reference and is read back from the store.
@@ -82,8 +91,17 @@ async fn a_message_stored_on_one_node_is_heard_on_the_other_once() {
     assert_eq!(next_message(&mut on_a).await.1.len(), long.len(), "node A did not hear its own message");
 
     node_b.ingest(chat("Risposta dal nodo B".into(), "b-1")).await.unwrap();
-    assert_eq!(next_message(&mut on_a).await.1, "Risposta dal nodo B", "node A heard one of its own events twice");
-    assert!(matches!(on_b.try_recv(), Ok(e) if matches!(&e.event, Event::MessageCreated { .. })), "node B did not hear its own message");
+    assert_eq!(
+        next_message(&mut on_a).await.1,
+        "Risposta dal nodo B",
+        "node A heard one of its own events twice"
+    );
+    assert!(
+        matches!(on_b.try_recv(), Ok(e) if matches!(&e.event, Event::MessageCreated { .. })),
+        "node B did not hear its own message"
+    );
     let mut connection = PgConnection::connect_with(&admin).await.unwrap();
-    let _ = sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut connection).await;
+    let _ = sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&mut connection)
+        .await;
 }

@@ -15,10 +15,19 @@ fn channel_config(row: &PgRow) -> StoreResult<ChannelConfig> {
     let settings: String = get(row, "settings")?;
     let settings: ChannelSettings =
         serde_json::from_str(&settings).map_err(|error| corrupt(format!("channel settings: {error}")))?;
-    Ok(ChannelConfig { id: get(row, "id")?, name: get(row, "name")?, settings, created_at: time(row, "created_at")? })
+    Ok(ChannelConfig {
+        id: get(row, "id")?,
+        name: get(row, "name")?,
+        settings,
+        created_at: time(row, "created_at")?,
+    })
 }
 
-pub(crate) async fn create(conn: &mut PgConnection, new: NewChannelConfig, now: DateTime<Utc>) -> StoreResult<ChannelConfig> {
+pub(crate) async fn create(
+    conn: &mut PgConnection,
+    new: NewChannelConfig,
+    now: DateTime<Utc>,
+) -> StoreResult<ChannelConfig> {
     let settings = serde_json::to_string(&new.settings).map_err(StoreError::backend)?;
     let id = new.id.clone();
     let row = sqlx::query(
@@ -55,7 +64,8 @@ pub(crate) async fn list(conn: &mut PgConnection) -> StoreResult<Vec<ChannelConf
 }
 
 pub(crate) async fn delete(conn: &mut PgConnection, id: &str) -> StoreResult<()> {
-    let deleted = sqlx::query("DELETE FROM channels WHERE id = $1").bind(id).execute(&mut *conn).await.map_err(db)?;
+    let deleted =
+        sqlx::query("DELETE FROM channels WHERE id = $1").bind(id).execute(&mut *conn).await.map_err(db)?;
     if deleted.rows_affected() == 0 {
         return Err(StoreError::not_found("channel", id));
     }
@@ -101,7 +111,11 @@ pub(crate) async fn update_delivery(
     row.as_ref().map(message).transpose()
 }
 
-pub(crate) async fn wait_stats(conn: &mut PgConnection, channel: Channel, since: DateTime<Utc>) -> StoreResult<WaitStats> {
+pub(crate) async fn wait_stats(
+    conn: &mut PgConnection,
+    channel: Channel,
+    since: DateTime<Utc>,
+) -> StoreResult<WaitStats> {
     let row = sqlx::query(
         "SELECT
             (SELECT count(*) FROM agents WHERE active AND presence = 'online') AS online_agents,

@@ -2,14 +2,12 @@
 //! statuses and wait figures. Each backend's test file adds
 //! `ascolto_store::live_conformance_tests!(async { fresh_store().await });`.
 
-use ascolto_core::{
-    Channel, DeliveryStatus, EmailAddress, Identity, IdentityKind, Presence, Role,
-};
+use ascolto_core::{Channel, DeliveryStatus, EmailAddress, Identity, IdentityKind, Presence, Role};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{
-    AgentPatch, ChannelSettings, DeliveryOutcome, InboundMessage, NewAgent, NewAgentMessage, NewChannelConfig,
-    Secret, Store, StoreError,
+    AgentPatch, ChannelSettings, DeliveryOutcome, InboundMessage, NewAgent, NewAgentMessage,
+    NewChannelConfig, Secret, Store, StoreError,
 };
 
 /// Expands to one `#[tokio::test]` per case of this area.
@@ -70,10 +68,14 @@ pub async fn channel_configs_round_trip_with_their_secrets(store: &dyn Store) {
         },
     };
     let created = store.create_channel_config(web.clone(), at(0)).await.expect("create");
-    assert_eq!((created.id.as_str(), created.settings.clone(), created.created_at), ("wc1", web.settings, at(0)));
+    assert_eq!(
+        (created.id.as_str(), created.settings.clone(), created.created_at),
+        ("wc1", web.settings, at(0))
+    );
     store.create_channel_config(telegram("tg1"), at(1)).await.expect("create");
     assert_eq!(store.get_channel_config("wc1").await.expect("get"), created);
-    let ids: Vec<String> = store.list_channel_configs().await.expect("list").into_iter().map(|c| c.id).collect();
+    let ids: Vec<String> =
+        store.list_channel_configs().await.expect("list").into_iter().map(|c| c.id).collect();
     assert_eq!(ids, ["wc1", "tg1"]);
     assert_eq!(store.get_channel_config("tg1").await.expect("get").settings.channel(), Channel::Telegram);
 }
@@ -104,7 +106,14 @@ async fn sent_reply(store: &dyn Store) -> ascolto_core::MessageId {
     };
     let conversation = store.ingest(inbound).await.expect("ingest").conversation.id;
     let agent = store.create_agent(new_agent("Marta")).await.expect("agent");
-    let new = NewAgentMessage { conversation, agent: agent.id, text: "Eccomi".into(), html: None, note: false, created_at: at(1) };
+    let new = NewAgentMessage {
+        conversation,
+        agent: agent.id,
+        text: "Eccomi".into(),
+        html: None,
+        note: false,
+        created_at: at(1),
+    };
     let reply = store.add_agent_message(new).await.expect("reply");
     let job = store.claim_outbox(at(2), at(4), 10).await.expect("claim").remove(0);
     let sent = DeliveryOutcome::Sent { channel_message_id: Some("wamid.1".to_owned()) };
@@ -144,20 +153,31 @@ pub async fn channel_statuses_only_move_forward(store: &dyn Store) {
 
 pub async fn a_failure_reported_after_read_is_ignored(store: &dyn Store) {
     let reply = sent_reply(store).await;
-    assert_eq!(report(store, DeliveryStatus::Failed, Some("131047: window closed")).await, Some(DeliveryStatus::Failed));
+    assert_eq!(
+        report(store, DeliveryStatus::Failed, Some("131047: window closed")).await,
+        Some(DeliveryStatus::Failed)
+    );
     let message = store.get_message(reply).await.expect("get");
     assert_eq!(message.delivery_error.as_deref(), Some("131047: window closed"));
     assert_eq!(report(store, DeliveryStatus::Read, None).await, None, "a failed reply came back to life");
-    assert!(store.update_delivery_status(Channel::WhatsApp, "wamid.1", DeliveryStatus::Queued, None).await.is_err());
+    assert!(
+        store
+            .update_delivery_status(Channel::WhatsApp, "wamid.1", DeliveryStatus::Queued, None)
+            .await
+            .is_err()
+    );
 }
 
 pub async fn unknown_channel_message_ids_change_nothing(store: &dyn Store) {
     sent_reply(store).await;
-    let updated = store.update_delivery_status(Channel::WhatsApp, "wamid.other", DeliveryStatus::Read, None).await;
+    let updated =
+        store.update_delivery_status(Channel::WhatsApp, "wamid.other", DeliveryStatus::Read, None).await;
     assert_eq!(updated.expect("update"), None);
-    let inbound = store.update_delivery_status(Channel::WhatsApp, "wamid.in", DeliveryStatus::Read, None).await;
+    let inbound =
+        store.update_delivery_status(Channel::WhatsApp, "wamid.in", DeliveryStatus::Read, None).await;
     assert_eq!(inbound.expect("update"), None, "a customer's own message took a delivery status");
-    let other_channel = store.update_delivery_status(Channel::Telegram, "wamid.1", DeliveryStatus::Read, None).await;
+    let other_channel =
+        store.update_delivery_status(Channel::Telegram, "wamid.1", DeliveryStatus::Read, None).await;
     assert_eq!(other_channel.expect("update"), None);
 }
 
@@ -166,7 +186,10 @@ pub async fn wait_stats_count_online_agents_waiting_chats_and_average_first_resp
     assert_eq!((empty.online_agents, empty.waiting, empty.average_first_response_seconds), (0, 0, None));
     let agent = store.create_agent(new_agent("Luca")).await.expect("agent");
     store.create_agent(new_agent("Offline")).await.expect("agent");
-    store.update_agent(agent.id, AgentPatch { presence: Some(Presence::Online), ..Default::default() }).await.expect("online");
+    store
+        .update_agent(agent.id, AgentPatch { presence: Some(Presence::Online), ..Default::default() })
+        .await
+        .expect("online");
     let mut conversations = Vec::new();
     for (n, minute) in [(1, 0), (2, 1), (3, 2)] {
         let inbound = InboundMessage {
@@ -185,7 +208,14 @@ pub async fn wait_stats_count_online_agents_waiting_chats_and_average_first_resp
     }
     // Answered after 2 and 4 minutes: the average first response is 3 minutes.
     for (conversation, minute) in [(conversations[0], 2), (conversations[1], 5)] {
-        let new = NewAgentMessage { conversation, agent: agent.id, text: "Eccomi".into(), html: None, note: false, created_at: at(minute) };
+        let new = NewAgentMessage {
+            conversation,
+            agent: agent.id,
+            text: "Eccomi".into(),
+            html: None,
+            note: false,
+            created_at: at(minute),
+        };
         store.add_agent_message(new).await.expect("reply");
     }
     let stats = store.wait_stats(Channel::WebChat, at(0)).await.expect("stats");

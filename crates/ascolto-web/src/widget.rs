@@ -11,22 +11,25 @@ use std::sync::Arc;
 
 use ascolto_channels::webchat::{VISITOR_TOKEN_LIFETIME, Visitor, vouched_identity};
 use ascolto_core::agent::Visibility;
-use ascolto_core::{Channel, Conversation, ConversationId, CustomerId, Direction, Identity, IdentityKind, Message};
+use ascolto_core::{
+    Channel, Conversation, ConversationId, CustomerId, Direction, Identity, IdentityKind, Message,
+};
 use ascolto_service::InboundRequest;
 use ascolto_service::events::{Envelope, Event, Scope};
 use ascolto_store::{ChannelConfig, ChannelSettings, ConversationFilter, CustomerPatch, PageRequest};
+use axum::Json;
 use axum::Router;
 use axum::extract::ws::{Message as Frame, WebSocket, WebSocketUpgrade};
 use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE, ORIGIN, SET_COOKIE, VARY, X_CONTENT_TYPE_OPTIONS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE, ORIGIN, SET_COOKIE, VARY,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
@@ -116,7 +119,9 @@ impl WidgetChannel {
     fn check_origin(&self, headers: &HeaderMap) -> ApiResult<()> {
         let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
         match origin {
-            Some(origin) if !self.allowed_origins.is_empty() && !self.allowed_origins.iter().any(|o| o == origin) => {
+            Some(origin)
+                if !self.allowed_origins.is_empty() && !self.allowed_origins.iter().any(|o| o == origin) =>
+            {
                 Err(ApiError::Forbidden("this site may not embed the chat".to_owned()))
             }
             _ => Ok(()),
@@ -157,7 +162,9 @@ async fn start_session(
     let channel = widget_channel(&state, &input.channel).await?;
     channel.check_origin(&headers)?;
     let vouched = match (&input.email, &input.signature) {
-        (Some(email), Some(signature)) => vouched_identity(channel.identity_secret.as_deref(), email, signature),
+        (Some(email), Some(signature)) => {
+            vouched_identity(channel.identity_secret.as_deref(), email, signature)
+        }
         _ => None,
     };
     if input.email.is_some() && vouched.is_none() {
@@ -170,7 +177,8 @@ async fn start_session(
         (None, Some(existing)) => existing,
         (None, None) => Identity::parse(IdentityKind::WebChat, &random_token()?)?,
     };
-    let visitor = Visitor { channel_id: channel.id.clone(), identity, issued_at: state.desk.now().timestamp() };
+    let visitor =
+        Visitor { channel_id: channel.id.clone(), identity, issued_at: state.desk.now().timestamp() };
     let token = visitor.sign(&channel.visitor_key);
     let same_site = if state.config.secure_cookies { "None; Secure" } else { "Lax" };
     let cookie = format!(
@@ -202,7 +210,13 @@ async fn visitor_socket(
     let visitor = channel.visitor(&state, &headers).ok_or(ApiError::Unauthenticated)?;
     let events = state.desk.events.subscribe();
     Ok(upgrade.on_upgrade(move |socket| async move {
-        let mut session = VisitorSession { state, identity: visitor.identity, customer: None, conversations: HashSet::new(), latest: None };
+        let mut session = VisitorSession {
+            state,
+            identity: visitor.identity,
+            customer: None,
+            conversations: HashSet::new(),
+            latest: None,
+        };
         if let Err(error) = session.run(socket, events).await {
             debug!("a widget visitor's socket ended: {error}");
         }
@@ -225,7 +239,12 @@ fn visitor_view(message: &Message) -> Option<VisitorMessage> {
         Direction::Outbound => "agent",
         Direction::Note => return None,
     };
-    Some(VisitorMessage { id: message.id.0, from, text: message.text.clone(), created_at: message.created_at })
+    Some(VisitorMessage {
+        id: message.id.0,
+        from,
+        text: message.text.clone(),
+        created_at: message.created_at,
+    })
 }
 
 /// What the visitor is told about the wait.
@@ -259,7 +278,11 @@ struct VisitorSession {
 type SocketResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 impl VisitorSession {
-    async fn run(&mut self, mut socket: WebSocket, mut events: tokio::sync::broadcast::Receiver<Arc<Envelope>>) -> SocketResult {
+    async fn run(
+        &mut self,
+        mut socket: WebSocket,
+        mut events: tokio::sync::broadcast::Receiver<Arc<Envelope>>,
+    ) -> SocketResult {
         self.send_history(&mut socket).await?;
         loop {
             tokio::select! {
@@ -288,8 +311,13 @@ impl VisitorSession {
         let mut messages = Vec::new();
         if let Some(customer) = store.find_customer_by_identity(&self.identity).await? {
             self.customer = Some(customer.id);
-            let filter = ConversationFilter { customer: Some(customer.id), channel: Some(Channel::WebChat), ..Default::default() };
-            let latest = store.list_conversations(&filter, &Visibility::All, PageRequest::first(1)).await?.items.pop();
+            let filter = ConversationFilter {
+                customer: Some(customer.id),
+                channel: Some(Channel::WebChat),
+                ..Default::default()
+            };
+            let latest =
+                store.list_conversations(&filter, &Visibility::All, PageRequest::first(1)).await?.items.pop();
             if let Some(conversation) = latest {
                 self.conversations.insert(conversation.id);
                 let page = store.list_messages(conversation.id, PageRequest::first(HISTORY_LIMIT)).await?;
@@ -305,13 +333,23 @@ impl VisitorSession {
         let since = self.state.desk.now() - ESTIMATE_WINDOW;
         let stats = self.state.desk.store.wait_stats(Channel::WebChat, since).await?;
         let email_known = match self.customer {
-            Some(id) => self.state.desk.store.get_customer(id).await?.identities.iter().any(|i| i.kind == IdentityKind::Email),
+            Some(id) => self
+                .state
+                .desk
+                .store
+                .get_customer(id)
+                .await?
+                .identities
+                .iter()
+                .any(|i| i.kind == IdentityKind::Email),
             None => self.identity.kind == IdentityKind::Email,
         };
         Ok(WaitView {
             agents_online: stats.online_agents,
             waiting: stats.waiting,
-            estimate_minutes: stats.average_first_response_seconds.map(|seconds| ((seconds + 59) / 60).max(1)),
+            estimate_minutes: stats
+                .average_first_response_seconds
+                .map(|seconds| ((seconds + 59) / 60).max(1)),
             email_known,
         })
     }
@@ -329,7 +367,9 @@ impl VisitorSession {
                     Self::send(socket, serde_json::json!({"type": "message", "message": view})).await?;
                 }
             }
-            Event::Typing { scope, agent_id: Some(_), typing } if self.conversations.contains(&scope.conversation_id) => {
+            Event::Typing { scope, agent_id: Some(_), typing }
+                if self.conversations.contains(&scope.conversation_id) =>
+            {
                 Self::send(socket, serde_json::json!({"type": "typing", "typing": typing})).await?;
             }
             _ => {}
@@ -339,7 +379,8 @@ impl VisitorSession {
 
     async fn on_frame(&mut self, socket: &mut WebSocket, text: &str) -> SocketResult {
         let Ok(frame) = serde_json::from_str::<VisitorFrame>(text) else {
-            return Self::send(socket, serde_json::json!({"type": "error", "message": "unreadable frame"})).await;
+            return Self::send(socket, serde_json::json!({"type": "error", "message": "unreadable frame"}))
+                .await;
         };
         match frame {
             VisitorFrame::Message { client_id, text } => self.on_message(socket, client_id, text).await,
@@ -357,9 +398,14 @@ impl VisitorSession {
     /// Stores the visitor's message, then acknowledges it: an acknowledged message is on disk.
     /// The client's id makes a message resent after a reconnect a no-op.
     async fn on_message(&mut self, socket: &mut WebSocket, client_id: String, text: String) -> SocketResult {
-        let valid_id = (1..=64).contains(&client_id.len()) && client_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let valid_id = (1..=64).contains(&client_id.len())
+            && client_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid_id {
-            return Self::send(socket, serde_json::json!({"type": "error", "client_id": client_id, "message": "bad client id"})).await;
+            return Self::send(
+                socket,
+                serde_json::json!({"type": "error", "client_id": client_id, "message": "bad client id"}),
+            )
+            .await;
         }
         let request = InboundRequest {
             channel: Channel::WebChat,
@@ -382,9 +428,11 @@ impl VisitorSession {
                 let message = visitor_view(&ingested.message);
                 Self::send(socket, serde_json::json!({"type": "ack", "client_id": client_id, "message": message, "wait": wait})).await
             }
-            Err(ascolto_service::ServiceError::Invalid(error)) => {
-                Self::send(socket, serde_json::json!({"type": "error", "client_id": client_id, "message": error.to_string()})).await
-            }
+            Err(ascolto_service::ServiceError::Invalid(error)) => Self::send(
+                socket,
+                serde_json::json!({"type": "error", "client_id": client_id, "message": error.to_string()}),
+            )
+            .await,
             Err(error) => Err(Box::new(error)),
         }
     }
@@ -392,10 +440,18 @@ impl VisitorSession {
     /// Keeps the visitor's e-mail address so an answer can follow by e-mail.
     async fn on_email(&mut self, socket: &mut WebSocket, email: &str) -> SocketResult {
         let Ok(identity) = Identity::parse(IdentityKind::Email, email) else {
-            return Self::send(socket, serde_json::json!({"type": "error", "message": "not an e-mail address"})).await;
+            return Self::send(
+                socket,
+                serde_json::json!({"type": "error", "message": "not an e-mail address"}),
+            )
+            .await;
         };
         let Some(customer) = self.customer else {
-            return Self::send(socket, serde_json::json!({"type": "error", "message": "write a message first"})).await;
+            return Self::send(
+                socket,
+                serde_json::json!({"type": "error", "message": "write a message first"}),
+            )
+            .await;
         };
         let patch = CustomerPatch { add_identities: vec![identity], ..Default::default() };
         match self.state.desk.store.update_customer(customer, patch, self.state.desk.now()).await {

@@ -3,6 +3,7 @@
 
 mod admin;
 mod bench;
+mod bench_live;
 mod config;
 mod demo;
 mod server;

@@ -17,7 +17,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_channels, create_channel)).routes(routes!(get_channel, delete_channel))
+    OpenApiRouter::new()
+        .routes(routes!(list_channels, create_channel))
+        .routes(routes!(get_channel, delete_channel))
 }
 
 /// A channel to connect. Which fields are required depends on `kind`.
@@ -89,9 +91,11 @@ impl From<ChannelConfig> for ChannelView {
         let id = config.id;
         match config.settings {
             ChannelSettings::WebChat { identity_secret, allowed_origins, .. } => {
-                view.endpoint = format!("<script src=\"/widget/v1/widget.js\" data-channel=\"{id}\" defer></script>");
+                view.endpoint =
+                    format!("<script src=\"/widget/v1/widget.js\" data-channel=\"{id}\" defer></script>");
                 view.allowed_origins = allowed_origins;
-                view.secrets_set = identity_secret.map(|_| vec!["identity_secret".to_owned()]).unwrap_or_default();
+                view.secrets_set =
+                    identity_secret.map(|_| vec!["identity_secret".to_owned()]).unwrap_or_default();
             }
             ChannelSettings::Telegram { api_base, .. } => {
                 view.endpoint = format!("/webhooks/telegram/{id}");
@@ -136,7 +140,11 @@ fn settings(input: ChannelInput) -> ApiResult<ChannelSettings> {
         Channel::WebChat => ChannelSettings::WebChat {
             identity_secret: input.identity_secret.filter(|s| !s.trim().is_empty()).map(Secret::new),
             visitor_key: Secret::new(random_token()?),
-            allowed_origins: input.allowed_origins.iter().map(|o| o.trim().trim_end_matches('/').to_owned()).collect(),
+            allowed_origins: input
+                .allowed_origins
+                .iter()
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .collect(),
         },
         Channel::Telegram => ChannelSettings::Telegram {
             bot_token: secret(input.bot_token, "bot_token", kind)?,
@@ -152,7 +160,9 @@ fn settings(input: ChannelInput) -> ApiResult<ChannelSettings> {
             api_version: input.api_version.unwrap_or_else(|| "v21.0".to_owned()),
         },
         Channel::Email | Channel::Api => {
-            return Err(ApiError::Unprocessable(format!("{kind} is not a live channel: use webchat, telegram or whatsapp")));
+            return Err(ApiError::Unprocessable(format!(
+                "{kind} is not a live channel: use webchat, telegram or whatsapp"
+            )));
         }
     })
 }
@@ -187,14 +197,22 @@ async fn create_channel(
 
 /// One channel (admin).
 #[utoipa::path(get, path = "/channels/{id}", tag = "channels", responses((status = 200, body = ChannelView)))]
-async fn get_channel(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<Json<ChannelView>> {
+async fn get_channel(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<ChannelView>> {
     caller.require_admin()?;
     Ok(Json(state.desk.store.get_channel_config(&id).await?.into()))
 }
 
 /// Disconnect a channel (admin). Its conversations stay.
 #[utoipa::path(delete, path = "/channels/{id}", tag = "channels", responses((status = 204)))]
-async fn delete_channel(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> ApiResult<StatusCode> {
+async fn delete_channel(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
     caller.require_admin()?;
     state.desk.store.delete_channel_config(&id).await?;
     Ok(StatusCode::NO_CONTENT)

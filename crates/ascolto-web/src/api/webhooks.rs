@@ -33,7 +33,9 @@ pub fn router() -> Router<AppState> {
 async fn channel_config(state: &AppState, id: &str, kind: Channel) -> ApiResult<ChannelConfig> {
     match state.desk.store.get_channel_config(id).await {
         Ok(config) if config.settings.channel() == kind => Ok(config),
-        Ok(_) | Err(ascolto_store::StoreError::NotFound { .. }) => Err(ApiError::NotFound("no such channel".to_owned())),
+        Ok(_) | Err(ascolto_store::StoreError::NotFound { .. }) => {
+            Err(ApiError::NotFound("no such channel".to_owned()))
+        }
         Err(error) => Err(error.into()),
     }
 }
@@ -51,12 +53,15 @@ async fn telegram_update(
     body: Bytes,
 ) -> ApiResult<StatusCode> {
     let config = channel_config(&state, &channel, Channel::Telegram).await?;
-    let ChannelSettings::Telegram { webhook_secret, .. } = &config.settings else { unreachable!("checked above") };
+    let ChannelSettings::Telegram { webhook_secret, .. } = &config.settings else {
+        unreachable!("checked above")
+    };
     let given = headers.get(telegram::SECRET_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if given.is_empty() || !ascolto_channels::signature::same_secret(given, webhook_secret.expose()) {
         return Err(forged(&channel));
     }
-    let update = telegram::parse_update(&body).map_err(|e| ApiError::BadRequest(format!("not a Telegram update: {e}")))?;
+    let update = telegram::parse_update(&body)
+        .map_err(|e| ApiError::BadRequest(format!("not a Telegram update: {e}")))?;
     let Some(inbound) = update else { return Ok(StatusCode::OK) };
     let request = InboundRequest {
         channel: Channel::Telegram,
@@ -84,11 +89,18 @@ async fn whatsapp_handshake(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<String> {
     let config = channel_config(&state, &channel, Channel::WhatsApp).await?;
-    let ChannelSettings::WhatsApp { verify_token, .. } = &config.settings else { unreachable!("checked above") };
+    let ChannelSettings::WhatsApp { verify_token, .. } = &config.settings else {
+        unreachable!("checked above")
+    };
     let field = |name: &str| query.get(name).map(String::as_str);
-    whatsapp::handshake(field("hub.mode"), field("hub.verify_token"), field("hub.challenge"), verify_token.expose())
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::Forbidden("the verify token does not match".to_owned()))
+    whatsapp::handshake(
+        field("hub.mode"),
+        field("hub.verify_token"),
+        field("hub.challenge"),
+        verify_token.expose(),
+    )
+    .map(str::to_owned)
+    .ok_or_else(|| ApiError::Forbidden("the verify token does not match".to_owned()))
 }
 
 /// Receive a WhatsApp delivery: messages and statuses.
@@ -125,8 +137,14 @@ async fn whatsapp_delivery(
     }
     for status in delivery.statuses {
         let store = &state.desk.store;
-        let updated =
-            store.update_delivery_status(Channel::WhatsApp, &status.channel_message_id, status.status, status.error).await?;
+        let updated = store
+            .update_delivery_status(
+                Channel::WhatsApp,
+                &status.channel_message_id,
+                status.status,
+                status.error,
+            )
+            .await?;
         if let Some(message) = updated {
             let scope = Scope::from(&store.get_conversation(message.conversation_id).await?);
             state.desk.events.publish(Event::DeliveryUpdated { scope, message: Box::new(message) });

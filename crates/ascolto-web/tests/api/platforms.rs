@@ -41,7 +41,8 @@ impl Platform {
 
 async fn answer(State(platform): State<Platform>, request: Request) -> impl IntoResponse {
     let path = request.uri().path().to_owned();
-    let authorization = request.headers().get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let authorization =
+        request.headers().get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let bytes = axum::body::to_bytes(request.into_body(), 1 << 20).await.unwrap();
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     platform.received.lock().unwrap().push(Received { path, authorization, body });
@@ -54,7 +55,8 @@ async fn answer(State(platform): State<Platform>, request: Request) -> impl Into
 
 async fn serve(success: Value) -> Platform {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let platform = Platform { base: format!("http://{}", listener.local_addr().unwrap()), ..Platform::default() };
+    let platform =
+        Platform { base: format!("http://{}", listener.local_addr().unwrap()), ..Platform::default() };
     *platform.success.lock().unwrap() = Some(success);
     let app = Router::new().fallback(answer).with_state(platform.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });

@@ -63,7 +63,10 @@ async fn a_forged_telegram_update_is_refused_and_stores_nothing() {
     let update = telegram_update(1, 5, "Ciao");
     assert_eq!(post_telegram(&app, &channel, None, &update).await, StatusCode::UNAUTHORIZED);
     assert_eq!(post_telegram(&app, &channel, Some("guess"), &update).await, StatusCode::UNAUTHORIZED);
-    assert_eq!(post_telegram(&app, "no-such-channel", Some("hook-secret"), &update).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        post_telegram(&app, "no-such-channel", Some("hook-secret"), &update).await,
+        StatusCode::NOT_FOUND
+    );
     assert!(conversations(&app).await.is_empty());
 }
 
@@ -74,7 +77,11 @@ async fn a_telegram_message_is_stored_once_and_answered_through_send_message() {
     let channel = telegram_channel(&app, &bot_api).await;
     let update = telegram_update(1, 5, "Il pacco non è arrivato");
     assert_eq!(post_telegram(&app, &channel, Some("hook-secret"), &update).await, StatusCode::OK);
-    assert_eq!(post_telegram(&app, &channel, Some("hook-secret"), &update).await, StatusCode::OK, "a replay must be acknowledged");
+    assert_eq!(
+        post_telegram(&app, &channel, Some("hook-secret"), &update).await,
+        StatusCode::OK,
+        "a replay must be acknowledged"
+    );
     let listed = conversations(&app).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["channel"], "telegram");
@@ -90,7 +97,10 @@ async fn a_telegram_message_is_stored_once_and_answered_through_send_message() {
     assert_eq!(sent[0].path, "/bot123:SECRET-TOKEN/sendMessage");
     assert_eq!(sent[0].body, json!({"chat_id": "111", "text": "Ciao Anna, controllo subito."}));
     let reply = messages(&app, &listed[0]).await.pop().unwrap();
-    assert_eq!((reply["delivery_status"].as_str(), reply["channel_message_id"].as_str()), (Some("sent"), Some("111:77")));
+    assert_eq!(
+        (reply["delivery_status"].as_str(), reply["channel_message_id"].as_str()),
+        (Some("sent"), Some("111:77"))
+    );
 }
 
 #[tokio::test]
@@ -121,7 +131,10 @@ async fn a_blocked_bot_fails_the_reply_visibly() {
     post_telegram(&app, &channel, Some("hook-secret"), &telegram_update(1, 5, "Ciao")).await;
     let conversation = conversations(&app).await.remove(0);
     reply(&app, &conversation, "Eccomi").await;
-    bot_api.answer_next(StatusCode::FORBIDDEN, json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}));
+    bot_api.answer_next(
+        StatusCode::FORBIDDEN,
+        json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}),
+    );
     deliver(&app).await;
     let reply = messages(&app, &conversation).await.pop().unwrap();
     assert_eq!(reply["delivery_status"], "failed");
@@ -149,8 +162,10 @@ fn whatsapp_text(id: &str, text: &str, sent_at: i64) -> Value {
 }
 
 fn whatsapp_status(id: &str, status: &str, errors: Value) -> Value {
-    whatsapp_value(json!({"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001111", "phone_number_id": "PN1"},
-        "statuses": [{"id": id, "status": status, "timestamp": "1772355600", "recipient_id": "393331234567", "errors": errors}]}))
+    whatsapp_value(
+        json!({"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001111", "phone_number_id": "PN1"},
+        "statuses": [{"id": id, "status": status, "timestamp": "1772355600", "recipient_id": "393331234567", "errors": errors}]}),
+    )
 }
 
 /// Posts a delivery signed with `secret` (`None`: unsigned).
@@ -161,7 +176,8 @@ async fn post_whatsapp(app: &TestApp, channel: &str, secret: Option<&str>, body:
         .post(format!("{}/webhooks/whatsapp/{channel}", app.base))
         .header("content-type", "application/json");
     if let Some(secret) = secret {
-        request = request.header("X-Hub-Signature-256", format!("sha256={}", hmac_hex(secret.as_bytes(), &raw)));
+        request =
+            request.header("X-Hub-Signature-256", format!("sha256={}", hmac_hex(secret.as_bytes(), &raw)));
     }
     send(request.body(raw)).await.0
 }
@@ -170,7 +186,12 @@ async fn post_whatsapp(app: &TestApp, channel: &str, secret: Option<&str>, body:
 async fn the_whatsapp_handshake_echoes_the_challenge_only_for_the_verify_token() {
     let app = spawn_app().await;
     let channel = whatsapp_channel(&app, &platforms::whatsapp().await).await;
-    let url = |token: &str| format!("{}/webhooks/whatsapp/{channel}?hub.mode=subscribe&hub.verify_token={token}&hub.challenge=1158201444", app.base);
+    let url = |token: &str| {
+        format!(
+            "{}/webhooks/whatsapp/{channel}?hub.mode=subscribe&hub.verify_token={token}&hub.challenge=1158201444",
+            app.base
+        )
+    };
     let answer = app.client.get(url("verify-me")).send().await.unwrap();
     assert_eq!(answer.status(), StatusCode::OK);
     assert_eq!(answer.text().await.unwrap(), "1158201444");
@@ -184,7 +205,10 @@ async fn forged_and_replayed_whatsapp_deliveries_store_nothing() {
     let channel = whatsapp_channel(&app, &platforms::whatsapp().await).await;
     let delivery = whatsapp_text("wamid.IN1", "Buongiorno", chrono::Utc::now().timestamp());
     assert_eq!(post_whatsapp(&app, &channel, None, &delivery).await, StatusCode::UNAUTHORIZED);
-    assert_eq!(post_whatsapp(&app, &channel, Some("not-the-app-secret"), &delivery).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        post_whatsapp(&app, &channel, Some("not-the-app-secret"), &delivery).await,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(conversations(&app).await.is_empty());
     assert_eq!(post_whatsapp(&app, &channel, Some("app-secret"), &delivery).await, StatusCode::OK);
     assert_eq!(post_whatsapp(&app, &channel, Some("app-secret"), &delivery).await, StatusCode::OK);
@@ -198,7 +222,13 @@ async fn a_whatsapp_reply_is_sent_and_its_statuses_move_forward() {
     let app = spawn_app().await;
     let cloud_api = platforms::whatsapp().await;
     let channel = whatsapp_channel(&app, &cloud_api).await;
-    post_whatsapp(&app, &channel, Some("app-secret"), &whatsapp_text("wamid.IN1", "Ciao", chrono::Utc::now().timestamp())).await;
+    post_whatsapp(
+        &app,
+        &channel,
+        Some("app-secret"),
+        &whatsapp_text("wamid.IN1", "Ciao", chrono::Utc::now().timestamp()),
+    )
+    .await;
     let conversation = conversations(&app).await.remove(0);
     assert_eq!(reply(&app, &conversation, "Ciao Giulia!").await.0, StatusCode::CREATED);
     deliver(&app).await;
@@ -212,7 +242,10 @@ async fn a_whatsapp_reply_is_sent_and_its_statuses_move_forward() {
         assert_eq!(post_whatsapp(&app, &channel, Some("app-secret"), &delivery).await, StatusCode::OK);
     }
     let reply = messages(&app, &conversation).await.pop().unwrap();
-    assert_eq!((reply["delivery_status"].as_str(), reply["channel_message_id"].as_str()), (Some("read"), Some("wamid.OUT1")));
+    assert_eq!(
+        (reply["delivery_status"].as_str(), reply["channel_message_id"].as_str()),
+        (Some("read"), Some("wamid.OUT1"))
+    );
 }
 
 #[tokio::test]
@@ -220,14 +253,23 @@ async fn whatsapp_errors_become_retries_or_visible_failures() {
     let app = spawn_app().await;
     let cloud_api = platforms::whatsapp().await;
     let channel = whatsapp_channel(&app, &cloud_api).await;
-    post_whatsapp(&app, &channel, Some("app-secret"), &whatsapp_text("wamid.IN1", "Ciao", chrono::Utc::now().timestamp())).await;
+    post_whatsapp(
+        &app,
+        &channel,
+        Some("app-secret"),
+        &whatsapp_text("wamid.IN1", "Ciao", chrono::Utc::now().timestamp()),
+    )
+    .await;
     let conversation = conversations(&app).await.remove(0);
     let graph_error = |code: i64, message: &str, details: &str| {
         json!({"error": {"message": message, "type": "OAuthException", "code": code,
             "error_data": {"messaging_product": "whatsapp", "details": details}, "fbtrace_id": "Az8or2yhqkZfEZ-_4Qn_Bam"}})
     };
     reply(&app, &conversation, "Primo").await;
-    cloud_api.answer_next(StatusCode::BAD_REQUEST, graph_error(130429, "(#130429) Rate limit hit", "Cloud API message throughput has been reached."));
+    cloud_api.answer_next(
+        StatusCode::BAD_REQUEST,
+        graph_error(130429, "(#130429) Rate limit hit", "Cloud API message throughput has been reached."),
+    );
     deliver(&app).await;
     let first = messages(&app, &conversation).await.pop().unwrap();
     assert_eq!(first["delivery_status"], "queued", "{first}");
@@ -235,7 +277,13 @@ async fn whatsapp_errors_become_retries_or_visible_failures() {
     let app2 = spawn_app().await;
     let cloud_api2 = platforms::whatsapp().await;
     let channel2 = whatsapp_channel(&app2, &cloud_api2).await;
-    post_whatsapp(&app2, &channel2, Some("app-secret"), &whatsapp_text("wamid.IN1", "Ciao", chrono::Utc::now().timestamp())).await;
+    post_whatsapp(
+        &app2,
+        &channel2,
+        Some("app-secret"),
+        &whatsapp_text("wamid.IN1", "Ciao", chrono::Utc::now().timestamp()),
+    )
+    .await;
     let conversation2 = conversations(&app2).await.remove(0);
     reply(&app2, &conversation2, "Secondo").await;
     cloud_api2.answer_next(
@@ -259,8 +307,14 @@ async fn a_free_text_whatsapp_reply_after_24_hours_is_refused_with_the_rule() {
     let (status, body) = reply(&app, &conversation, "Scusa il ritardo").await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"));
     assert!(body["error"]["message"].as_str().unwrap().contains("24-hour"), "{body}");
-    let note = app.call(&app.admin, Method::POST, &format!("/conversations/{}/messages", conversation["id"]),
-        Some(json!({"text": "ricontattare via e-mail", "kind": "note"}))).await;
+    let note = app
+        .call(
+            &app.admin,
+            Method::POST,
+            &format!("/conversations/{}/messages", conversation["id"]),
+            Some(json!({"text": "ricontattare via e-mail", "kind": "note"})),
+        )
+        .await;
     assert_eq!(note.0, StatusCode::CREATED, "an internal note is not a WhatsApp message");
     assert!(cloud_api.received().is_empty());
 }
@@ -280,7 +334,8 @@ async fn channel_secrets_are_never_returned_and_only_admins_manage_channels() {
     assert_eq!(listed[0]["endpoint"], format!("/webhooks/whatsapp/{channel}"));
     let (status, body) = app.get(&app.agent_a, "/channels").await;
     assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
-    let (status, body) = app.call(&app.admin, Method::POST, "/channels", Some(json!({"kind": "telegram", "name": "x"}))).await;
+    let (status, body) =
+        app.call(&app.admin, Method::POST, "/channels", Some(json!({"kind": "telegram", "name": "x"}))).await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"));
     let (status, _) = app.call(&app.admin, Method::DELETE, &format!("/channels/{channel}"), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);

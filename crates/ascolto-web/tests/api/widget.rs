@@ -27,7 +27,9 @@ async fn webchat_channel(app: &TestApp) -> String {
 #[tokio::test]
 async fn the_widget_assets_are_served_with_their_types_and_caching() {
     let app = spawn_app().await;
-    for (path, content_type) in [("widget.js", "text/javascript; charset=utf-8"), ("widget.css", "text/css; charset=utf-8")] {
+    for (path, content_type) in
+        [("widget.js", "text/javascript; charset=utf-8"), ("widget.css", "text/css; charset=utf-8")]
+    {
         let response = app.client.get(format!("{}/widget/v1/{path}", app.base)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()["content-type"], content_type);
@@ -37,7 +39,8 @@ async fn the_widget_assets_are_served_with_their_types_and_caching() {
 }
 
 async fn session(app: &TestApp, body: Value) -> (StatusCode, Value, Option<String>) {
-    let response = app.client.post(format!("{}/widget/v1/session", app.base)).json(&body).send().await.unwrap();
+    let response =
+        app.client.post(format!("{}/widget/v1/session", app.base)).json(&body).send().await.unwrap();
     let cookie = response.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned());
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null), cookie)
@@ -48,11 +51,15 @@ async fn only_a_signed_identity_is_trusted() {
     let app = spawn_app().await;
     let channel = webchat_channel(&app).await;
     let signature = hmac_hex(b"site-key", b"anna@shop.example");
-    let (status, body, cookie) = session(&app, json!({"channel": channel, "email": "anna@shop.example", "signature": signature})).await;
+    let (status, body, cookie) =
+        session(&app, json!({"channel": channel, "email": "anna@shop.example", "signature": signature}))
+            .await;
     assert_eq!((status, body["identified"].as_bool()), (StatusCode::OK, Some(true)));
     let cookie = cookie.unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("Path=/widget/v1"), "{cookie}");
-    let (_, forged, _) = session(&app, json!({"channel": channel, "email": "boss@shop.example", "signature": signature})).await;
+    let (_, forged, _) =
+        session(&app, json!({"channel": channel, "email": "boss@shop.example", "signature": signature}))
+            .await;
     assert_eq!(forged["identified"], false);
     let (_, unsigned, _) = session(&app, json!({"channel": channel, "email": "anna@shop.example"})).await;
     assert_eq!(unsigned["identified"], false);
@@ -61,7 +68,9 @@ async fn only_a_signed_identity_is_trusted() {
     let socket = format!("{}/widget/v1/live?channel={channel}", app.base.replace("http://", "ws://"));
     match tokio_tungstenite::connect_async(socket).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 401),
-        other => panic!("a visitor socket without a token was accepted: {:?}", other.map(|(_, r)| r.status())),
+        other => {
+            panic!("a visitor socket without a token was accepted: {:?}", other.map(|(_, r)| r.status()))
+        }
     }
 }
 
@@ -107,10 +116,23 @@ async fn start_driver() -> Option<Driver> {
 async fn browser(driver: &Driver) -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut capabilities = serde_json::Map::new();
-    let args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"];
+    let args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ];
     capabilities.insert("goog:chromeOptions".into(), json!({"binary": CHROMIUM, "args": args}));
-    ClientBuilder::rustls().unwrap().capabilities(capabilities).connect(&driver.url).await.expect("a browser session")
+    ClientBuilder::rustls()
+        .unwrap()
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a browser session")
 }
 
 /// A shop's page on another origin, embedding the widget.
@@ -122,7 +144,8 @@ async fn shop_page(app: &TestApp, channel: &str) -> String {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
-    let page = axum::Router::new().route("/", axum::routing::get(move || std::future::ready(axum::response::Html(html.clone()))));
+    let page = axum::Router::new()
+        .route("/", axum::routing::get(move || std::future::ready(axum::response::Html(html.clone()))));
     tokio::spawn(async move { axum::serve(listener, page).await });
     url
 }
@@ -141,7 +164,11 @@ async fn heard(socket: &mut Socket, matches: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let frame = tokio::time::timeout(left, socket.next()).await.expect("the agent heard nothing in time").unwrap().unwrap();
+        let frame = tokio::time::timeout(left, socket.next())
+            .await
+            .expect("the agent heard nothing in time")
+            .unwrap()
+            .unwrap();
         if let Ok(event) = serde_json::from_str::<Value>(frame.to_text().unwrap_or_default()) {
             if matches(&event) {
                 return event;
@@ -151,7 +178,8 @@ async fn heard(socket: &mut Socket, matches: impl Fn(&Value) -> bool) -> Value {
 }
 
 async fn text_of(browser: &Client, css: &str) -> String {
-    let element = browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap();
+    let element =
+        browser.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await.unwrap();
     element.text().await.unwrap()
 }
 
@@ -186,7 +214,11 @@ async fn a_visitor_and_an_agent_chat_through_the_widget_and_a_reload_keeps_it() 
         input.send_keys("Buongiorno, il mio ordine non è arrivato").await.unwrap();
         browser.find(Locator::Css(".ascolto-send")).await.unwrap().click().await.unwrap();
 
-        let event = heard(&mut agent, |e| e["type"] == "message_created" && e["message"]["text"] == "Buongiorno, il mio ordine non è arrivato").await;
+        let event = heard(&mut agent, |e| {
+            e["type"] == "message_created"
+                && e["message"]["text"] == "Buongiorno, il mio ordine non è arrivato"
+        })
+        .await;
         assert_eq!(event["conversation"]["channel"], "webchat");
         // Nobody is online: the widget says so honestly, in the page's language, and asks for an e-mail.
         shows(&browser, ".ascolto-wait", "nessun operatore").await;
@@ -194,10 +226,14 @@ async fn a_visitor_and_an_agent_chat_through_the_widget_and_a_reload_keeps_it() 
 
         let conversation = event["conversation"]["id"].as_i64().unwrap();
         let typing = json!({"type": "typing", "conversation_id": conversation, "typing": true}).to_string();
-        futures_util::SinkExt::send(&mut agent, tokio_tungstenite::tungstenite::Message::Text(typing.into())).await.unwrap();
+        futures_util::SinkExt::send(&mut agent, tokio_tungstenite::tungstenite::Message::Text(typing.into()))
+            .await
+            .unwrap();
         shows(&browser, ".ascolto-typing", "sta scrivendo").await;
         let path = format!("/conversations/{conversation}/messages");
-        let (status, _) = app.call(&app.agent_a, Method::POST, &path, Some(json!({"text": "Mi dispiace, controllo subito."}))).await;
+        let (status, _) = app
+            .call(&app.agent_a, Method::POST, &path, Some(json!({"text": "Mi dispiace, controllo subito."})))
+            .await;
         assert_eq!(status, StatusCode::CREATED);
         shows(&browser, ".ascolto-msg-agent", "Mi dispiace, controllo subito.").await;
 
