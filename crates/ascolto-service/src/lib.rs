@@ -7,6 +7,7 @@
 pub mod events;
 pub mod html;
 pub mod ingest;
+pub mod live;
 pub mod outbox;
 pub mod queue;
 

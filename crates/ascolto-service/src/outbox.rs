@@ -30,6 +30,8 @@ pub enum DeliveryError {
     Temporary(String),
     /// Will never work (address refused, window closed); the reply is marked failed.
     Permanent(String),
+    /// Rate-limited: try again, but not before the wait the channel asked for.
+    RetryAfter(String, Duration),
 }
 
 /// Hands replies to one channel.
@@ -121,7 +123,17 @@ impl Desk {
                 warn!(message.id = %job.message_id, "delivery attempt {attempt} failed, will retry: {error}");
                 DeliveryOutcome::Retry { error, retry_at: self.now() + backoff(attempt) }
             }
-            Err(DeliveryError::Temporary(error) | DeliveryError::Permanent(error)) => {
+            Err(DeliveryError::RetryAfter(error, after)) if attempt < MAX_ATTEMPTS => {
+                let wait =
+                    TimeDelta::from_std(after).unwrap_or(TimeDelta::hours(1)).max(TimeDelta::seconds(1));
+                warn!(message.id = %job.message_id, "delivery attempt {attempt} was rate-limited, will retry in {wait}: {error}");
+                DeliveryOutcome::Retry { error, retry_at: self.now() + wait }
+            }
+            Err(
+                DeliveryError::Temporary(error)
+                | DeliveryError::Permanent(error)
+                | DeliveryError::RetryAfter(error, _),
+            ) => {
                 warn!(message.id = %job.message_id, "delivery failed for good after {attempt} attempts: {error}");
                 DeliveryOutcome::Failed { error }
             }

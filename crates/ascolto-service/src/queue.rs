@@ -496,6 +496,10 @@ impl Desk {
         request: crate::ReplyRequest,
         draft_started_at: Option<DateTime<Utc>>,
     ) -> Result<CheckedReply, ServiceError> {
+        if !request.note {
+            // WhatsApp allows free text only within 24 hours of the customer's last message.
+            self.check_service_window(&self.store.get_conversation(request.conversation).await?)?;
+        }
         let new = self.prepare_reply(request)?;
         let outcome = self.store.add_checked_reply(new, draft_started_at).await?;
         if let CheckedReply::Stored(message) = &outcome {

@@ -39,7 +39,9 @@ mod conversations;
 mod customers;
 mod error;
 mod ingest;
+mod live;
 mod messages;
+pub mod notify;
 mod outbox;
 mod queue;
 mod row;
@@ -74,6 +76,7 @@ use crate::error::db;
 /// The migrations, oldest first. Append a line for each new file; never edit a shipped one.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (3, "live", include_str!("../migrations/0003_live.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
 ];
 
@@ -534,5 +537,45 @@ impl Store for PostgresStore {
         let message = queue::fire_reply(&mut tx, id, &reply).await?;
         tx.commit().await.map_err(db)?;
         Ok(message)
+    }
+
+    // --- live ---
+
+    async fn create_channel_config(
+        &self,
+        new: ascolto_store::NewChannelConfig,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::create(&mut *self.conn().await?, new, now).await
+    }
+
+    async fn get_channel_config(&self, id: &str) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn list_channel_configs(&self) -> StoreResult<Vec<ascolto_store::ChannelConfig>> {
+        live::list(&mut *self.conn().await?).await
+    }
+
+    async fn delete_channel_config(&self, id: &str) -> StoreResult<()> {
+        live::delete(&mut *self.conn().await?, id).await
+    }
+
+    async fn update_delivery_status(
+        &self,
+        channel: ascolto_core::Channel,
+        channel_message_id: &str,
+        status: ascolto_core::DeliveryStatus,
+        error: Option<String>,
+    ) -> StoreResult<Option<Message>> {
+        live::update_delivery(&mut *self.conn().await?, channel, channel_message_id, status, error).await
+    }
+
+    async fn wait_stats(
+        &self,
+        channel: ascolto_core::Channel,
+        since: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::WaitStats> {
+        live::wait_stats(&mut *self.conn().await?, channel, since).await
     }
 }

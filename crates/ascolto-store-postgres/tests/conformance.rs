@@ -81,3 +81,4 @@ async fn nodes_starting_together_migrate_once() {
         cleanup.await;
     }
 }
+ascolto_store::live_conformance_tests!(async { fresh_store().await });

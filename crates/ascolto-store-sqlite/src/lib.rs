@@ -39,6 +39,7 @@ mod conversations;
 mod customers;
 mod error;
 mod ingest;
+mod live;
 mod messages;
 mod outbox;
 mod queue;
@@ -78,6 +79,7 @@ use crate::error::db;
 /// The migrations, oldest first. Append a line for each new file; never edit a shipped one.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (3, "live", include_str!("../migrations/0003_live.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
 ];
 
@@ -583,5 +585,52 @@ impl Store for SqliteStore {
         let message = queue::fire_reply(&mut tx, id, &reply).await?;
         tx.commit().await.map_err(db)?;
         Ok(message)
+    }
+
+    // --- live ---
+
+    async fn create_channel_config(
+        &self,
+        new: ascolto_store::NewChannelConfig,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::create(&mut *self.write.acquire().await.map_err(db)?, new, now).await
+    }
+
+    async fn get_channel_config(&self, id: &str) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::load(&mut *self.reader().await?, id).await
+    }
+
+    async fn list_channel_configs(&self) -> StoreResult<Vec<ascolto_store::ChannelConfig>> {
+        live::list(&mut *self.reader().await?).await
+    }
+
+    async fn delete_channel_config(&self, id: &str) -> StoreResult<()> {
+        live::delete(&mut *self.write.acquire().await.map_err(db)?, id).await
+    }
+
+    async fn update_delivery_status(
+        &self,
+        channel: ascolto_core::Channel,
+        channel_message_id: &str,
+        status: ascolto_core::DeliveryStatus,
+        error: Option<String>,
+    ) -> StoreResult<Option<Message>> {
+        live::update_delivery(
+            &mut *self.write.acquire().await.map_err(db)?,
+            channel,
+            channel_message_id,
+            status,
+            error,
+        )
+        .await
+    }
+
+    async fn wait_stats(
+        &self,
+        channel: ascolto_core::Channel,
+        since: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::WaitStats> {
+        live::wait_stats(&mut *self.reader().await?, channel, since).await
     }
 }

@@ -36,3 +36,4 @@ async fn in_memory_store_works() {
     store.migrate().await.expect("migrate");
     ascolto_store::conformance::ingest_twice_is_idempotent(&store).await;
 }
+ascolto_store::live_conformance_tests!(async { fresh_store().await });

@@ -15,15 +15,18 @@
 //!   [`ascolto_core::search::Query`], so both backends find the same rows;
 //! - times are stored as UTC milliseconds; lists are keyset-paginated ([`page`]).
 
+mod live;
 pub mod page;
 mod queue;
 mod types;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod conformance_live;
 #[cfg(feature = "conformance")]
 pub mod conformance_queue;
 
+pub use live::*;
 pub use page::{BadCursor, Cursor, Page, PageRequest};
 pub use queue::*;
 pub use types::*;
@@ -31,7 +34,8 @@ pub use types::*;
 use ascolto_core::agent::Visibility;
 use ascolto_core::search::Query;
 use ascolto_core::{
-    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, Team, TeamId,
+    Agent, AgentId, Channel, Conversation, ConversationId, Customer, CustomerId, DeliveryStatus, Identity,
+    Message, Team, TeamId,
 };
 use chrono::{DateTime, Utc};
 
@@ -300,4 +304,31 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// cancelled and `None` comes back). So a reply job fires at most once, never after the
     /// customer wrote.
     async fn fire_reply_job(&self, id: i64, reply: NewAgentMessage) -> StoreResult<Option<Message>>;
+
+    // --- live ---
+
+    /// Creates a channel. An id already in use is a `Conflict`.
+    async fn create_channel_config(
+        &self,
+        new: NewChannelConfig,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ChannelConfig>;
+    async fn get_channel_config(&self, id: &str) -> StoreResult<ChannelConfig>;
+    /// Every configured channel, oldest first.
+    async fn list_channel_configs(&self) -> StoreResult<Vec<ChannelConfig>>;
+    async fn delete_channel_config(&self, id: &str) -> StoreResult<()>;
+    /// Records what a channel reported about a reply it carries (its id there is
+    /// `channel_message_id`). Statuses only move forward — `sent`, `delivered`, `read` — so a
+    /// late `delivered` never hides a `read`; `failed` is kept unless the reply was already
+    /// read. Returns the message when it changed, `None` when it is unknown or unchanged.
+    async fn update_delivery_status(
+        &self,
+        channel: Channel,
+        channel_message_id: &str,
+        status: DeliveryStatus,
+        error: Option<String>,
+    ) -> StoreResult<Option<Message>>;
+    /// The queue figures of `channel` for a wait estimate, averaging first responses of
+    /// conversations created since `since`.
+    async fn wait_stats(&self, channel: Channel, since: DateTime<Utc>) -> StoreResult<WaitStats>;
 }

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod live;
+pub mod widget;
 
 use std::sync::Arc;
 use std::time::Duration;

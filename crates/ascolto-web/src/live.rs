@@ -1,9 +1,11 @@
 //! `/api/v1/live`: the agents' WebSocket. Each connection hears the events of the
-//! conversations its agent may see, as JSON text frames, the moment they happen on any node.
+//! conversations its agent may see, as JSON text frames, the moment they happen on any node,
+//! and may send `{"type": "typing", "conversation_id": N, "typing": true}` for the customer.
 
 use std::sync::Arc;
 
-use ascolto_service::events::Envelope;
+use ascolto_core::ConversationId;
+use ascolto_service::events::{Envelope, Event, Scope};
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
@@ -38,7 +40,7 @@ pub async fn agent_socket(
         ));
     }
     let events = state.desk.events.subscribe();
-    Ok(upgrade.on_upgrade(move |socket| stream(socket, caller, events)))
+    Ok(upgrade.on_upgrade(move |socket| stream(socket, state, caller, events)))
 }
 
 fn visible(caller: &Caller, envelope: &Envelope) -> bool {
@@ -46,8 +48,28 @@ fn visible(caller: &Caller, envelope: &Envelope) -> bool {
     caller.visibility.can_see_parts(scope.team, scope.assignee)
 }
 
+/// What an agent's browser may send: that the agent is typing in a conversation, so the
+/// customer's widget can show it.
+#[derive(Debug, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum AgentFrame {
+    Typing { conversation_id: ConversationId, typing: bool },
+}
+
+async fn announce_typing(state: &AppState, caller: &Caller, text: &str) {
+    let Ok(AgentFrame::Typing { conversation_id, typing }) = serde_json::from_str(text) else { return };
+    match state.desk.store.get_conversation(conversation_id).await {
+        Ok(conversation) if caller.visibility.can_see(&conversation) => {
+            let scope = Scope::from(&conversation);
+            state.desk.events.publish(Event::Typing { scope, agent_id: Some(caller.agent.id), typing });
+        }
+        _ => {}
+    }
+}
+
 async fn stream(
     mut socket: WebSocket,
+    state: AppState,
     caller: Caller,
     mut events: tokio::sync::broadcast::Receiver<Arc<Envelope>>,
 ) {
@@ -75,6 +97,7 @@ async fn stream(
                     debug!(agent.id = %caller.agent.id, "live stream of agent {} closed", caller.agent.id);
                     return;
                 }
+                Some(Ok(Message::Text(text))) => announce_typing(&state, &caller, text.as_str()).await,
                 Some(Ok(_)) => {}
             },
         }

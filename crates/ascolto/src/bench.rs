@@ -48,10 +48,18 @@ pub enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Open N widget sessions at once (WebSockets to a local server on a fresh SQLite
+    /// database), have each send one message, and print the time from send to the agent's
+    /// WebSocket (p50, p99, max).
+    Live {
+        #[arg(long, default_value_t = 1000)]
+        sessions: usize,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
+        BenchCommand::Live { sessions } => crate::bench_live::run(sessions.max(1)).await,
         BenchCommand::Ingest { backend, messages, concurrency, database_url } => {
             ingest(backend, messages, concurrency.max(1), database_url).await
         }

@@ -7,7 +7,6 @@ use std::time::Duration;
 use anyhow::Context;
 use ascolto_core::{EmailAddress, Role};
 use ascolto_service::Desk;
-use ascolto_service::outbox::Deliverers;
 use ascolto_store::{NewAgent, Store};
 use ascolto_store_postgres::PostgresStore;
 use ascolto_store_sqlite::SqliteStore;
@@ -113,14 +112,15 @@ pub async fn shutdown_signal() {
 
 /// Runs the web server and the outbox worker on `store` until a shutdown signal.
 pub async fn run(config: &Config, store: Arc<dyn Store>, listener: TcpListener) -> anyhow::Result<()> {
-    let desk = Desk::new(store);
+    let desk = Desk::new(store.clone());
+    if let Database::Postgres(url) = config.database() {
+        start_event_bridge(&desk, &url).await?;
+    }
     let state = app_state(config, desk.clone()).await;
     let (stop_workers, workers_stopped) = watch::channel(false);
-    let outbox = tokio::spawn(desk.clone().run_outbox(
-        Deliverers::api_only(),
-        state.outbox_wake.clone(),
-        workers_stopped.clone(),
-    ));
+    let deliverers = ascolto_service::live::deliverers(store);
+    let outbox =
+        tokio::spawn(desk.clone().run_outbox(deliverers, state.outbox_wake.clone(), workers_stopped.clone()));
     let (timers, recompute) = spawn_queue_workers(&desk, &workers_stopped);
     ascolto_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
     let _ = stop_workers.send(true);
@@ -139,6 +139,17 @@ pub fn spawn_queue_workers(
     let every = std::time::Duration::from_secs(60);
     let recompute = tokio::spawn(desk.clone().run_queue_recompute(every, stopped.clone()));
     (timers, recompute)
+}
+
+/// On PostgreSQL, several nodes share the database: their event buses are joined through
+/// `LISTEN/NOTIFY`, so an agent on one node hears a message that arrived on another.
+async fn start_event_bridge(desk: &Desk, url: &str) -> anyhow::Result<()> {
+    let relay =
+        PostgresStore::connect_with(url, 2).await.context("connecting the event bridge to PostgreSQL")?;
+    let (outgoing, incoming) = relay.relay().await.context("listening for other nodes' events")?;
+    tokio::spawn(ascolto_service::live::run_bridge(desk.clone(), outgoing, incoming));
+    info!(node.id = %desk.events.node_id(), "node {} relays live events through PostgreSQL", desk.events.node_id());
+    Ok(())
 }
 
 /// The address to print: `public_url` when set, otherwise the address actually bound (which

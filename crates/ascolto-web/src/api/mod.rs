@@ -2,6 +2,7 @@
 //! OpenAPI document generated from the handlers' annotations.
 
 mod agents;
+mod channels;
 mod coach;
 mod conversations;
 mod customers;
@@ -11,6 +12,7 @@ mod search;
 mod sessions;
 mod teams;
 mod tokens;
+mod webhooks;
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -60,13 +62,16 @@ pub fn router() -> Router<AppState> {
         .merge(sessions::router())
         .merge(search::router())
         .merge(coach::router())
-        .merge(queue::router());
+        .merge(queue::router())
+        .merge(channels::router());
     let (router, openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes).split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
     router
         .route("/api/v1/openapi.json", get(move || std::future::ready(Json(openapi.as_ref().clone()))))
         .route("/api/v1/live", get(crate::live::agent_socket))
+        .merge(webhooks::router())
+        .merge(crate::widget::router())
 }
 
 /// The answer for a path no route serves.

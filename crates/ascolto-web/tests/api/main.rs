@@ -6,9 +6,12 @@ mod coach;
 mod conversations;
 mod customers;
 mod live;
+mod platforms;
 mod queue;
 mod roles;
 mod sessions;
+mod webhooks;
+mod widget;
 
 use std::sync::Arc;
 

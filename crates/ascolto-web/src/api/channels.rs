@@ -1,0 +1,219 @@
+//! `/channels`: admins connect the web-chat widget, Telegram bots and WhatsApp numbers.
+//! Secrets go in and never come out: answers only say which secrets are set.
+
+use ascolto_core::Channel;
+use ascolto_store::{ChannelConfig, ChannelSettings, NewChannelConfig, Secret};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::{Caller, random_token};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_channels, create_channel))
+        .routes(routes!(get_channel, delete_channel))
+}
+
+/// A channel to connect. Which fields are required depends on `kind`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ChannelInput {
+    /// `webchat`, `telegram` or `whatsapp`.
+    #[schema(value_type = String)]
+    kind: Channel,
+    name: String,
+    /// Web chat: the key your site signs logged-in customers' e-mail addresses with
+    /// (hex HMAC-SHA256 of the address). Leave out to treat every visitor as anonymous.
+    identity_secret: Option<String>,
+    /// Web chat: origins allowed to embed the widget (`https://shop.example`); empty allows any.
+    #[serde(default)]
+    allowed_origins: Vec<String>,
+    /// Telegram: the bot token from BotFather.
+    bot_token: Option<String>,
+    /// Telegram: the secret token set with `setWebhook`, echoed in every update.
+    webhook_secret: Option<String>,
+    /// WhatsApp: the phone number id.
+    phone_number_id: Option<String>,
+    /// WhatsApp: a system user's access token.
+    access_token: Option<String>,
+    /// WhatsApp: the app secret that signs webhook deliveries.
+    app_secret: Option<String>,
+    /// WhatsApp: the verify token of the webhook subscription.
+    verify_token: Option<String>,
+    /// Telegram and WhatsApp: the API's base URL (defaults to the platform's).
+    api_base: Option<String>,
+    /// WhatsApp: the Graph API version (default `v21.0`).
+    api_version: Option<String>,
+}
+
+/// A connected channel, without its secrets.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct ChannelView {
+    id: String,
+    #[schema(value_type = String)]
+    kind: Channel,
+    name: String,
+    /// Where the platform must send its webhooks (Telegram, WhatsApp), or the widget's
+    /// `<script>` tag (web chat), as a path on this server.
+    endpoint: String,
+    allowed_origins: Vec<String>,
+    api_base: Option<String>,
+    api_version: Option<String>,
+    phone_number_id: Option<String>,
+    /// The names of the secrets that are set.
+    secrets_set: Vec<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<ChannelConfig> for ChannelView {
+    fn from(config: ChannelConfig) -> Self {
+        let kind = config.settings.channel();
+        let mut view = ChannelView {
+            endpoint: String::new(),
+            kind,
+            name: config.name,
+            allowed_origins: Vec::new(),
+            api_base: None,
+            api_version: None,
+            phone_number_id: None,
+            secrets_set: Vec::new(),
+            created_at: config.created_at,
+            id: config.id.clone(),
+        };
+        let id = config.id;
+        match config.settings {
+            ChannelSettings::WebChat { identity_secret, allowed_origins, .. } => {
+                view.endpoint =
+                    format!("<script src=\"/widget/v1/widget.js\" data-channel=\"{id}\" defer></script>");
+                view.allowed_origins = allowed_origins;
+                view.secrets_set =
+                    identity_secret.map(|_| vec!["identity_secret".to_owned()]).unwrap_or_default();
+            }
+            ChannelSettings::Telegram { api_base, .. } => {
+                view.endpoint = format!("/webhooks/telegram/{id}");
+                view.api_base = Some(api_base);
+                view.secrets_set = vec!["bot_token".into(), "webhook_secret".into()];
+            }
+            ChannelSettings::WhatsApp { phone_number_id, api_base, api_version, .. } => {
+                view.endpoint = format!("/webhooks/whatsapp/{id}");
+                view.api_base = Some(api_base);
+                view.api_version = Some(api_version);
+                view.phone_number_id = Some(phone_number_id);
+                view.secrets_set = vec!["access_token".into(), "app_secret".into(), "verify_token".into()];
+            }
+        }
+        view
+    }
+}
+
+fn required(value: Option<String>, field: &str, kind: Channel) -> ApiResult<String> {
+    value
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::Unprocessable(format!("a {kind} channel needs `{field}`")))
+}
+
+fn secret(value: Option<String>, field: &str, kind: Channel) -> ApiResult<Secret> {
+    required(value, field, kind).map(Secret::new)
+}
+
+fn base_url(value: Option<String>, default: &str) -> ApiResult<String> {
+    let url = value.unwrap_or_else(|| default.to_owned()).trim().trim_end_matches('/').to_owned();
+    if url.starts_with("https://") || url.starts_with("http://") {
+        Ok(url)
+    } else {
+        Err(ApiError::Unprocessable(format!("`api_base` must be an http(s) URL, not {url:?}")))
+    }
+}
+
+fn settings(input: ChannelInput) -> ApiResult<ChannelSettings> {
+    let kind = input.kind;
+    Ok(match kind {
+        Channel::WebChat => ChannelSettings::WebChat {
+            identity_secret: input.identity_secret.filter(|s| !s.trim().is_empty()).map(Secret::new),
+            visitor_key: Secret::new(random_token()?),
+            allowed_origins: input
+                .allowed_origins
+                .iter()
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .collect(),
+        },
+        Channel::Telegram => ChannelSettings::Telegram {
+            bot_token: secret(input.bot_token, "bot_token", kind)?,
+            webhook_secret: secret(input.webhook_secret, "webhook_secret", kind)?,
+            api_base: base_url(input.api_base, "https://api.telegram.org")?,
+        },
+        Channel::WhatsApp => ChannelSettings::WhatsApp {
+            phone_number_id: required(input.phone_number_id, "phone_number_id", kind)?,
+            access_token: secret(input.access_token, "access_token", kind)?,
+            app_secret: secret(input.app_secret, "app_secret", kind)?,
+            verify_token: secret(input.verify_token, "verify_token", kind)?,
+            api_base: base_url(input.api_base, "https://graph.facebook.com")?,
+            api_version: input.api_version.unwrap_or_else(|| "v21.0".to_owned()),
+        },
+        Channel::Email | Channel::Api => {
+            return Err(ApiError::Unprocessable(format!(
+                "{kind} is not a live channel: use webchat, telegram or whatsapp"
+            )));
+        }
+    })
+}
+
+/// List connected channels (admin).
+#[utoipa::path(get, path = "/channels", tag = "channels", responses((status = 200, body = [ChannelView])))]
+async fn list_channels(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<ChannelView>>> {
+    caller.require_admin()?;
+    let configs = state.desk.store.list_channel_configs().await?;
+    Ok(Json(configs.into_iter().map(ChannelView::from).collect()))
+}
+
+/// Connect a channel (admin). Its secrets are stored and never shown again.
+#[utoipa::path(post, path = "/channels", tag = "channels", request_body = ChannelInput,
+    responses((status = 201, body = ChannelView), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_channel(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<ChannelInput>,
+) -> ApiResult<(StatusCode, Json<ChannelView>)> {
+    caller.require_admin()?;
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::Unprocessable("`name` must be 1 to 200 characters".to_owned()));
+    }
+    // Short enough for a script tag, long enough that nobody guesses another desk's channel.
+    let id: String = random_token()?.chars().take(22).collect();
+    let new = NewChannelConfig { id, name, settings: settings(input)? };
+    let config = state.desk.store.create_channel_config(new, state.desk.now()).await?;
+    Ok((StatusCode::CREATED, Json(config.into())))
+}
+
+/// One channel (admin).
+#[utoipa::path(get, path = "/channels/{id}", tag = "channels", responses((status = 200, body = ChannelView)))]
+async fn get_channel(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<ChannelView>> {
+    caller.require_admin()?;
+    Ok(Json(state.desk.store.get_channel_config(&id).await?.into()))
+}
+
+/// Disconnect a channel (admin). Its conversations stay.
+#[utoipa::path(delete, path = "/channels/{id}", tag = "channels", responses((status = 204)))]
+async fn delete_channel(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    caller.require_admin()?;
+    state.desk.store.delete_channel_config(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

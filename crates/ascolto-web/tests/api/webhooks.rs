@@ -1,0 +1,342 @@
+//! `/webhooks/telegram` and `/webhooks/whatsapp`: forged deliveries store nothing, genuine
+//! ones are stored once, and replies go out through the platforms' APIs with their errors
+//! mapped to retries or visible failures.
+
+use ascolto_channels::signature::hmac_hex;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::platforms::{self, Platform};
+use crate::{TestApp, error_code, send, spawn_app};
+
+async fn create_channel(app: &TestApp, body: Value) -> String {
+    let (status, channel) = app.call(&app.admin, Method::POST, "/channels", Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{channel}");
+    channel["id"].as_str().unwrap().to_owned()
+}
+
+async fn conversations(app: &TestApp) -> Vec<Value> {
+    let (_, body) = app.get(&app.admin, "/conversations").await;
+    body["data"].as_array().unwrap().clone()
+}
+
+async fn messages(app: &TestApp, conversation: &Value) -> Vec<Value> {
+    let (_, body) = app.get(&app.admin, &format!("/conversations/{}/messages", conversation["id"])).await;
+    body["data"].as_array().unwrap().clone()
+}
+
+async fn deliver(app: &TestApp) {
+    let deliverers = ascolto_service::live::deliverers(app.desk.store.clone());
+    app.desk.deliver_due(&deliverers, 10).await.unwrap();
+}
+
+async fn reply(app: &TestApp, conversation: &Value, text: &str) -> (StatusCode, Value) {
+    let path = format!("/conversations/{}/messages", conversation["id"]);
+    app.call(&app.admin, Method::POST, &path, Some(json!({"text": text}))).await
+}
+
+// --- Telegram ---
+
+fn telegram_update(update_id: i64, message_id: i64, text: &str) -> Value {
+    json!({"update_id": update_id, "message": {"message_id": message_id,
+        "from": {"id": 111, "is_bot": false, "first_name": "Anna", "last_name": "Rossi", "language_code": "it"},
+        "chat": {"id": 111, "first_name": "Anna", "type": "private"}, "date": chrono::Utc::now().timestamp(), "text": text}})
+}
+
+async fn telegram_channel(app: &TestApp, bot_api: &Platform) -> String {
+    let body = json!({"kind": "telegram", "name": "Bot", "bot_token": "123:SECRET-TOKEN", "webhook_secret": "hook-secret", "api_base": bot_api.base});
+    create_channel(app, body).await
+}
+
+async fn post_telegram(app: &TestApp, channel: &str, secret: Option<&str>, update: &Value) -> StatusCode {
+    let mut request = app.client.post(format!("{}/webhooks/telegram/{channel}", app.base)).json(update);
+    if let Some(secret) = secret {
+        request = request.header("X-Telegram-Bot-Api-Secret-Token", secret);
+    }
+    send(request).await.0
+}
+
+#[tokio::test]
+async fn a_forged_telegram_update_is_refused_and_stores_nothing() {
+    let app = spawn_app().await;
+    let channel = telegram_channel(&app, &platforms::telegram().await).await;
+    let update = telegram_update(1, 5, "Ciao");
+    assert_eq!(post_telegram(&app, &channel, None, &update).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(post_telegram(&app, &channel, Some("guess"), &update).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        post_telegram(&app, "no-such-channel", Some("hook-secret"), &update).await,
+        StatusCode::NOT_FOUND
+    );
+    assert!(conversations(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_telegram_message_is_stored_once_and_answered_through_send_message() {
+    let app = spawn_app().await;
+    let bot_api = platforms::telegram().await;
+    let channel = telegram_channel(&app, &bot_api).await;
+    let update = telegram_update(1, 5, "Il pacco non è arrivato");
+    assert_eq!(post_telegram(&app, &channel, Some("hook-secret"), &update).await, StatusCode::OK);
+    assert_eq!(
+        post_telegram(&app, &channel, Some("hook-secret"), &update).await,
+        StatusCode::OK,
+        "a replay must be acknowledged"
+    );
+    let listed = conversations(&app).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["channel"], "telegram");
+    assert_eq!(messages(&app, &listed[0]).await.len(), 1, "the replayed update was stored twice");
+    let (_, customer) = app.get(&app.admin, &format!("/customers/{}", listed[0]["customer_id"])).await;
+    assert_eq!(customer["name"], "Anna Rossi");
+    assert_eq!(customer["identities"][0], json!({"kind": "telegram", "value": "111"}));
+
+    assert_eq!(reply(&app, &listed[0], "Ciao Anna, controllo subito.").await.0, StatusCode::CREATED);
+    deliver(&app).await;
+    let sent = bot_api.received();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path, "/bot123:SECRET-TOKEN/sendMessage");
+    assert_eq!(sent[0].body, json!({"chat_id": "111", "text": "Ciao Anna, controllo subito."}));
+    let reply = messages(&app, &listed[0]).await.pop().unwrap();
+    assert_eq!(
+        (reply["delivery_status"].as_str(), reply["channel_message_id"].as_str()),
+        (Some("sent"), Some("111:77"))
+    );
+}
+
+#[tokio::test]
+async fn a_telegram_rate_limit_keeps_the_reply_queued_for_a_retry() {
+    let app = spawn_app().await;
+    let bot_api = platforms::telegram().await;
+    let channel = telegram_channel(&app, &bot_api).await;
+    post_telegram(&app, &channel, Some("hook-secret"), &telegram_update(1, 5, "Ciao")).await;
+    let conversation = conversations(&app).await.remove(0);
+    reply(&app, &conversation, "Eccomi").await;
+    bot_api.answer_next(
+        StatusCode::TOO_MANY_REQUESTS,
+        json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": {"retry_after": 7}}),
+    );
+    deliver(&app).await;
+    let reply = messages(&app, &conversation).await.pop().unwrap();
+    assert_eq!(reply["delivery_status"], "queued");
+    assert!(reply["delivery_error"].as_str().unwrap().contains("429"), "{reply}");
+    deliver(&app).await;
+    assert_eq!(bot_api.received().len(), 1, "the retry did not wait for retry_after");
+}
+
+#[tokio::test]
+async fn a_blocked_bot_fails_the_reply_visibly() {
+    let app = spawn_app().await;
+    let bot_api = platforms::telegram().await;
+    let channel = telegram_channel(&app, &bot_api).await;
+    post_telegram(&app, &channel, Some("hook-secret"), &telegram_update(1, 5, "Ciao")).await;
+    let conversation = conversations(&app).await.remove(0);
+    reply(&app, &conversation, "Eccomi").await;
+    bot_api.answer_next(
+        StatusCode::FORBIDDEN,
+        json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}),
+    );
+    deliver(&app).await;
+    let reply = messages(&app, &conversation).await.pop().unwrap();
+    assert_eq!(reply["delivery_status"], "failed");
+    assert!(reply["delivery_error"].as_str().unwrap().contains("blocked"), "{reply}");
+}
+
+// --- WhatsApp ---
+
+async fn whatsapp_channel(app: &TestApp, cloud_api: &Platform) -> String {
+    let body = json!({"kind": "whatsapp", "name": "Numero", "phone_number_id": "PN1", "access_token": "EAAG-token",
+        "app_secret": "app-secret", "verify_token": "verify-me", "api_base": cloud_api.base, "api_version": "v21.0"});
+    create_channel(app, body).await
+}
+
+fn whatsapp_value(value: Value) -> Value {
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages",
+        "value": value}]}]})
+}
+
+fn whatsapp_text(id: &str, text: &str, sent_at: i64) -> Value {
+    whatsapp_value(json!({"messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550001111", "phone_number_id": "PN1"},
+        "contacts": [{"profile": {"name": "Giulia"}, "wa_id": "393331234567"}],
+        "messages": [{"from": "393331234567", "id": id, "timestamp": sent_at.to_string(), "type": "text", "text": {"body": text}}]}))
+}
+
+fn whatsapp_status(id: &str, status: &str, errors: Value) -> Value {
+    whatsapp_value(
+        json!({"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001111", "phone_number_id": "PN1"},
+        "statuses": [{"id": id, "status": status, "timestamp": "1772355600", "recipient_id": "393331234567", "errors": errors}]}),
+    )
+}
+
+/// Posts a delivery signed with `secret` (`None`: unsigned).
+async fn post_whatsapp(app: &TestApp, channel: &str, secret: Option<&str>, body: &Value) -> StatusCode {
+    let raw = serde_json::to_vec(body).unwrap();
+    let mut request = app
+        .client
+        .post(format!("{}/webhooks/whatsapp/{channel}", app.base))
+        .header("content-type", "application/json");
+    if let Some(secret) = secret {
+        request =
+            request.header("X-Hub-Signature-256", format!("sha256={}", hmac_hex(secret.as_bytes(), &raw)));
+    }
+    send(request.body(raw)).await.0
+}
+
+#[tokio::test]
+async fn the_whatsapp_handshake_echoes_the_challenge_only_for_the_verify_token() {
+    let app = spawn_app().await;
+    let channel = whatsapp_channel(&app, &platforms::whatsapp().await).await;
+    let url = |token: &str| {
+        format!(
+            "{}/webhooks/whatsapp/{channel}?hub.mode=subscribe&hub.verify_token={token}&hub.challenge=1158201444",
+            app.base
+        )
+    };
+    let answer = app.client.get(url("verify-me")).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.text().await.unwrap(), "1158201444");
+    let (status, body) = send(app.client.get(url("wrong"))).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+}
+
+#[tokio::test]
+async fn forged_and_replayed_whatsapp_deliveries_store_nothing() {
+    let app = spawn_app().await;
+    let channel = whatsapp_channel(&app, &platforms::whatsapp().await).await;
+    let delivery = whatsapp_text("wamid.IN1", "Buongiorno", chrono::Utc::now().timestamp());
+    assert_eq!(post_whatsapp(&app, &channel, None, &delivery).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        post_whatsapp(&app, &channel, Some("not-the-app-secret"), &delivery).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(conversations(&app).await.is_empty());
+    assert_eq!(post_whatsapp(&app, &channel, Some("app-secret"), &delivery).await, StatusCode::OK);
+    assert_eq!(post_whatsapp(&app, &channel, Some("app-secret"), &delivery).await, StatusCode::OK);
+    let listed = conversations(&app).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(messages(&app, &listed[0]).await.len(), 1, "the replayed delivery was stored twice");
+}
+
+#[tokio::test]
+async fn a_whatsapp_reply_is_sent_and_its_statuses_move_forward() {
+    let app = spawn_app().await;
+    let cloud_api = platforms::whatsapp().await;
+    let channel = whatsapp_channel(&app, &cloud_api).await;
+    post_whatsapp(
+        &app,
+        &channel,
+        Some("app-secret"),
+        &whatsapp_text("wamid.IN1", "Ciao", chrono::Utc::now().timestamp()),
+    )
+    .await;
+    let conversation = conversations(&app).await.remove(0);
+    assert_eq!(reply(&app, &conversation, "Ciao Giulia!").await.0, StatusCode::CREATED);
+    deliver(&app).await;
+    let sent = cloud_api.received();
+    assert_eq!(sent[0].path, "/v21.0/PN1/messages");
+    assert_eq!(sent[0].authorization.as_deref(), Some("Bearer EAAG-token"));
+    assert_eq!(sent[0].body["to"], "393331234567");
+    assert_eq!(sent[0].body["text"]["body"], "Ciao Giulia!");
+    for status in ["delivered", "read", "delivered"] {
+        let delivery = whatsapp_status("wamid.OUT1", status, json!([]));
+        assert_eq!(post_whatsapp(&app, &channel, Some("app-secret"), &delivery).await, StatusCode::OK);
+    }
+    let reply = messages(&app, &conversation).await.pop().unwrap();
+    assert_eq!(
+        (reply["delivery_status"].as_str(), reply["channel_message_id"].as_str()),
+        (Some("read"), Some("wamid.OUT1"))
+    );
+}
+
+#[tokio::test]
+async fn whatsapp_errors_become_retries_or_visible_failures() {
+    let app = spawn_app().await;
+    let cloud_api = platforms::whatsapp().await;
+    let channel = whatsapp_channel(&app, &cloud_api).await;
+    post_whatsapp(
+        &app,
+        &channel,
+        Some("app-secret"),
+        &whatsapp_text("wamid.IN1", "Ciao", chrono::Utc::now().timestamp()),
+    )
+    .await;
+    let conversation = conversations(&app).await.remove(0);
+    let graph_error = |code: i64, message: &str, details: &str| {
+        json!({"error": {"message": message, "type": "OAuthException", "code": code,
+            "error_data": {"messaging_product": "whatsapp", "details": details}, "fbtrace_id": "Az8or2yhqkZfEZ-_4Qn_Bam"}})
+    };
+    reply(&app, &conversation, "Primo").await;
+    cloud_api.answer_next(
+        StatusCode::BAD_REQUEST,
+        graph_error(130429, "(#130429) Rate limit hit", "Cloud API message throughput has been reached."),
+    );
+    deliver(&app).await;
+    let first = messages(&app, &conversation).await.pop().unwrap();
+    assert_eq!(first["delivery_status"], "queued", "{first}");
+
+    let app2 = spawn_app().await;
+    let cloud_api2 = platforms::whatsapp().await;
+    let channel2 = whatsapp_channel(&app2, &cloud_api2).await;
+    post_whatsapp(
+        &app2,
+        &channel2,
+        Some("app-secret"),
+        &whatsapp_text("wamid.IN1", "Ciao", chrono::Utc::now().timestamp()),
+    )
+    .await;
+    let conversation2 = conversations(&app2).await.remove(0);
+    reply(&app2, &conversation2, "Secondo").await;
+    cloud_api2.answer_next(
+        StatusCode::BAD_REQUEST,
+        graph_error(131047, "(#131047) Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."),
+    );
+    deliver(&app2).await;
+    let second = messages(&app2, &conversation2).await.pop().unwrap();
+    assert_eq!(second["delivery_status"], "failed");
+    assert!(second["delivery_error"].as_str().unwrap().contains("24 hours"), "{second}");
+}
+
+#[tokio::test]
+async fn a_free_text_whatsapp_reply_after_24_hours_is_refused_with_the_rule() {
+    let app = spawn_app().await;
+    let cloud_api = platforms::whatsapp().await;
+    let channel = whatsapp_channel(&app, &cloud_api).await;
+    let long_ago = chrono::Utc::now().timestamp() - 25 * 3600;
+    post_whatsapp(&app, &channel, Some("app-secret"), &whatsapp_text("wamid.OLD", "Ciao", long_ago)).await;
+    let conversation = conversations(&app).await.remove(0);
+    let (status, body) = reply(&app, &conversation, "Scusa il ritardo").await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"));
+    assert!(body["error"]["message"].as_str().unwrap().contains("24-hour"), "{body}");
+    let note = app
+        .call(
+            &app.admin,
+            Method::POST,
+            &format!("/conversations/{}/messages", conversation["id"]),
+            Some(json!({"text": "ricontattare via e-mail", "kind": "note"})),
+        )
+        .await;
+    assert_eq!(note.0, StatusCode::CREATED, "an internal note is not a WhatsApp message");
+    assert!(cloud_api.received().is_empty());
+}
+
+// --- channel settings ---
+
+#[tokio::test]
+async fn channel_secrets_are_never_returned_and_only_admins_manage_channels() {
+    let app = spawn_app().await;
+    let channel = whatsapp_channel(&app, &platforms::whatsapp().await).await;
+    let (status, listed) = app.get(&app.admin, "/channels").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = listed.to_string();
+    for secret in ["EAAG-token", "app-secret", "verify-me"] {
+        assert!(!text.contains(secret), "a secret leaked: {text}");
+    }
+    assert_eq!(listed[0]["endpoint"], format!("/webhooks/whatsapp/{channel}"));
+    let (status, body) = app.get(&app.agent_a, "/channels").await;
+    assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    let (status, body) =
+        app.call(&app.admin, Method::POST, "/channels", Some(json!({"kind": "telegram", "name": "x"}))).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"));
+    let (status, _) = app.call(&app.admin, Method::DELETE, &format!("/channels/{channel}"), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+}
