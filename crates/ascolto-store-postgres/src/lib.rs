@@ -42,6 +42,7 @@ mod ingest;
 mod messages;
 mod outbox;
 mod row;
+mod ui;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -66,7 +67,10 @@ use sqlx::{Postgres, SqlSafeStr, Transaction};
 use crate::error::db;
 
 /// The migrations, oldest first. Append a line for each new file; never edit a shipped one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
+];
 
 /// Connections one node opens at most, unless told otherwise.
 pub const DEFAULT_CONNECTIONS: u32 = 10;
@@ -369,5 +373,27 @@ impl Store for PostgresStore {
 
     async fn revoke_api_token(&self, id: i64) -> StoreResult<()> {
         auth::revoke_api_token(&mut *self.conn().await?, id).await
+    }
+
+    // --- ui ---
+
+    async fn create_macro(&self, new: ascolto_store::NewMacro, now: DateTime<Utc>) -> StoreResult<ascolto_store::Macro> {
+        ui::create(&mut *self.conn().await?, new, now).await
+    }
+
+    async fn list_macros(&self) -> StoreResult<Vec<ascolto_store::Macro>> {
+        ui::list(&mut *self.conn().await?).await
+    }
+
+    async fn get_macro(&self, id: i64) -> StoreResult<ascolto_store::Macro> {
+        ui::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn update_macro(&self, id: i64, new: ascolto_store::NewMacro, now: DateTime<Utc>) -> StoreResult<ascolto_store::Macro> {
+        ui::update(&mut *self.conn().await?, id, new, now).await
+    }
+
+    async fn delete_macro(&self, id: i64) -> StoreResult<()> {
+        ui::delete(&mut *self.conn().await?, id).await
     }
 }

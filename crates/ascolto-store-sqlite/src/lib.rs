@@ -42,6 +42,7 @@ mod ingest;
 mod messages;
 mod outbox;
 mod row;
+mod ui;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -70,7 +71,10 @@ use sqlx::{SqlSafeStr, Sqlite, Transaction};
 use crate::error::db;
 
 /// The migrations, oldest first. Append a line for each new file; never edit a shipped one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
+];
 
 /// How many read connections a file-backed store opens at most.
 const READ_CONNECTIONS: u32 = 4;
@@ -402,5 +406,27 @@ impl Store for SqliteStore {
 
     async fn revoke_api_token(&self, id: i64) -> StoreResult<()> {
         auth::revoke_api_token(&mut *self.write.acquire().await.map_err(db)?, id).await
+    }
+
+    // --- ui ---
+
+    async fn create_macro(&self, new: ascolto_store::NewMacro, now: DateTime<Utc>) -> StoreResult<ascolto_store::Macro> {
+        ui::create(&mut *self.write.acquire().await.map_err(db)?, new, now).await
+    }
+
+    async fn list_macros(&self) -> StoreResult<Vec<ascolto_store::Macro>> {
+        ui::list(&mut *self.reader().await?).await
+    }
+
+    async fn get_macro(&self, id: i64) -> StoreResult<ascolto_store::Macro> {
+        ui::load(&mut *self.reader().await?, id).await
+    }
+
+    async fn update_macro(&self, id: i64, new: ascolto_store::NewMacro, now: DateTime<Utc>) -> StoreResult<ascolto_store::Macro> {
+        ui::update(&mut *self.write.acquire().await.map_err(db)?, id, new, now).await
+    }
+
+    async fn delete_macro(&self, id: i64) -> StoreResult<()> {
+        ui::delete(&mut *self.write.acquire().await.map_err(db)?, id).await
     }
 }

@@ -17,12 +17,16 @@
 
 pub mod page;
 mod types;
+mod ui;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_ui;
 
 pub use page::{BadCursor, Cursor, Page, PageRequest};
 pub use types::*;
+pub use ui::{Macro, NewMacro};
 
 use ascolto_core::agent::Visibility;
 use ascolto_core::search::Query;
@@ -176,4 +180,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn agent_for_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Agent>>;
     async fn list_api_tokens(&self, agent: AgentId) -> StoreResult<Vec<ApiToken>>;
     async fn revoke_api_token(&self, id: i64) -> StoreResult<()>;
+
+    // --- ui ---
+
+    /// Creates a macro. A name already in use is a `Conflict`.
+    async fn create_macro(&self, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro>;
+    /// Every macro, by name.
+    async fn list_macros(&self) -> StoreResult<Vec<Macro>>;
+    async fn get_macro(&self, id: i64) -> StoreResult<Macro>;
+    /// Renames and rewrites a macro. A name another macro has is a `Conflict`.
+    async fn update_macro(&self, id: i64, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro>;
+    /// Deletes a macro; a missing one is `NotFound`.
+    async fn delete_macro(&self, id: i64) -> StoreResult<()>;
 }
