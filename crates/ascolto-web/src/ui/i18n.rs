@@ -222,6 +222,16 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("settings.macro_body", "Text", "Testo"),
     ("settings.macro_vars", "Variables: {{customer.name}}, {{customer.first_name}}, {{agent.name}}, {{agent.first_name}}, {{conversation.subject}}, {{conversation.id}}.", "Variabili: {{customer.name}}, {{customer.first_name}}, {{agent.name}}, {{agent.first_name}}, {{conversation.subject}}, {{conversation.id}}."),
     ("settings.saved", "Saved.", "Salvato."),
+    ("team.title", "Team performance", "Andamento del team"),
+    ("team.period", "Period", "Periodo"),
+    ("team.days", "days", "giorni"),
+    ("team.replies", "Replies sent", "Risposte inviate"),
+    ("team.conversations", "Conversations", "Conversazioni"),
+    ("team.frt", "First response (median)", "Prima risposta (mediana)"),
+    ("team.resolution", "Resolution (median)", "Risoluzione (mediana)"),
+    ("team.coach_average", "Coach average", "Media del coach"),
+    ("team.skills_over_time", "coach skills, daily average", "abilità secondo il coach, media giornaliera"),
+    ("team.method", "First response counts for the agent who answered first; resolution for the assignee, or the last agent who replied. Coach scores are the coach's reading of each reply sent in the period.", "La prima risposta conta per chi ha risposto per primo; la risoluzione per l'assegnatario o per l'ultimo che ha risposto. I punteggi sono la lettura del coach di ogni risposta inviata nel periodo."),
     ("role.admin", "Admin", "Amministratore"),
     ("role.lead", "Lead", "Responsabile"),
     ("role.agent", "Agent", "Operatore"),
@@ -253,6 +263,7 @@ mod tests {
             include_str!("pages.rs"),
             include_str!("conversation.rs"),
             include_str!("settings.rs"),
+            include_str!("team.rs"),
         ];
         for source in sources {
             for piece in source.split(".t(\"").skip(1) {

@@ -20,6 +20,7 @@ pub mod macros;
 mod pages;
 mod session;
 mod settings;
+mod team;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/messages/{id}/html", get(conversation::message_html))
         .route("/customers/{id}", get(pages::customer))
         .route("/customers/{id}/merge", post(pages::merge_customer))
+        .route("/team", get(team::page))
         .merge(settings::router())
         .route("/assets/{file}", get(assets::serve));
     security_headers(pages)

@@ -199,7 +199,7 @@
         lastReportKey = key;
         renderFindings(text, report, customerElements);
       } else {
-        paint(marks, text + "\n", Array.from(marks.querySelectorAll("mark")).length ? currentRanges(text, report) : []);
+        paint(marks, text + "\n", currentRanges(text, report));
       }
       section.dataset.coached = String(mine);
     }).catch(function () {
