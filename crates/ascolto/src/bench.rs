@@ -35,12 +35,29 @@ pub enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Seed N conversations, then time the agents' inbox page (the whole HTTP app, signed in by
+    /// session cookie) and print p50/p99.
+    Inbox {
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: Backend,
+        #[arg(long, default_value_t = 100_000)]
+        conversations: usize,
+        /// Page renders to time, after a warm-up of 50.
+        #[arg(long, default_value_t = 1_000)]
+        renders: usize,
+        /// PostgreSQL URL (default: $ASCOLTO_TEST_POSTGRES_URL or the local `test` database).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Ingest { backend, messages, concurrency, database_url } => {
             ingest(backend, messages, concurrency.max(1), database_url).await
+        }
+        BenchCommand::Inbox { backend, conversations, renders, database_url } => {
+            crate::bench_inbox::run(backend, conversations, renders.max(1), database_url).await
         }
     }
 }
@@ -51,7 +68,7 @@ fn postgres_url(given: Option<String>) -> String {
         .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-async fn bench_store(backend: Backend, database_url: Option<String>) -> anyhow::Result<(Arc<dyn Store>, Option<std::path::PathBuf>)> {
+pub(crate) async fn bench_store(backend: Backend, database_url: Option<String>) -> anyhow::Result<(Arc<dyn Store>, Option<std::path::PathBuf>)> {
     let (url, temp) = match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("ascolto-bench-{}", std::process::id()));

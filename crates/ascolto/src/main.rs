@@ -3,6 +3,7 @@
 
 mod admin;
 mod bench;
+mod bench_inbox;
 mod config;
 mod demo;
 mod server;

@@ -131,7 +131,7 @@ async fn collect(state: &AppState, ui: &UiAgent, since: DateTime<Utc>, people: &
 }
 
 /// A horizontal bar chart: one bar per agent.
-fn bar_chart(title: &str, unit: &str, bars: &[(String, Option<f64>)]) -> Markup {
+fn bar_chart(title: &str, unit: &str, decimals: usize, bars: &[(String, Option<f64>)]) -> Markup {
     let (width, row, left) = (560.0, 28.0, 150.0);
     let height = row * bars.len().max(1) as f64 + 10.0;
     let max = bars.iter().filter_map(|(_, v)| *v).fold(0.0_f64, f64::max).max(1e-9);
@@ -145,7 +145,7 @@ fn bar_chart(title: &str, unit: &str, bars: &[(String, Option<f64>)]) -> Markup 
                     @if let Some(value) = value {
                         @let length = (width - left - 90.0) * value / max;
                         rect x=(left) y=(y + 4.0) width=(format!("{:.1}", length.max(1.0))) height="16" rx="3" fill=(PALETTE[index % PALETTE.len()]) {}
-                        text x=(left + length + 6.0) y=(y + 17.0) font-size="12" fill="#1c2430" { (format!("{value:.1} {unit}")) }
+                        text x=(left + length + 6.0) y=(y + 17.0) font-size="12" fill="#1c2430" { (format!("{value:.decimals$} {unit}").trim_end()) }
                     } @else {
                         text x=(left) y=(y + 17.0) font-size="12" fill="#5b6676" { "—" }
                     }
@@ -277,9 +277,9 @@ pub async fn page(State(state): State<AppState>, ui: UiAgent, Query(period): Que
             }
             p .muted { (lang.t("team.method")) }
             div .charts {
-                (bar_chart(lang.t("team.frt"), lang.t("time.min"), &frt))
-                (bar_chart(lang.t("team.resolution"), lang.t("time.h"), &resolution))
-                (bar_chart(lang.t("team.replies"), "", &volume))
+                (bar_chart(lang.t("team.frt"), lang.t("time.min"), 1, &frt))
+                (bar_chart(lang.t("team.resolution"), lang.t("time.h"), 1, &resolution))
+                (bar_chart(lang.t("team.replies"), "", 0, &volume))
                 @for agent in &people {
                     @if !of(agent).skills_by_day.is_empty() { (skills_chart(lang, &agent.name, of(agent), &day_list)) }
                 }

@@ -20,6 +20,24 @@ use std::process::{Child, Command};
 /// Every test agent's password.
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The wall clock, unless a test sets a time to write history in the past.
+#[derive(Debug, Default)]
+pub struct TestClock {
+    fixed: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl TestClock {
+    pub fn set(&self, at: Option<chrono::DateTime<chrono::Utc>>) {
+        *self.fixed.lock().unwrap() = at;
+    }
+}
+
+impl ascolto_service::Clock for TestClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.fixed.lock().unwrap().unwrap_or_else(chrono::Utc::now)
+    }
+}
+
 /// Chromium is heavy on a small machine: the tests take turns.
 static TURN: Mutex<()> = Mutex::new(());
 
@@ -28,6 +46,8 @@ static TURN: Mutex<()> = Mutex::new(());
 pub struct Desk {
     pub base: String,
     pub desk: ascolto_service::Desk,
+    /// The desk's clock: the wall clock, or a time in the past while history is written.
+    pub clock: Arc<TestClock>,
     driver: Child,
     driver_url: String,
     _dir: tempfile::TempDir,
@@ -62,7 +82,8 @@ pub async fn start() -> Option<Desk> {
     store.migrate().await.unwrap();
     let store: Arc<dyn Store> = Arc::new(store);
     seed_agents(store.as_ref()).await;
-    let desk = ascolto_service::Desk::new(store);
+    let clock = Arc::new(TestClock::default());
+    let desk = ascolto_service::Desk::with_clock(store, clock.clone());
     let state = AppState::new(desk.clone(), WebConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -77,7 +98,7 @@ pub async fn start() -> Option<Desk> {
         .expect("start chromedriver");
     let driver_url = format!("http://127.0.0.1:{port}");
     eventually("chromedriver listens", || async { tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() }).await;
-    Some(Desk { base, desk, driver, driver_url, _dir: dir, _turn: turn })
+    Some(Desk { base, desk, clock, driver, driver_url, _dir: dir, _turn: turn })
 }
 
 async fn seed_agents(store: &dyn Store) {

@@ -227,20 +227,43 @@ async fn the_leads_page_draws_each_agents_response_times_and_coach_skills() {
     assert!(browser.count(".chart svg").await >= 3, "one chart per measure");
     let rows = browser.texts("table.team-table tbody tr").await;
     assert!(rows.iter().any(|row| row.contains("Marco")), "{rows:?}");
+    let replies = browser.texts("table.team-table tbody td:nth-child(2)").await;
+    assert_eq!(replies.iter().filter(|count| *count == "20").count(), 2, "each agent sent 20 replies: {replies:?}");
+    assert_eq!(browser.count(".chart polyline").await, 20, "ten skill lines for each of the two agents who replied");
     screenshot(&browser.client, "team").await;
     browser.close().await;
 }
 
 impl Desk {
+    /// Ten days of work: two agents answer customers, sooner or later, more or less warmly,
+    /// and resolve some conversations.
     async fn history_for_the_team_page(&self) {
-        for (index, customer) in ["a", "b", "c"].iter().enumerate() {
-            let id = self
-                .customer_writes(&format!("{customer}@example.com"), "Order", "My order is late, I am upset.", Priority::Normal)
-                .await;
-            self.reply_as("marco@test.ascolto", id, if index == 0 { "The order ships tomorrow." } else {
-                "I'm sorry for the wait, I understand it is frustrating. I shipped it today; it arrives tomorrow."
-            })
-            .await;
+        let start = chrono::Utc::now() - chrono::TimeDelta::days(10);
+        let replies = [
+            ("marco@test.ascolto", "The order ships tomorrow."),
+            ("giulia@test.ascolto", "I'm so sorry for the wait, I understand how frustrating it is. I shipped it today by express; it arrives tomorrow."),
+            ("marco@test.ascolto", "I'm sorry for the wait, I understand it is frustrating. I shipped it today; you will have it tomorrow by noon."),
+            ("giulia@test.ascolto", "It will arrive when it arrives."),
+        ];
+        for day in 0..10i64 {
+            for (index, (agent, _)) in replies.iter().enumerate() {
+                // Each agent's words vary from day to day, so the skill lines move.
+                let text = replies[(index + day as usize) % replies.len()].1;
+                let opened = start + chrono::TimeDelta::days(day) + chrono::TimeDelta::hours(index as i64 * 2);
+                self.clock.set(Some(opened));
+                let id = self
+                    .customer_writes(&format!("c{day}x{index}@example.com"), "Order", "My order is late and I am upset.", Priority::Normal)
+                    .await;
+                let delay = 5 + (day * 7 + index as i64 * 13) % 50;
+                self.clock.set(Some(opened + chrono::TimeDelta::minutes(delay)));
+                self.reply_as(agent, id, text).await;
+                if (day + index as i64) % 3 != 0 {
+                    self.clock.set(Some(opened + chrono::TimeDelta::minutes(delay) + chrono::TimeDelta::hours(1 + day % 5)));
+                    let patch = ascolto_store::ConversationPatch { status: Some(ConversationStatus::Resolved), ..Default::default() };
+                    self.desk.update_conversation(id, patch).await.unwrap();
+                }
+            }
         }
+        self.clock.set(None);
     }
 }

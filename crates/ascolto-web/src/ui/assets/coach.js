@@ -103,7 +103,9 @@
     const customerRanges = customerElements.map(function () { return []; });
     const list = document.createElement("div");
     let shown = 0;
-    report.findings.forEach(function (finding) {
+    const weight = { problem: 0, warn: 1, info: 2 };
+    const ordered = report.findings.slice().sort(function (a, b) { return weight[a.severity] - weight[b.severity]; });
+    ordered.forEach(function (finding) {
       const isReply = finding.target === "reply";
       const element = isReply ? null : customerElements[finding.message_index];
       if (!isReply && !element) return;
