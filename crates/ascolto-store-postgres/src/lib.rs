@@ -377,7 +377,11 @@ impl Store for PostgresStore {
 
     // --- ui ---
 
-    async fn create_macro(&self, new: ascolto_store::NewMacro, now: DateTime<Utc>) -> StoreResult<ascolto_store::Macro> {
+    async fn create_macro(
+        &self,
+        new: ascolto_store::NewMacro,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::Macro> {
         ui::create(&mut *self.conn().await?, new, now).await
     }
 
@@ -389,7 +393,12 @@ impl Store for PostgresStore {
         ui::load(&mut *self.conn().await?, id).await
     }
 
-    async fn update_macro(&self, id: i64, new: ascolto_store::NewMacro, now: DateTime<Utc>) -> StoreResult<ascolto_store::Macro> {
+    async fn update_macro(
+        &self,
+        id: i64,
+        new: ascolto_store::NewMacro,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::Macro> {
         ui::update(&mut *self.conn().await?, id, new, now).await
     }
 

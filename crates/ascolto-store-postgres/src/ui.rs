@@ -29,7 +29,10 @@ fn name_taken(name: &str) -> String {
 }
 
 pub(crate) async fn create(conn: &mut PgConnection, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro> {
-    let sql = concat!("INSERT INTO macros (name, body, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING ", columns!());
+    let sql = concat!(
+        "INSERT INTO macros (name, body, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING ",
+        columns!()
+    );
     let row = sqlx::query(sql)
         .bind(clean(&new.name))
         .bind(clean(&new.body))
@@ -52,8 +55,16 @@ pub(crate) async fn load(conn: &mut PgConnection, id: i64) -> StoreResult<Macro>
     macro_row(&row.ok_or_else(|| StoreError::not_found("macro", id))?)
 }
 
-pub(crate) async fn update(conn: &mut PgConnection, id: i64, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro> {
-    let sql = concat!("UPDATE macros SET name = $2, body = $3, updated_at = $4 WHERE id = $1 RETURNING ", columns!());
+pub(crate) async fn update(
+    conn: &mut PgConnection,
+    id: i64,
+    new: NewMacro,
+    now: DateTime<Utc>,
+) -> StoreResult<Macro> {
+    let sql = concat!(
+        "UPDATE macros SET name = $2, body = $3, updated_at = $4 WHERE id = $1 RETURNING ",
+        columns!()
+    );
     let row = sqlx::query(sql)
         .bind(id)
         .bind(clean(&new.name))
@@ -66,7 +77,8 @@ pub(crate) async fn update(conn: &mut PgConnection, id: i64, new: NewMacro, now:
 }
 
 pub(crate) async fn delete(conn: &mut PgConnection, id: i64) -> StoreResult<()> {
-    let done = sqlx::query("DELETE FROM macros WHERE id = $1").bind(id).execute(&mut *conn).await.map_err(db)?;
+    let done =
+        sqlx::query("DELETE FROM macros WHERE id = $1").bind(id).execute(&mut *conn).await.map_err(db)?;
     if done.rows_affected() == 0 {
         return Err(StoreError::not_found("macro", id));
     }

@@ -223,7 +223,9 @@ impl Store for SqliteStore {
     async fn ingest(&self, inbound: InboundMessage) -> StoreResult<Ingested> {
         let prepared = ingest::Prepared::new(inbound)?;
         // A redelivered message is answered from a reader, without queueing for the writer.
-        if let Some(stored) = ingest::already_stored_by_channel_id(&mut *self.reader().await?, &prepared).await? {
+        if let Some(stored) =
+            ingest::already_stored_by_channel_id(&mut *self.reader().await?, &prepared).await?
+        {
             return Ok(stored);
         }
         self.ingest_queue.ingest(&self.write, prepared).await
@@ -410,7 +412,11 @@ impl Store for SqliteStore {
 
     // --- ui ---
 
-    async fn create_macro(&self, new: ascolto_store::NewMacro, now: DateTime<Utc>) -> StoreResult<ascolto_store::Macro> {
+    async fn create_macro(
+        &self,
+        new: ascolto_store::NewMacro,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::Macro> {
         ui::create(&mut *self.write.acquire().await.map_err(db)?, new, now).await
     }
 
@@ -422,7 +428,12 @@ impl Store for SqliteStore {
         ui::load(&mut *self.reader().await?, id).await
     }
 
-    async fn update_macro(&self, id: i64, new: ascolto_store::NewMacro, now: DateTime<Utc>) -> StoreResult<ascolto_store::Macro> {
+    async fn update_macro(
+        &self,
+        id: i64,
+        new: ascolto_store::NewMacro,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::Macro> {
         ui::update(&mut *self.write.acquire().await.map_err(db)?, id, new, now).await
     }
 

@@ -42,13 +42,17 @@ fn new_macro(name: &str, body: &str) -> NewMacro {
 }
 
 pub async fn macros_round_trip_sorted_by_name(store: &dyn Store) {
-    let refund = store.create_macro(new_macro("Refund", "Ciao {{customer.first_name}}, è fatto."), at(0)).await.unwrap();
+    let refund = store
+        .create_macro(new_macro("Refund", "Ciao {{customer.first_name}}, è fatto."), at(0))
+        .await
+        .unwrap();
     let apology = store.create_macro(new_macro("Apology", "Sorry, {{customer.name}}."), at(1)).await.unwrap();
     assert_eq!(refund.body, "Ciao {{customer.first_name}}, è fatto.");
     assert_eq!(refund.created_at, at(0));
     let names: Vec<String> = store.list_macros().await.unwrap().into_iter().map(|m| m.name).collect();
     assert_eq!(names, ["Apology", "Refund"]);
-    let updated = store.update_macro(apology.id, new_macro("Apology long", "We are sorry."), at(5)).await.unwrap();
+    let updated =
+        store.update_macro(apology.id, new_macro("Apology long", "We are sorry."), at(5)).await.unwrap();
     assert_eq!((updated.name.as_str(), updated.body.as_str()), ("Apology long", "We are sorry."));
     assert_eq!((updated.created_at, updated.updated_at), (at(1), at(5)));
     assert_eq!(store.get_macro(apology.id).await.unwrap(), updated);
@@ -68,6 +72,9 @@ pub async fn macro_names_are_unique_on_create_and_rename(store: &dyn Store) {
 
 pub async fn missing_macros_are_not_found(store: &dyn Store) {
     assert!(matches!(store.get_macro(999).await, Err(StoreError::NotFound { .. })));
-    assert!(matches!(store.update_macro(999, new_macro("x", "y"), at(0)).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        store.update_macro(999, new_macro("x", "y"), at(0)).await,
+        Err(StoreError::NotFound { .. })
+    ));
     assert!(matches!(store.delete_macro(999).await, Err(StoreError::NotFound { .. })));
 }

@@ -41,7 +41,11 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: false, session_ttl: Duration::from_secs(12 * 3600), max_body_bytes: 2 * 1024 * 1024 }
+        Self {
+            secure_cookies: false,
+            session_ttl: Duration::from_secs(12 * 3600),
+            max_body_bytes: 2 * 1024 * 1024,
+        }
     }
 }
 

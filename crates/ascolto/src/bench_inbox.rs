@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use ascolto_core::{Channel, ConversationStatus, EmailAddress, Identity, IdentityKind, Priority, Role, TeamId};
+use ascolto_core::{
+    Channel, ConversationStatus, EmailAddress, Identity, IdentityKind, Priority, Role, TeamId,
+};
 use ascolto_service::{Desk, InboundRequest};
 use ascolto_store::{ConversationPatch, NewAgent, NewSession, Store};
 use ascolto_web::auth::{SESSION_COOKIE, hash_secret};
@@ -116,7 +118,12 @@ async fn render(app: &axum::Router, cookie: &str) -> anyhow::Result<Duration> {
     Ok(elapsed)
 }
 
-pub async fn run(backend: Backend, conversations: usize, renders: usize, database_url: Option<String>) -> anyhow::Result<()> {
+pub async fn run(
+    backend: Backend,
+    conversations: usize,
+    renders: usize,
+    database_url: Option<String>,
+) -> anyhow::Result<()> {
     let (store, temp) = bench_store(backend, database_url).await?;
     let desk = Desk::new(store.clone());
     let teams = [store.create_team("Bench A").await?.id, store.create_team("Bench B").await?.id];

@@ -15,7 +15,11 @@ use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_macros, create_macro)).routes(routes!(get_macro, update_macro, delete_macro))
+    OpenApiRouter::new().routes(routes!(list_macros, create_macro)).routes(routes!(
+        get_macro,
+        update_macro,
+        delete_macro
+    ))
 }
 
 /// The longest macro text, in characters.
@@ -35,7 +39,10 @@ pub struct MacroInput {
 impl MacroInput {
     /// Checks the name (1–100 characters) and the text (1–10,000 characters).
     pub fn parse(&self) -> ApiResult<NewMacro> {
-        Ok(NewMacro { name: required_text("name", &self.name, 100)?, body: required_text("body", &self.body, MAX_MACRO_CHARS)? })
+        Ok(NewMacro {
+            name: required_text("name", &self.name, 100)?,
+            body: required_text("body", &self.body, MAX_MACRO_CHARS)?,
+        })
     }
 }
 
@@ -62,7 +69,11 @@ async fn create_macro(
 /// Read a macro.
 #[utoipa::path(get, path = "/macros/{id}", tag = "macros",
     responses((status = 200, body = Macro), (status = 404, body = crate::error::ErrorBody)))]
-async fn get_macro(State(state): State<AppState>, _caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Macro>> {
+async fn get_macro(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Macro>> {
     Ok(Json(state.desk.store.get_macro(id).await?))
 }
 
@@ -83,7 +94,11 @@ async fn update_macro(
 /// Delete a macro (admins).
 #[utoipa::path(delete, path = "/macros/{id}", tag = "macros",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-async fn delete_macro(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+async fn delete_macro(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
     caller.require_admin()?;
     state.desk.store.delete_macro(id).await?;
     Ok(StatusCode::NO_CONTENT)

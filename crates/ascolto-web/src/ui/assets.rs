@@ -4,8 +4,8 @@
 use std::sync::OnceLock;
 
 use axum::extract::{Path, Query};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -23,7 +23,10 @@ const FILES: &[(&str, &str, &[u8])] = &[
 fn hashes() -> &'static Vec<String> {
     static HASHES: OnceLock<Vec<String>> = OnceLock::new();
     HASHES.get_or_init(|| {
-        FILES.iter().map(|(_, _, bytes)| Sha256::digest(bytes).iter().take(6).map(|b| format!("{b:02x}")).collect()).collect()
+        FILES
+            .iter()
+            .map(|(_, _, bytes)| Sha256::digest(bytes).iter().take(6).map(|b| format!("{b:02x}")).collect())
+            .collect()
     })
 }
 

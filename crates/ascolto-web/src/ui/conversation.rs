@@ -2,7 +2,8 @@
 //! the customer panel, who else is here, and the reply box with live coaching.
 
 use ascolto_core::{
-    Agent, AgentId, Conversation, ConversationId, ConversationStatus, Direction, Message, MessageId, Priority, TeamId,
+    Agent, AgentId, Conversation, ConversationId, ConversationStatus, Direction, Message, MessageId,
+    Priority, TeamId,
 };
 use ascolto_service::ReplyRequest;
 use ascolto_store::{ConversationPatch, PageRequest};
@@ -29,10 +30,28 @@ const MESSAGE_HTML_POLICY: &str =
 
 /// The strings the reply box's script shows, handed over in a data attribute.
 const SCRIPT_STRINGS: &[&str] = &[
-    "coach.idle", "coach.clear", "coach.suggestion", "coach.questions", "coach.unavailable",
-    "reply.placeholder_confirm", "reply.send_anyway", "reply.keep_editing", "reply.sent", "reply.failed",
-    "conv.typing", "conv.viewing", "skill.listening", "skill.empathy", "skill.clarity", "skill.ownership",
-    "skill.why", "skill.next_steps", "skill.positivity", "skill.calm", "skill.personal", "skill.persuasion",
+    "coach.idle",
+    "coach.clear",
+    "coach.suggestion",
+    "coach.questions",
+    "coach.unavailable",
+    "reply.placeholder_confirm",
+    "reply.send_anyway",
+    "reply.keep_editing",
+    "reply.sent",
+    "reply.failed",
+    "conv.typing",
+    "conv.viewing",
+    "skill.listening",
+    "skill.empathy",
+    "skill.clarity",
+    "skill.ownership",
+    "skill.why",
+    "skill.next_steps",
+    "skill.positivity",
+    "skill.calm",
+    "skill.personal",
+    "skill.persuasion",
 ];
 
 async fn visible(state: &AppState, ui: &UiAgent, id: ConversationId) -> Result<Conversation, UiError> {
@@ -65,7 +84,13 @@ fn author(lang: Lang, message: &Message, customer_name: &str, agents: &[Agent]) 
 }
 
 /// One message. The text is always escaped; formatted HTML only loads in a sandboxed frame.
-pub fn message_markup(lang: Lang, conversation: &Conversation, message: &Message, customer_name: &str, agents: &[Agent]) -> Markup {
+pub fn message_markup(
+    lang: Lang,
+    conversation: &Conversation,
+    message: &Message,
+    customer_name: &str,
+    agents: &[Agent],
+) -> Markup {
     let direction = message.direction.as_str();
     html! {
         article .msg .(direction) data-message-id=(message.id.0) data-direction=(direction) aria-label=(author(lang, message, customer_name, agents)) {
@@ -103,7 +128,12 @@ pub fn message_markup(lang: Lang, conversation: &Conversation, message: &Message
     }
 }
 
-fn controls(ui: &UiAgent, conversation: &Conversation, agents: &[Agent], teams: &[ascolto_core::Team]) -> Markup {
+fn controls(
+    ui: &UiAgent,
+    conversation: &Conversation,
+    agents: &[Agent],
+    teams: &[ascolto_core::Team],
+) -> Markup {
     let lang = ui.lang;
     html! {
         section .controls aria-labelledby="controls-title" {
@@ -211,7 +241,11 @@ fn reply_box(ui: &UiAgent, conversation: &Conversation, macros: &[(String, Strin
 }
 
 /// The conversation page.
-pub async fn page(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>) -> Result<Response, UiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+) -> Result<Response, UiError> {
     let lang = ui.lang;
     let conversation = visible(&state, &ui, ConversationId(id)).await?;
     let messages = all_messages(&state, lang, conversation.id).await?;
@@ -252,7 +286,8 @@ pub async fn page(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64
         }
     };
     let path = format!("/conversations/{id}");
-    let page = layout::page(&ui, Nav::Inbox, &conversation.subject, &path, main, &["conversation.js", "coach.js"]);
+    let page =
+        layout::page(&ui, Nav::Inbox, &conversation.subject, &path, main, &["conversation.js", "coach.js"]);
     Ok(Html(page.into_string()).into_response())
 }
 
@@ -262,7 +297,12 @@ pub struct AfterParam {
 }
 
 /// The messages after `after`, as HTML, for the live view.
-pub async fn messages_after(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>, Query(query): Query<AfterParam>) -> Result<Response, UiError> {
+pub async fn messages_after(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+    Query(query): Query<AfterParam>,
+) -> Result<Response, UiError> {
     let lang = ui.lang;
     let conversation = visible(&state, &ui, ConversationId(id)).await?;
     let messages = all_messages(&state, lang, conversation.id).await?;
@@ -278,7 +318,11 @@ pub async fn messages_after(State(state): State<AppState>, ui: UiAgent, Path(id)
 }
 
 /// A message's sanitised HTML, for its sandboxed frame.
-pub async fn message_html(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>) -> Result<Response, UiError> {
+pub async fn message_html(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+) -> Result<Response, UiError> {
     let message = state.desk.store.get_message(MessageId(id)).await.ui(ui.lang)?;
     visible(&state, &ui, message.conversation_id).await?;
     let html = message.html.ok_or_else(|| ui.fail(UiErrorKind::NotFound))?;
@@ -320,9 +364,12 @@ fn parse_local_utc(raw: &str) -> Result<Option<DateTime<Utc>>, String> {
 }
 
 fn update_patch(form: &UpdateForm) -> Result<ConversationPatch, String> {
-    let status: ConversationStatus = form.status.parse().map_err(|_| format!("unknown status {:?}", form.status))?;
-    let priority: Priority = form.priority.parse().map_err(|_| format!("unknown priority {:?}", form.priority))?;
-    let snoozed_until = if status == ConversationStatus::Snoozed { parse_local_utc(&form.snoozed_until)? } else { None };
+    let status: ConversationStatus =
+        form.status.parse().map_err(|_| format!("unknown status {:?}", form.status))?;
+    let priority: Priority =
+        form.priority.parse().map_err(|_| format!("unknown priority {:?}", form.priority))?;
+    let snoozed_until =
+        if status == ConversationStatus::Snoozed { parse_local_utc(&form.snoozed_until)? } else { None };
     Ok(ConversationPatch {
         status: Some(status),
         priority: Some(priority),
@@ -334,7 +381,12 @@ fn update_patch(form: &UpdateForm) -> Result<ConversationPatch, String> {
 }
 
 /// Saves the controls' form.
-pub async fn update(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>, Form(form): Form<UpdateForm>) -> Result<Response, UiError> {
+pub async fn update(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+    Form(form): Form<UpdateForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     let conversation = visible(&state, &ui, ConversationId(id)).await?;
     let patch = update_patch(&form).map_err(|reason| ui.fail(UiErrorKind::Invalid(reason)))?;
@@ -351,11 +403,17 @@ pub struct ReplyForm {
 }
 
 /// Sends a reply or leaves a note from the form (the page's script uses the JSON API instead).
-pub async fn reply(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>, Form(form): Form<ReplyForm>) -> Result<Response, UiError> {
+pub async fn reply(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+    Form(form): Form<ReplyForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     let conversation = visible(&state, &ui, ConversationId(id)).await?;
     let note = form.kind == "note";
-    let request = ReplyRequest { conversation: conversation.id, agent: ui.agent.id, text: form.text, html: None, note };
+    let request =
+        ReplyRequest { conversation: conversation.id, agent: ui.agent.id, text: form.text, html: None, note };
     state.desk.reply(request).await.ui(ui.lang)?;
     if !note {
         state.outbox_wake.notify_one();
@@ -366,6 +424,13 @@ pub async fn reply(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_string_handed_to_the_scripts_exists_in_both_languages() {
+        for id in SCRIPT_STRINGS {
+            assert!(super::super::i18n::STRINGS.iter().any(|(key, _, _)| key == id), "missing {id}");
+        }
+    }
 
     #[test]
     fn the_controls_form_parses_into_a_patch() {

@@ -46,7 +46,9 @@ impl From<ApiError> for UiErrorKind {
         match error {
             ApiError::NotFound(_) => UiErrorKind::NotFound,
             ApiError::Forbidden(_) => UiErrorKind::Forbidden,
-            ApiError::Unauthenticated | ApiError::BadCredentials => UiErrorKind::NotSignedIn { next: "/inbox".into() },
+            ApiError::Unauthenticated | ApiError::BadCredentials => {
+                UiErrorKind::NotSignedIn { next: "/inbox".into() }
+            }
             ApiError::Internal(detail) => UiErrorKind::Internal(detail),
             other => UiErrorKind::Invalid(other.to_string()),
         }
@@ -86,7 +88,9 @@ impl IntoResponse for UiError {
             UiErrorKind::Csrf => (StatusCode::FORBIDDEN, lang.t("error.csrf").to_owned()),
             UiErrorKind::Forbidden => (StatusCode::FORBIDDEN, lang.t("error.forbidden").to_owned()),
             UiErrorKind::NotFound => (StatusCode::NOT_FOUND, lang.t("error.not_found").to_owned()),
-            UiErrorKind::Invalid(reason) => (StatusCode::UNPROCESSABLE_ENTITY, format!("{} {reason}", lang.t("error.invalid"))),
+            UiErrorKind::Invalid(reason) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, format!("{} {reason}", lang.t("error.invalid")))
+            }
             UiErrorKind::Internal(detail) => {
                 error!(error = %detail, "a page failed: {detail}");
                 (StatusCode::INTERNAL_SERVER_ERROR, lang.t("error.internal").to_owned())

@@ -43,7 +43,14 @@ pub fn bare_page(lang: Lang, title: &str, main: Markup) -> Markup {
 
 /// A signed-in page: skip link, header with navigation and language switch, main content, and
 /// the scripts it names (served from `/assets`, never inline).
-pub fn page(ui: &UiAgent, nav: Nav, title: &str, current_path: &str, main: Markup, scripts: &[&str]) -> Markup {
+pub fn page(
+    ui: &UiAgent,
+    nav: Nav,
+    title: &str,
+    current_path: &str,
+    main: Markup,
+    scripts: &[&str],
+) -> Markup {
     let lang = ui.lang;
     html! {
         (DOCTYPE)
@@ -97,7 +104,9 @@ pub fn url_encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

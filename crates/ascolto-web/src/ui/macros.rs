@@ -59,7 +59,10 @@ pub fn fill(body: &str, customer: &Customer, agent: &Agent, conversation: &Conve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ascolto_core::{AgentId, Channel, ConversationId, ConversationStatus, CustomerId, EmailAddress, Presence, Priority, Role};
+    use ascolto_core::{
+        AgentId, Channel, ConversationId, ConversationStatus, CustomerId, EmailAddress, Presence, Priority,
+        Role,
+    };
     use chrono::Utc;
 
     fn fixtures() -> (Customer, Agent, Conversation) {

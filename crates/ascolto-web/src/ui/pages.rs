@@ -66,7 +66,11 @@ pub struct Row {
 }
 
 /// The queue: the caller's view, most urgent first, then longest waiting.
-pub async fn queue(state: &AppState, ui: &UiAgent, params: &InboxParams) -> Result<Vec<Conversation>, UiError> {
+pub async fn queue(
+    state: &AppState,
+    ui: &UiAgent,
+    params: &InboxParams,
+) -> Result<Vec<Conversation>, UiError> {
     let base = ConversationFilter {
         status: params.status(),
         channel: params.channel(),
@@ -76,12 +80,22 @@ pub async fn queue(state: &AppState, ui: &UiAgent, params: &InboxParams) -> Resu
     let filters: Vec<ConversationFilter> = match params.view.as_str() {
         "mine" => vec![ConversationFilter { assignee: Some(AssigneeFilter::Agent(ui.agent.id)), ..base }],
         "unassigned" => vec![ConversationFilter { assignee: Some(AssigneeFilter::Unassigned), ..base }],
-        "teams" => ui.agent.teams.iter().map(|team| ConversationFilter { team: Some(*team), ..base.clone() }).collect(),
+        "teams" => ui
+            .agent
+            .teams
+            .iter()
+            .map(|team| ConversationFilter { team: Some(*team), ..base.clone() })
+            .collect(),
         _ => vec![base],
     };
     let mut conversations = Vec::new();
     for filter in &filters {
-        let page = state.desk.store.list_conversations(filter, &ui.visibility, PageRequest::first(INBOX_ROWS)).await.ui(ui.lang)?;
+        let page = state
+            .desk
+            .store
+            .list_conversations(filter, &ui.visibility, PageRequest::first(INBOX_ROWS))
+            .await
+            .ui(ui.lang)?;
         conversations.extend(page.items);
     }
     // Several teams' queues are merged in the same order the store sorts one queue in.
@@ -93,7 +107,11 @@ pub async fn queue(state: &AppState, ui: &UiAgent, params: &InboxParams) -> Resu
 }
 
 /// The names of the customers of `conversations`, one read per customer.
-pub async fn customer_names(state: &AppState, lang: Lang, ids: impl Iterator<Item = CustomerId>) -> Result<HashMap<CustomerId, String>, UiError> {
+pub async fn customer_names(
+    state: &AppState,
+    lang: Lang,
+    ids: impl Iterator<Item = CustomerId>,
+) -> Result<HashMap<CustomerId, String>, UiError> {
     let mut names = HashMap::new();
     for id in ids {
         if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
@@ -230,14 +248,27 @@ fn search_results(lang: Lang, hits: &[MessageHit]) -> Markup {
 }
 
 /// The inbox page.
-pub async fn inbox(State(state): State<AppState>, ui: UiAgent, Query(params): Query<InboxParams>, RawQuery(raw): RawQuery) -> Result<Response, UiError> {
+pub async fn inbox(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Query(params): Query<InboxParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, UiError> {
     let lang = ui.lang;
     let now = state.desk.now();
     let query = SearchQuery::parse(&params.q);
     let hits = if query.is_empty() {
         None
     } else {
-        Some(state.desk.store.search_messages(&query, &ui.visibility, PageRequest::first(INBOX_ROWS)).await.ui(lang)?.items)
+        Some(
+            state
+                .desk
+                .store
+                .search_messages(&query, &ui.visibility, PageRequest::first(INBOX_ROWS))
+                .await
+                .ui(lang)?
+                .items,
+        )
     };
     let rows = rows(&state, &ui, &params).await?;
     let raw = raw.unwrap_or_default();
@@ -265,23 +296,44 @@ pub async fn inbox(State(state): State<AppState>, ui: UiAgent, Query(params): Qu
         }
     };
     let path = format!("/inbox?{raw}");
-    Ok(Html(layout::page(&ui, Nav::Inbox, lang.t("inbox.title"), &path, main, &["inbox.js"]).into_string()).into_response())
+    Ok(Html(layout::page(&ui, Nav::Inbox, lang.t("inbox.title"), &path, main, &["inbox.js"]).into_string())
+        .into_response())
 }
 
 /// The inbox's rows alone, for the live refresh.
-pub async fn inbox_rows(State(state): State<AppState>, ui: UiAgent, Query(params): Query<InboxParams>) -> Result<Response, UiError> {
+pub async fn inbox_rows(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Query(params): Query<InboxParams>,
+) -> Result<Response, UiError> {
     let rows = rows(&state, &ui, &params).await?;
     Ok(Html(rows_markup(ui.lang, &rows, state.desk.now()).into_string()).into_response())
 }
 
 /// The customer's conversations on every channel that the agent may see, latest first.
-pub async fn customer_conversations(state: &AppState, ui: &UiAgent, id: CustomerId) -> Result<Vec<Conversation>, UiError> {
+pub async fn customer_conversations(
+    state: &AppState,
+    ui: &UiAgent,
+    id: CustomerId,
+) -> Result<Vec<Conversation>, UiError> {
     let filter = ConversationFilter { customer: Some(id), ..Default::default() };
-    Ok(state.desk.store.list_conversations(&filter, &ui.visibility, PageRequest::first(100)).await.ui(ui.lang)?.items)
+    Ok(state
+        .desk
+        .store
+        .list_conversations(&filter, &ui.visibility, PageRequest::first(100))
+        .await
+        .ui(ui.lang)?
+        .items)
 }
 
 /// The customer panel: who they are, how they reach us, their journey, and merge.
-pub fn customer_panel(ui: &UiAgent, customer: &Customer, history: &[Conversation], current: Option<ascolto_core::ConversationId>, now: DateTime<Utc>) -> Markup {
+pub fn customer_panel(
+    ui: &UiAgent,
+    customer: &Customer,
+    history: &[Conversation],
+    current: Option<ascolto_core::ConversationId>,
+    now: DateTime<Utc>,
+) -> Markup {
     let lang = ui.lang;
     html! {
         section .customer-panel aria-labelledby="customer-name" {
@@ -330,7 +382,11 @@ pub fn customer_panel(ui: &UiAgent, customer: &Customer, history: &[Conversation
 }
 
 /// The customer page.
-pub async fn customer(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>) -> Result<Response, UiError> {
+pub async fn customer(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+) -> Result<Response, UiError> {
     let id = CustomerId(id);
     let customer = state.desk.store.get_customer(id).await.ui(ui.lang)?;
     let history = customer_conversations(&state, &ui, id).await?;
@@ -350,11 +406,21 @@ pub struct MergeForm {
 }
 
 /// Folds a duplicate customer into this one (leads and admins).
-pub async fn merge_customer(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>, Form(form): Form<MergeForm>) -> Result<Response, UiError> {
+pub async fn merge_customer(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+    Form(form): Form<MergeForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     if !ui.is_lead_or_admin() {
         return Err(ui.fail(UiErrorKind::Forbidden));
     }
-    state.desk.store.merge_customers(CustomerId(id), CustomerId(form.other_id), state.desk.now()).await.ui(ui.lang)?;
+    state
+        .desk
+        .store
+        .merge_customers(CustomerId(id), CustomerId(form.other_id), state.desk.now())
+        .await
+        .ui(ui.lang)?;
     Ok(Redirect::to(&format!("/customers/{id}")).into_response())
 }

@@ -18,8 +18,10 @@ use super::i18n::Lang;
 use super::layout;
 use crate::AppState;
 use crate::api::sessions::{session_cookie, start_session};
-use crate::auth::{SESSION_COOKIE, authenticate, cookie, hash_secret, random_token, same_secret, visibility_of};
 use crate::auth::Credential;
+use crate::auth::{
+    SESSION_COOKIE, authenticate, cookie, hash_secret, random_token, same_secret, visibility_of,
+};
 
 /// The cookie that carries the sign-in form's CSRF token before a session exists.
 const LOGIN_CSRF_COOKIE: &str = "ascolto_login_csrf";
@@ -61,7 +63,8 @@ impl FromRequestParts<AppState> for UiAgent {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let browser_lang = Lang::from_headers(&parts.headers);
-        let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/inbox".into());
+        let next =
+            parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/inbox".into());
         // Pages accept only the session cookie: an API token in a header is not a browser.
         let found = if parts.headers.contains_key(axum::http::header::AUTHORIZATION) {
             None
@@ -86,15 +89,19 @@ pub struct NextParam {
 /// another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
         _ => "/inbox".to_owned(),
     }
 }
 
 fn login_csrf_cookie(state: &AppState, token: &str) -> HeaderValue {
     let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 fn login_form(lang: Lang, csrf: &str, next: &str, failed: bool) -> String {
@@ -121,7 +128,11 @@ fn login_form(lang: Lang, csrf: &str, next: &str, failed: bool) -> String {
 }
 
 /// The sign-in page; sets the pre-session CSRF cookie its form echoes.
-pub async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<NextParam>) -> Result<Response, UiError> {
+pub async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<NextParam>,
+) -> Result<Response, UiError> {
     let lang = Lang::from_headers(&headers);
     let token = random_token().ui(lang)?;
     let next = safe_next(query.next.as_deref());
@@ -138,7 +149,11 @@ pub struct LoginForm {
 }
 
 /// Signs in from the form: the pre-session CSRF cookie must match the form's token.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Result<Response, UiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, UiError> {
     let lang = Lang::from_headers(&headers);
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same_secret(expected, &form.csrf) {
@@ -147,7 +162,8 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(form)
     let next = safe_next(form.next.as_deref());
     match start_session(&state, &form.email, form.password).await {
         Ok((_agent, token, _csrf)) => {
-            let cookie = session_cookie(&state, &token, state.config.session_ttl.as_secs() as i64).ui(lang)?;
+            let cookie =
+                session_cookie(&state, &token, state.config.session_ttl.as_secs() as i64).ui(lang)?;
             Ok(([(SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
         }
         Err(crate::error::ApiError::BadCredentials) => {
@@ -166,7 +182,12 @@ pub struct CsrfOnly {
 }
 
 /// Signs out: the session ends, the cookie is cleared.
-pub async fn logout(State(state): State<AppState>, ui: UiAgent, headers: HeaderMap, Form(form): Form<CsrfOnly>) -> Result<Response, UiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    headers: HeaderMap,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.desk.store.delete_session(&hash_secret(token)).await.ui(ui.lang)?;
@@ -184,7 +205,11 @@ pub struct LanguageForm {
 }
 
 /// Changes the agent's interface language.
-pub async fn set_language(State(state): State<AppState>, ui: UiAgent, Form(form): Form<LanguageForm>) -> Result<Response, UiError> {
+pub async fn set_language(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Form(form): Form<LanguageForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     let language = match form.language.as_str() {
         "it" | "en" | "auto" => form.language.clone(),

@@ -173,7 +173,11 @@ fn parse_ui_language(raw: &str) -> Result<String, String> {
     }
 }
 
-async fn create_agent(State(state): State<AppState>, ui: UiAgent, Form(form): Form<AgentForm>) -> Result<Response, UiError> {
+async fn create_agent(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Form(form): Form<AgentForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     admin(&ui)?;
     let password = form.password.clone().unwrap_or_default();
@@ -181,7 +185,8 @@ async fn create_agent(State(state): State<AppState>, ui: UiAgent, Form(form): Fo
         return Err(invalid(&ui, "the password needs at least 10 characters"));
     }
     let new = NewAgent {
-        name: required_text("name", form.name.as_deref().unwrap_or_default(), 200).map_err(|e| invalid(&ui, e))?,
+        name: required_text("name", form.name.as_deref().unwrap_or_default(), 200)
+            .map_err(|e| invalid(&ui, e))?,
         email: EmailAddress::parse(form.email.as_deref().unwrap_or_default()).map_err(|e| invalid(&ui, e))?,
         role: form.role.parse().map_err(|e| invalid(&ui, e))?,
         password_hash: Some(hash_password(password).await.ui(ui.lang)?),
@@ -194,7 +199,12 @@ async fn create_agent(State(state): State<AppState>, ui: UiAgent, Form(form): Fo
     Ok(Redirect::to("/settings/agents").into_response())
 }
 
-async fn update_agent(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>, Form(form): Form<AgentForm>) -> Result<Response, UiError> {
+async fn update_agent(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+    Form(form): Form<AgentForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     admin(&ui)?;
     let patch = AgentPatch {
@@ -241,7 +251,11 @@ struct NameForm {
     name: String,
 }
 
-async fn create_team(State(state): State<AppState>, ui: UiAgent, Form(form): Form<NameForm>) -> Result<Response, UiError> {
+async fn create_team(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Form(form): Form<NameForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     admin(&ui)?;
     let name = required_text("name", &form.name, 100).map_err(|e| invalid(&ui, e))?;
@@ -249,7 +263,12 @@ async fn create_team(State(state): State<AppState>, ui: UiAgent, Form(form): For
     Ok(Redirect::to("/settings/teams").into_response())
 }
 
-async fn rename_team(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>, Form(form): Form<NameForm>) -> Result<Response, UiError> {
+async fn rename_team(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+    Form(form): Form<NameForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     admin(&ui)?;
     let name = required_text("name", &form.name, 100).map_err(|e| invalid(&ui, e))?;
@@ -303,7 +322,11 @@ impl MacroForm {
     }
 }
 
-async fn create_macro(State(state): State<AppState>, ui: UiAgent, Form(form): Form<MacroForm>) -> Result<Response, UiError> {
+async fn create_macro(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Form(form): Form<MacroForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     admin(&ui)?;
     let new = form.input().parse().ui(ui.lang)?;
@@ -311,7 +334,12 @@ async fn create_macro(State(state): State<AppState>, ui: UiAgent, Form(form): Fo
     Ok(Redirect::to("/settings/macros").into_response())
 }
 
-async fn update_macro(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>, Form(form): Form<MacroForm>) -> Result<Response, UiError> {
+async fn update_macro(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+    Form(form): Form<MacroForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     admin(&ui)?;
     let new = form.input().parse().ui(ui.lang)?;
@@ -319,7 +347,12 @@ async fn update_macro(State(state): State<AppState>, ui: UiAgent, Path(id): Path
     Ok(Redirect::to("/settings/macros").into_response())
 }
 
-async fn delete_macro(State(state): State<AppState>, ui: UiAgent, Path(id): Path<i64>, Form(form): Form<MacroForm>) -> Result<Response, UiError> {
+async fn delete_macro(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Path(id): Path<i64>,
+    Form(form): Form<MacroForm>,
+) -> Result<Response, UiError> {
     ui.check_csrf(&form.csrf)?;
     admin(&ui)?;
     state.desk.store.delete_macro(id).await.ui(ui.lang)?;

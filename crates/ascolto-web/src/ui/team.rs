@@ -27,8 +27,10 @@ use crate::AppState;
 /// The most conversations one view of the page reads.
 pub const MAX_CONVERSATIONS: usize = 2_000;
 /// Colours of the charts' series, distinguishable and readable on white.
-const PALETTE: [&str; 10] =
-    ["#1d4ed8", "#b91c1c", "#15803d", "#a16207", "#7c3aed", "#0e7490", "#be185d", "#4d7c0f", "#c2410c", "#475569"];
+const PALETTE: [&str; 10] = [
+    "#1d4ed8", "#b91c1c", "#15803d", "#a16207", "#7c3aed", "#0e7490", "#be185d", "#4d7c0f", "#c2410c",
+    "#475569",
+];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Period {
@@ -63,8 +65,14 @@ fn in_scope(ui: &UiAgent, agent: &Agent) -> bool {
     }
 }
 
-async fn collect(state: &AppState, ui: &UiAgent, since: DateTime<Utc>, people: &[AgentId]) -> Result<HashMap<AgentId, AgentStats>, UiError> {
-    let mut stats: HashMap<AgentId, AgentStats> = people.iter().map(|id| (*id, AgentStats::default())).collect();
+async fn collect(
+    state: &AppState,
+    ui: &UiAgent,
+    since: DateTime<Utc>,
+    people: &[AgentId],
+) -> Result<HashMap<AgentId, AgentStats>, UiError> {
+    let mut stats: HashMap<AgentId, AgentStats> =
+        people.iter().map(|id| (*id, AgentStats::default())).collect();
     let filter = ConversationFilter { sort: ConversationSort::Recent, ..Default::default() };
     let mut page = PageRequest::first(200);
     let mut seen = 0;
@@ -75,7 +83,13 @@ async fn collect(state: &AppState, ui: &UiAgent, since: DateTime<Utc>, people: &
                 break 'pages;
             }
             seen += 1;
-            let messages = state.desk.store.list_messages(conversation.id, PageRequest::first(200)).await.ui(ui.lang)?.items;
+            let messages = state
+                .desk
+                .store
+                .list_messages(conversation.id, PageRequest::first(200))
+                .await
+                .ui(ui.lang)?
+                .items;
             let mut customer_messages: Vec<String> = Vec::new();
             let mut first_reply_seen = false;
             let mut touched: Vec<AgentId> = Vec::new();
@@ -86,7 +100,8 @@ async fn collect(state: &AppState, ui: &UiAgent, since: DateTime<Utc>, people: &
                     Direction::Outbound => {
                         let Some(agent) = message.agent_id else { continue };
                         if let (false, Some(entry)) = (first_reply_seen, stats.get_mut(&agent)) {
-                            let minutes = (message.created_at - conversation.created_at).num_seconds() as f64 / 60.0;
+                            let minutes =
+                                (message.created_at - conversation.created_at).num_seconds() as f64 / 60.0;
                             entry.first_responses_minutes.push(minutes.max(0.0));
                         }
                         first_reply_seen = true;
@@ -118,8 +133,12 @@ async fn collect(state: &AppState, ui: &UiAgent, since: DateTime<Utc>, people: &
                 }
             }
             let resolver = conversation.assignee.or(touched.last().copied());
-            if let (Some(resolved_at), Some(entry)) = (conversation.resolved_at, resolver.and_then(|id| stats.get_mut(&id))) {
-                entry.resolutions_hours.push((resolved_at - conversation.created_at).num_seconds() as f64 / 3600.0);
+            if let (Some(resolved_at), Some(entry)) =
+                (conversation.resolved_at, resolver.and_then(|id| stats.get_mut(&id)))
+            {
+                entry
+                    .resolutions_hours
+                    .push((resolved_at - conversation.created_at).num_seconds() as f64 / 3600.0);
             }
         }
         match batch.next {
@@ -160,7 +179,9 @@ fn skills_chart(lang: Lang, name: &str, stats: &AgentStats, days: &[NaiveDate]) 
     let (width, height, left, bottom, top) = (560.0, 220.0, 34.0, 24.0, 10.0);
     let plot_w = width - left - 10.0;
     let plot_h = height - bottom - top;
-    let x = |i: usize| left + if days.len() > 1 { plot_w * i as f64 / (days.len() - 1) as f64 } else { plot_w / 2.0 };
+    let x = |i: usize| {
+        left + if days.len() > 1 { plot_w * i as f64 / (days.len() - 1) as f64 } else { plot_w / 2.0 }
+    };
     let y = |score: f64| top + plot_h * (1.0 - score / 100.0);
     let title = format!("{name}: {}", lang.t("team.skills_over_time"));
     html! {
@@ -213,7 +234,11 @@ fn skill_key(skill: Skill) -> &'static str {
 }
 
 fn overall(stats: &AgentStats) -> Option<f64> {
-    let (sum, count) = stats.skills_by_day.values().flat_map(|day| day.values()).fold((0u32, 0u32), |acc, (s, c)| (acc.0 + s, acc.1 + c));
+    let (sum, count) = stats
+        .skills_by_day
+        .values()
+        .flat_map(|day| day.values())
+        .fold((0u32, 0u32), |acc, (s, c)| (acc.0 + s, acc.1 + c));
     (count > 0).then(|| f64::from(sum) / f64::from(count))
 }
 
@@ -222,7 +247,11 @@ fn fmt(value: Option<f64>, unit: &str) -> String {
 }
 
 /// The lead's page (leads and admins).
-pub async fn page(State(state): State<AppState>, ui: UiAgent, Query(period): Query<Period>) -> Result<Response, UiError> {
+pub async fn page(
+    State(state): State<AppState>,
+    ui: UiAgent,
+    Query(period): Query<Period>,
+) -> Result<Response, UiError> {
     if !ui.is_lead_or_admin() {
         return Err(ui.fail(UiErrorKind::Forbidden));
     }
@@ -230,14 +259,19 @@ pub async fn page(State(state): State<AppState>, ui: UiAgent, Query(period): Que
     let days = period.days.unwrap_or(30).clamp(1, 365);
     let now = state.desk.now();
     let since = now - Duration::days(days);
-    let people: Vec<Agent> = all_agents(&state, lang).await?.into_iter().filter(|a| a.active && in_scope(&ui, a)).collect();
+    let people: Vec<Agent> =
+        all_agents(&state, lang).await?.into_iter().filter(|a| a.active && in_scope(&ui, a)).collect();
     let stats = collect(&state, &ui, since, &people.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
-    let day_list: Vec<NaiveDate> = (0..=days).rev().map(|back| (now - Duration::days(back)).date_naive()).collect();
+    let day_list: Vec<NaiveDate> =
+        (0..=days).rev().map(|back| (now - Duration::days(back)).date_naive()).collect();
     let empty = AgentStats::default();
     let of = |agent: &Agent| stats.get(&agent.id).unwrap_or(&empty);
-    let frt: Vec<(String, Option<f64>)> = people.iter().map(|a| (a.name.clone(), median(&of(a).first_responses_minutes))).collect();
-    let resolution: Vec<(String, Option<f64>)> = people.iter().map(|a| (a.name.clone(), median(&of(a).resolutions_hours))).collect();
-    let volume: Vec<(String, Option<f64>)> = people.iter().map(|a| (a.name.clone(), Some(of(a).replies as f64))).collect();
+    let frt: Vec<(String, Option<f64>)> =
+        people.iter().map(|a| (a.name.clone(), median(&of(a).first_responses_minutes))).collect();
+    let resolution: Vec<(String, Option<f64>)> =
+        people.iter().map(|a| (a.name.clone(), median(&of(a).resolutions_hours))).collect();
+    let volume: Vec<(String, Option<f64>)> =
+        people.iter().map(|a| (a.name.clone(), Some(of(a).replies as f64))).collect();
     let main = html! {
         main #main .team {
             h1 { (lang.t("team.title")) }
@@ -286,7 +320,8 @@ pub async fn page(State(state): State<AppState>, ui: UiAgent, Query(period): Que
             }
         }
     };
-    Ok(Html(layout::page(&ui, Nav::Team, lang.t("team.title"), "/team", main, &[]).into_string()).into_response())
+    Ok(Html(layout::page(&ui, Nav::Team, lang.t("team.title"), "/team", main, &[]).into_string())
+        .into_response())
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use ascolto_core::{Channel, Conversation, ConversationId, EmailAddress, Identity, IdentityKind, Message, Priority, Role};
+use ascolto_core::{
+    Channel, Conversation, ConversationId, EmailAddress, Identity, IdentityKind, Message, Priority, Role,
+};
 use ascolto_service::{InboundRequest, ReplyRequest};
 use ascolto_store::{ConversationPatch, NewAgent, NewMacro, PageRequest, Store};
 use ascolto_store_sqlite::SqliteStore;
@@ -97,7 +99,10 @@ pub async fn start() -> Option<Desk> {
         .spawn()
         .expect("start chromedriver");
     let driver_url = format!("http://127.0.0.1:{port}");
-    eventually("chromedriver listens", || async { tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() }).await;
+    eventually("chromedriver listens", || async {
+        tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok()
+    })
+    .await;
     Some(Desk { base, desk, clock, driver, driver_url, _dir: dir, _turn: turn })
 }
 
@@ -143,14 +148,26 @@ impl Drop for Desk {
 
 impl Desk {
     /// A customer e-mail that opens a conversation with this priority; returns its id.
-    pub async fn customer_writes(&self, from: &str, subject: &str, text: &str, priority: Priority) -> ConversationId {
+    pub async fn customer_writes(
+        &self,
+        from: &str,
+        subject: &str,
+        text: &str,
+        priority: Priority,
+    ) -> ConversationId {
         let id = self.ingest(from, subject, text, None).await;
         let patch = ConversationPatch { priority: Some(priority), ..Default::default() };
         self.desk.update_conversation(id, patch).await.unwrap();
         id
     }
 
-    pub async fn customer_writes_html(&self, from: &str, subject: &str, text: &str, html: &str) -> ConversationId {
+    pub async fn customer_writes_html(
+        &self,
+        from: &str,
+        subject: &str,
+        text: &str,
+        html: &str,
+    ) -> ConversationId {
         self.ingest(from, subject, text, Some(html.to_owned())).await
     }
 
@@ -174,7 +191,8 @@ impl Desk {
 
     pub async fn reply_as(&self, email: &str, conversation: ConversationId, text: &str) {
         let (agent, _) = self.desk.store.agent_credentials(email).await.unwrap().unwrap();
-        let request = ReplyRequest { conversation, agent: agent.id, text: text.to_owned(), html: None, note: false };
+        let request =
+            ReplyRequest { conversation, agent: agent.id, text: text.to_owned(), html: None, note: false };
         self.desk.reply(request).await.unwrap();
     }
 
@@ -196,7 +214,8 @@ impl Desk {
     }
 
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-        let body: String = fields.iter().map(|(k, v)| format!("{k}={}", v.replace(' ', "+"))).collect::<Vec<_>>().join("&");
+        let body: String =
+            fields.iter().map(|(k, v)| format!("{k}={}", v.replace(' ', "+"))).collect::<Vec<_>>().join("&");
         let response = self
             .http()
             .post(format!("{}{path}", self.base))
@@ -209,7 +228,13 @@ impl Desk {
     }
 
     pub async fn get_with_language(&self, path: &str, accept: &str) -> (u16, String) {
-        let response = self.http().get(format!("{}{path}", self.base)).header("accept-language", accept).send().await.unwrap();
+        let response = self
+            .http()
+            .get(format!("{}{path}", self.base))
+            .header("accept-language", accept)
+            .send()
+            .await
+            .unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     }
 

@@ -12,16 +12,32 @@ use serde_json::json;
 #[tokio::test]
 async fn signing_in_shows_the_inbox_most_urgent_first_with_the_reason() {
     let Some(desk) = start().await else { return };
-    desk.customer_writes("low@example.com", "Newsletter", "Please change my newsletter language.", Priority::Low).await;
-    desk.customer_writes("urgent@example.com", "Charged twice", "You charged my card twice!", Priority::Urgent).await;
-    desk.customer_writes("normal@example.com", "Opening hours", "Are you open on Sunday?", Priority::Normal).await;
+    desk.customer_writes(
+        "low@example.com",
+        "Newsletter",
+        "Please change my newsletter language.",
+        Priority::Low,
+    )
+    .await;
+    desk.customer_writes(
+        "urgent@example.com",
+        "Charged twice",
+        "You charged my card twice!",
+        Priority::Urgent,
+    )
+    .await;
+    desk.customer_writes("normal@example.com", "Opening hours", "Are you open on Sunday?", Priority::Normal)
+        .await;
     let browser = desk.browser().await;
     browser.sign_in("marco@test.ascolto").await;
 
     let subjects = browser.texts("#queue-rows tr.row .subject").await;
     assert_eq!(subjects, ["Charged twice", "Opening hours", "Newsletter"]);
     let first_reason = browser.texts("#queue-rows tr.row .reason").await.remove(0);
-    assert!(first_reason.starts_with("Urgent") && first_reason.contains("customer waiting"), "{first_reason}");
+    assert!(
+        first_reason.starts_with("Urgent") && first_reason.contains("customer waiting"),
+        "{first_reason}"
+    );
     screenshot(&browser.client, "inbox").await;
 
     // The keyboard moves through the queue and opens the selected conversation.
@@ -42,9 +58,16 @@ async fn the_inbox_updates_live_when_a_customer_writes() {
     browser.sign_in("marco@test.ascolto").await;
     browser.wait_until_live("#queue").await;
     browser.mark_page().await;
-    desk.customer_writes("second@example.com", "Second and urgent", "Help, the site is down!", Priority::Urgent).await;
+    desk.customer_writes(
+        "second@example.com",
+        "Second and urgent",
+        "Help, the site is down!",
+        Priority::Urgent,
+    )
+    .await;
     eventually("the new conversation tops the inbox", || async {
-        browser.texts("#queue-rows tr.row .subject").await.first().map(String::as_str) == Some("Second and urgent")
+        browser.texts("#queue-rows tr.row .subject").await.first().map(String::as_str)
+            == Some("Second and urgent")
     })
     .await;
     assert!(browser.page_is_marked().await, "the inbox reloaded instead of updating");
@@ -78,7 +101,10 @@ async fn the_coach_flags_a_reply_without_empathy_then_clears_and_the_reply_reach
     let empathy = "#coach-findings .finding[data-skill=empathy][data-severity=problem]";
     eventually("the coach flags the missing empathy", || async { marco.count(empathy).await == 1 }).await;
     let marked = marco.texts("#reply-marks mark").await;
-    assert!(marked.iter().any(|words| words.contains("The parcel will arrive tomorrow")), "highlighted: {marked:?}");
+    assert!(
+        marked.iter().any(|words| words.contains("The parcel will arrive tomorrow")),
+        "highlighted: {marked:?}"
+    );
     let finding = marco.texts(empathy).await.remove(0);
     assert!(finding.contains("does not acknowledge how they feel") && finding.contains("Try:"), "{finding}");
     screenshot(&marco.client, "conversation-coaching").await;
@@ -111,8 +137,13 @@ async fn the_coach_flags_a_reply_without_empathy_then_clears_and_the_reply_reach
 #[tokio::test]
 async fn a_reply_with_an_unfilled_placeholder_asks_before_sending_and_macros_fill_variables() {
     let Some(desk) = start().await else { return };
-    desk.macro_named("Greeting", "Ciao {{customer.first_name}}, sono {{agent.first_name}}. Il tuo ordine {{order.number}} è partito.").await;
-    let conversation = desk.customer_writes("anna@example.com", "Ordine", "Dov'è il mio ordine?", Priority::Normal).await;
+    desk.macro_named(
+        "Greeting",
+        "Ciao {{customer.first_name}}, sono {{agent.first_name}}. Il tuo ordine {{order.number}} è partito.",
+    )
+    .await;
+    let conversation =
+        desk.customer_writes("anna@example.com", "Ordine", "Dov'è il mio ordine?", Priority::Normal).await;
     let browser = desk.browser().await;
     browser.sign_in("marco@test.ascolto").await;
     browser.goto(&format!("/conversations/{conversation}")).await;
@@ -123,7 +154,11 @@ async fn a_reply_with_an_unfilled_placeholder_asks_before_sending_and_macros_fil
     );
     browser.click("#reply-send").await;
     eventually("a confirmation names the placeholder", || async {
-        browser.texts("#reply-confirm:not([hidden]) p").await.first().is_some_and(|t| t.contains("{{order.number}}"))
+        browser
+            .texts("#reply-confirm:not([hidden]) p")
+            .await
+            .first()
+            .is_some_and(|t| t.contains("{{order.number}}"))
     })
     .await;
     assert_eq!(desk.messages(conversation).await.len(), 1, "nothing is sent before the agent confirms");
@@ -141,15 +176,17 @@ async fn scripts_in_a_customer_email_are_rendered_inert() {
     let browser = desk.browser().await;
     browser.sign_in("marco@test.ascolto").await;
     browser.goto(&format!("/conversations/{conversation}")).await;
-    assert_eq!(browser.texts("#messages article.inbound .msg-text").await, [payload], "the text is shown, escaped");
+    assert_eq!(
+        browser.texts("#messages article.inbound .msg-text").await,
+        [payload],
+        "the text is shown, escaped"
+    );
     browser.click("#messages details.formatted summary").await;
     let frame = browser.client.find(Locator::Css("#messages details.formatted iframe")).await.unwrap();
     assert_eq!(frame.attr("sandbox").await.unwrap().as_deref(), Some(""), "the frame allows nothing");
     frame.clone().enter_frame().await.unwrap();
-    eventually("the formatted e-mail loads in its frame", || async {
-        browser.texts("b").await == ["bold"]
-    })
-    .await;
+    eventually("the formatted e-mail loads in its frame", || async { browser.texts("b").await == ["bold"] })
+        .await;
     assert_eq!(browser.count("script, img[onerror], a[href^=javascript]").await, 0, "sanitised at ingest");
     browser.client.enter_parent_frame().await.unwrap();
     let pwned = browser.client.execute("return window.pwned === undefined", vec![]).await.unwrap();
@@ -184,7 +221,12 @@ async fn a_form_without_the_sessions_csrf_token_is_refused() {
     let unchanged = desk.conversation(conversation).await;
     assert_eq!((unchanged.status, unchanged.priority), (ConversationStatus::Open, Priority::Normal));
     // Without the cookie's companion token, even the sign-in form is refused.
-    let (status, _) = desk.post_form("/login", &[("csrf", "x"), ("email", "marco@test.ascolto"), ("password", harness::PASSWORD)]).await;
+    let (status, _) = desk
+        .post_form(
+            "/login",
+            &[("csrf", "x"), ("email", "marco@test.ascolto"), ("password", harness::PASSWORD)],
+        )
+        .await;
     assert_eq!(status, 403);
     browser.close().await;
 }
@@ -202,7 +244,8 @@ async fn the_interface_speaks_the_agents_language_and_the_browsers_by_default() 
     assert_eq!(browser.texts("main h1").await, ["Posta in arrivo"]);
     assert!(browser.texts("#queue-rows td").await.iter().any(|t| t.contains("Qui non aspetta nessuno")));
     browser.client.find(Locator::Css("#ui-language")).await.unwrap().select_by_value("en").await.unwrap();
-    eventually("the page comes back in English", || async { browser.texts("main h1").await == ["Inbox"] }).await;
+    eventually("the page comes back in English", || async { browser.texts("main h1").await == ["Inbox"] })
+        .await;
     browser.close().await;
 }
 
@@ -228,8 +271,16 @@ async fn the_leads_page_draws_each_agents_response_times_and_coach_skills() {
     let rows = browser.texts("table.team-table tbody tr").await;
     assert!(rows.iter().any(|row| row.contains("Marco")), "{rows:?}");
     let replies = browser.texts("table.team-table tbody td:nth-child(2)").await;
-    assert_eq!(replies.iter().filter(|count| *count == "20").count(), 2, "each agent sent 20 replies: {replies:?}");
-    assert_eq!(browser.count(".chart polyline").await, 20, "ten skill lines for each of the two agents who replied");
+    assert_eq!(
+        replies.iter().filter(|count| *count == "20").count(),
+        2,
+        "each agent sent 20 replies: {replies:?}"
+    );
+    assert_eq!(
+        browser.count(".chart polyline").await,
+        20,
+        "ten skill lines for each of the two agents who replied"
+    );
     screenshot(&browser.client, "team").await;
     browser.close().await;
 }
@@ -241,25 +292,42 @@ impl Desk {
         let start = chrono::Utc::now() - chrono::TimeDelta::days(10);
         let replies = [
             ("marco@test.ascolto", "The order ships tomorrow."),
-            ("giulia@test.ascolto", "I'm so sorry for the wait, I understand how frustrating it is. I shipped it today by express; it arrives tomorrow."),
-            ("marco@test.ascolto", "I'm sorry for the wait, I understand it is frustrating. I shipped it today; you will have it tomorrow by noon."),
+            (
+                "giulia@test.ascolto",
+                "I'm so sorry for the wait, I understand how frustrating it is. I shipped it today by express; it arrives tomorrow.",
+            ),
+            (
+                "marco@test.ascolto",
+                "I'm sorry for the wait, I understand it is frustrating. I shipped it today; you will have it tomorrow by noon.",
+            ),
             ("giulia@test.ascolto", "It will arrive when it arrives."),
         ];
         for day in 0..10i64 {
             for (index, (agent, _)) in replies.iter().enumerate() {
                 // Each agent's words vary from day to day, so the skill lines move.
                 let text = replies[(index + day as usize) % replies.len()].1;
-                let opened = start + chrono::TimeDelta::days(day) + chrono::TimeDelta::hours(index as i64 * 2);
+                let opened =
+                    start + chrono::TimeDelta::days(day) + chrono::TimeDelta::hours(index as i64 * 2);
                 self.clock.set(Some(opened));
                 let id = self
-                    .customer_writes(&format!("c{day}x{index}@example.com"), "Order", "My order is late and I am upset.", Priority::Normal)
+                    .customer_writes(
+                        &format!("c{day}x{index}@example.com"),
+                        "Order",
+                        "My order is late and I am upset.",
+                        Priority::Normal,
+                    )
                     .await;
                 let delay = 5 + (day * 7 + index as i64 * 13) % 50;
                 self.clock.set(Some(opened + chrono::TimeDelta::minutes(delay)));
                 self.reply_as(agent, id, text).await;
                 if (day + index as i64) % 3 != 0 {
-                    self.clock.set(Some(opened + chrono::TimeDelta::minutes(delay) + chrono::TimeDelta::hours(1 + day % 5)));
-                    let patch = ascolto_store::ConversationPatch { status: Some(ConversationStatus::Resolved), ..Default::default() };
+                    self.clock.set(Some(
+                        opened + chrono::TimeDelta::minutes(delay) + chrono::TimeDelta::hours(1 + day % 5),
+                    ));
+                    let patch = ascolto_store::ConversationPatch {
+                        status: Some(ConversationStatus::Resolved),
+                        ..Default::default()
+                    };
                     self.desk.update_conversation(id, patch).await.unwrap();
                 }
             }
