@@ -53,9 +53,7 @@ impl Event {
             Event::MessageCreated { conversation, .. } | Event::ConversationUpdated { conversation } => {
                 Scope::from(conversation.as_ref())
             }
-            Event::DeliveryUpdated { scope, .. }
-            | Event::Typing { scope, .. }
-            | Event::Viewing { scope, .. } => *scope,
+            Event::DeliveryUpdated { scope, .. } | Event::Typing { scope, .. } | Event::Viewing { scope, .. } => *scope,
         }
     }
 }

@@ -27,8 +27,7 @@ fn message(n: usize, customers: usize) -> InboundMessage {
     let base = DateTime::from_timestamp_millis(1_772_355_600_000).unwrap_or_default();
     InboundMessage {
         channel: Channel::Api,
-        identity: Identity::parse(IdentityKind::Email, &format!("c{customer}@example.com"))
-            .expect("an address"),
+        identity: Identity::parse(IdentityKind::Email, &format!("c{customer}@example.com")).expect("an address"),
         customer_name: Some(format!("Customer {customer}")),
         conversation: None,
         subject: "Order question".into(),

@@ -1327,20 +1327,9 @@ pub async fn a_megabyte_message_is_stored_and_found(store: &dyn Store) {
 
 pub async fn hostile_search_input_is_harmless(store: &dyn Store) {
     ingest(store, "eve", "normal text", 0).await;
-    for input in [
-        "\"",
-        "a\" OR 1=1 --",
-        "NEAR(a b)",
-        "*",
-        "x:y",
-        "'; DROP TABLE messages; --",
-        "(((",
-        "& | !",
-        "\0",
-        "ⅻ ½ ² ₃",
-        "\u{200b}x\u{feff}",
-        "ǅ ﬁ",
-    ] {
+    for input in
+        ["\"", "a\" OR 1=1 --", "NEAR(a b)", "*", "x:y", "'; DROP TABLE messages; --", "(((", "& | !", "\0", "ⅻ ½ ² ₃", "\u{200b}x\u{feff}", "ǅ ﬁ"]
+    {
         let query = Query::parse(input);
         store.search_messages(&query, &Visibility::All, PageRequest::first(5)).await.expect(input);
         store.search_customers(&query, PageRequest::first(5)).await.expect(input);
