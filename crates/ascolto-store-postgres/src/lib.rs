@@ -58,6 +58,7 @@ use ascolto_store::{
     InboundMessage, Ingested, MessageHit, NewAgent, NewAgentMessage, NewCustomer, NewSession, OutboxJob,
     Page, PageRequest, Session, Store, StoreError, StoreResult,
 };
+use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::pool::PoolConnection;
@@ -377,28 +378,19 @@ impl Store for PostgresStore {
 
     // --- ui ---
 
-    async fn create_macro(
-        &self,
-        new: ascolto_store::NewMacro,
-        now: DateTime<Utc>,
-    ) -> StoreResult<ascolto_store::Macro> {
+    async fn create_macro(&self, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro> {
         ui::create(&mut *self.conn().await?, new, now).await
     }
 
-    async fn list_macros(&self) -> StoreResult<Vec<ascolto_store::Macro>> {
+    async fn list_macros(&self) -> StoreResult<Vec<Macro>> {
         ui::list(&mut *self.conn().await?).await
     }
 
-    async fn get_macro(&self, id: i64) -> StoreResult<ascolto_store::Macro> {
+    async fn get_macro(&self, id: i64) -> StoreResult<Macro> {
         ui::load(&mut *self.conn().await?, id).await
     }
 
-    async fn update_macro(
-        &self,
-        id: i64,
-        new: ascolto_store::NewMacro,
-        now: DateTime<Utc>,
-    ) -> StoreResult<ascolto_store::Macro> {
+    async fn update_macro(&self, id: i64, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro> {
         ui::update(&mut *self.conn().await?, id, new, now).await
     }
 

@@ -60,6 +60,7 @@ use ascolto_store::{
     InboundMessage, Ingested, MessageHit, NewAgent, NewAgentMessage, NewCustomer, NewSession, OutboxJob,
     Page, PageRequest, Session, Store, StoreResult,
 };
+use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::pool::PoolConnection;
@@ -223,9 +224,7 @@ impl Store for SqliteStore {
     async fn ingest(&self, inbound: InboundMessage) -> StoreResult<Ingested> {
         let prepared = ingest::Prepared::new(inbound)?;
         // A redelivered message is answered from a reader, without queueing for the writer.
-        if let Some(stored) =
-            ingest::already_stored_by_channel_id(&mut *self.reader().await?, &prepared).await?
-        {
+        if let Some(stored) = ingest::already_stored_by_channel_id(&mut *self.reader().await?, &prepared).await? {
             return Ok(stored);
         }
         self.ingest_queue.ingest(&self.write, prepared).await
@@ -412,28 +411,19 @@ impl Store for SqliteStore {
 
     // --- ui ---
 
-    async fn create_macro(
-        &self,
-        new: ascolto_store::NewMacro,
-        now: DateTime<Utc>,
-    ) -> StoreResult<ascolto_store::Macro> {
+    async fn create_macro(&self, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro> {
         ui::create(&mut *self.write.acquire().await.map_err(db)?, new, now).await
     }
 
-    async fn list_macros(&self) -> StoreResult<Vec<ascolto_store::Macro>> {
+    async fn list_macros(&self) -> StoreResult<Vec<Macro>> {
         ui::list(&mut *self.reader().await?).await
     }
 
-    async fn get_macro(&self, id: i64) -> StoreResult<ascolto_store::Macro> {
+    async fn get_macro(&self, id: i64) -> StoreResult<Macro> {
         ui::load(&mut *self.reader().await?, id).await
     }
 
-    async fn update_macro(
-        &self,
-        id: i64,
-        new: ascolto_store::NewMacro,
-        now: DateTime<Utc>,
-    ) -> StoreResult<ascolto_store::Macro> {
+    async fn update_macro(&self, id: i64, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro> {
         ui::update(&mut *self.write.acquire().await.map_err(db)?, id, new, now).await
     }
 

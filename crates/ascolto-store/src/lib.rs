@@ -31,7 +31,8 @@ pub use ui::{Macro, NewMacro};
 use ascolto_core::agent::Visibility;
 use ascolto_core::search::Query;
 use ascolto_core::{
-    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, Team, TeamId,
+    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, Team,
+    TeamId,
 };
 use chrono::{DateTime, Utc};
 
@@ -134,11 +135,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Conversation>;
     /// Messages of a conversation, oldest first.
-    async fn list_messages(
-        &self,
-        conversation: ConversationId,
-        page: PageRequest,
-    ) -> StoreResult<Page<Message>>;
+    async fn list_messages(&self, conversation: ConversationId, page: PageRequest) -> StoreResult<Page<Message>>;
     async fn get_message(&self, id: ascolto_core::MessageId) -> StoreResult<Message>;
     /// Messages matching the query in conversations `visibility` allows, newest first.
     async fn search_messages(
@@ -152,12 +149,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Claims up to `limit` outbox jobs due at `now` that no other worker holds, holding them
     /// until `lease_until`. A job whose worker died is claimed again once its lease expires.
-    async fn claim_outbox(
-        &self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: u32,
-    ) -> StoreResult<Vec<OutboxJob>>;
+    async fn claim_outbox(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxJob>>;
     /// Records what happened to a claimed job, and the message's delivery status with it.
     async fn finish_outbox(&self, job: i64, outcome: DeliveryOutcome, now: DateTime<Utc>) -> StoreResult<()>;
 
@@ -180,20 +172,10 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// The live session with this token hash and its agent; expired sessions are not found.
-    async fn get_session(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<(Session, Agent)>>;
+    async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(Session, Agent)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
-    async fn create_api_token(
-        &self,
-        agent: AgentId,
-        name: &str,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<ApiToken>;
+    async fn create_api_token(&self, agent: AgentId, name: &str, token_hash: &str, now: DateTime<Utc>) -> StoreResult<ApiToken>;
     /// The active agent owning an unrevoked token with this hash; records its last use.
     async fn agent_for_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Agent>>;
     async fn list_api_tokens(&self, agent: AgentId) -> StoreResult<Vec<ApiToken>>;

@@ -3,7 +3,7 @@
 
 mod activity;
 mod agents;
-pub(crate) mod coach;
+mod coach;
 pub(crate) mod conversations;
 mod customers;
 mod inbound;
