@@ -114,7 +114,8 @@ async fn render(app: &axum::Router, cookie: &str) -> anyhow::Result<Duration> {
     let body = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
     let elapsed = began.elapsed();
     anyhow::ensure!(status == StatusCode::OK, "the inbox answered {status}");
-    anyhow::ensure!(body.windows(7).any(|w| w == b"class=\"row"), "the inbox rendered no rows");
+    let row = b"<tr class=\"row\"";
+    anyhow::ensure!(body.windows(row.len()).any(|w| w == row), "the inbox rendered no rows");
     Ok(elapsed)
 }
 
