@@ -36,10 +36,7 @@ impl Identity {
                     && id.len() <= 128
                     && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
                 if !valid {
-                    return Err(ParseError::new(
-                        "identity",
-                        format!("{raw:?} is not a valid {kind} id"),
-                    ));
+                    return Err(ParseError::new("identity", format!("{raw:?} is not a valid {kind} id")));
                 }
                 id.to_owned()
             }
@@ -55,9 +52,8 @@ impl Identity {
 fn normalise_phone(raw: &str) -> Result<String, ParseError> {
     let trimmed = raw.trim();
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-    let allowed = trimmed
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'));
+    let allowed =
+        trimmed.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'));
     if !allowed || !(6..=15).contains(&digits.len()) {
         return Err(ParseError::new(
             "identity",
@@ -134,7 +130,10 @@ mod tests {
 
     #[test]
     fn email_addresses_are_lower_cased_and_trimmed() {
-        assert_eq!(EmailAddress::parse("  Anna.Rossi@Example.IT ").unwrap().as_str(), "anna.rossi@example.it");
+        assert_eq!(
+            EmailAddress::parse("  Anna.Rossi@Example.IT ").unwrap().as_str(),
+            "anna.rossi@example.it"
+        );
     }
 
     #[test]

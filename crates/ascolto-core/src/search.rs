@@ -15,14 +15,51 @@ pub enum Lang {
 }
 
 const ITALIAN_STOP: &[&str] = &[
-    "il", "lo", "la", "gli", "le", "di", "del", "della", "che", "non", "per", "con", "una", "sono",
-    "mi", "ho", "è", "e", "un", "ma", "se", "come", "anche", "ancora", "questo", "alla", "nel", "al",
-    "da", "ci", "vi", "io", "si", "grazie", "buongiorno", "salve", "ordine", "perché", "dei", "delle",
+    "il",
+    "lo",
+    "la",
+    "gli",
+    "le",
+    "di",
+    "del",
+    "della",
+    "che",
+    "non",
+    "per",
+    "con",
+    "una",
+    "sono",
+    "mi",
+    "ho",
+    "è",
+    "e",
+    "un",
+    "ma",
+    "se",
+    "come",
+    "anche",
+    "ancora",
+    "questo",
+    "alla",
+    "nel",
+    "al",
+    "da",
+    "ci",
+    "vi",
+    "io",
+    "si",
+    "grazie",
+    "buongiorno",
+    "salve",
+    "ordine",
+    "perché",
+    "dei",
+    "delle",
 ];
 const ENGLISH_STOP: &[&str] = &[
     "the", "and", "is", "are", "to", "of", "my", "i", "you", "it", "in", "for", "not", "that", "this",
-    "have", "was", "with", "on", "be", "please", "thanks", "hello", "hi", "order", "can", "your",
-    "we", "do", "an", "a", "at", "me", "but", "why",
+    "have", "was", "with", "on", "be", "please", "thanks", "hello", "hi", "order", "can", "your", "we", "do",
+    "an", "a", "at", "me", "but", "why",
 ];
 
 /// Guesses whether `text` is Italian or English from its stop words; English on a tie.
@@ -95,10 +132,7 @@ impl Query {
         let english = stemmer(Lang::En);
         let mut terms: Vec<Vec<String>> = Vec::new();
         for word in words(input).take(16) {
-            let mut forms = vec![
-                fold_accents(&italian.stem(&word)),
-                fold_accents(&english.stem(&word)),
-            ];
+            let mut forms = vec![fold_accents(&italian.stem(&word)), fold_accents(&english.stem(&word))];
             forms.sort();
             forms.dedup();
             if !terms.contains(&forms) {
@@ -133,11 +167,7 @@ impl Query {
 
     /// The query as a PostgreSQL `tsquery` in the `simple` configuration: `(a | b) & c`.
     pub fn to_tsquery(&self) -> String {
-        self.terms
-            .iter()
-            .map(|forms| format!("({})", forms.join(" | ")))
-            .collect::<Vec<_>>()
-            .join(" & ")
+        self.terms.iter().map(|forms| format!("({})", forms.join(" | "))).collect::<Vec<_>>().join(" & ")
     }
 }
 

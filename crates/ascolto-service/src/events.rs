@@ -53,7 +53,9 @@ impl Event {
             Event::MessageCreated { conversation, .. } | Event::ConversationUpdated { conversation } => {
                 Scope::from(conversation.as_ref())
             }
-            Event::DeliveryUpdated { scope, .. } | Event::Typing { scope, .. } | Event::Viewing { scope, .. } => *scope,
+            Event::DeliveryUpdated { scope, .. }
+            | Event::Typing { scope, .. }
+            | Event::Viewing { scope, .. } => *scope,
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Storing what customers write and what agents answer, through the same rules for every
 //! channel.
 
+use ascolto_core::Conversation;
 use ascolto_core::text::{bounded, required_text};
 use ascolto_core::{AgentId, AttachmentMeta, Channel, ConversationId, Identity, Message, ParseError};
-use ascolto_core::Conversation;
 use ascolto_store::{ConversationPatch, InboundMessage, Ingested, NewAgentMessage};
 use chrono::{DateTime, Utc};
 
@@ -76,9 +76,8 @@ impl Desk {
         let customer_name = customer_name
             .map(|name| name.trim().chars().take(200).collect::<String>())
             .filter(|name| !name.is_empty());
-        let channel_message_id = channel_message_id
-            .map(|id| required_text("external_id", &id, 998))
-            .transpose()?;
+        let channel_message_id =
+            channel_message_id.map(|id| required_text("external_id", &id, 998)).transpose()?;
         let inbound = InboundMessage {
             channel,
             identity,

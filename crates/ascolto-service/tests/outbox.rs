@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use ascolto_core::{Channel, Conversation, DeliveryStatus, Identity, IdentityKind, Message};
-use ascolto_service::outbox::{Deliverer, DeliveryError, Deliverers};
+use ascolto_service::outbox::{Deliverer, Deliverers, DeliveryError};
 use ascolto_service::{Clock, Desk, InboundRequest, ReplyRequest};
 use ascolto_store::{NewAgent, Store};
 use ascolto_store_sqlite::SqliteStore;

@@ -106,17 +106,18 @@ async fn write_batch(pool: SqlitePool, batch: Vec<Job>) {
 /// abandoned.
 async fn write_together(pool: &SqlitePool, batch: &[Job]) -> StoreResult<Vec<StoreResult<Ingested>>> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for job in batch {
-        outcomes.push(ingest::ingest(&mut tx, &job.prepared).await?);
-    }
+    let prepared: Vec<&Prepared> = batch.iter().map(|job| &job.prepared).collect();
+    let outcomes = ingest::ingest_batch(&mut tx, &prepared).await?;
     tx.commit().await.map_err(db)?;
     Ok(outcomes)
 }
 
 async fn write_alone(pool: &SqlitePool, prepared: &Prepared) -> StoreResult<Ingested> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-    let ingested = ingest::ingest(&mut tx, prepared).await??;
+    let ingested = ingest::ingest_batch(&mut tx, &[prepared])
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::backend(Lost))??;
     tx.commit().await.map_err(db)?;
     Ok(ingested)
 }

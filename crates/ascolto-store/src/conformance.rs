@@ -91,6 +91,8 @@ macro_rules! conformance_tests {
             ingest_into_another_customers_conversation_is_invalid,
             ingest_into_a_missing_conversation_is_not_found,
             ingest_keeps_html_and_attachments,
+            concurrent_ingests_from_a_new_sender_make_one_customer_and_one_conversation,
+            a_refused_message_does_not_fail_messages_ingested_beside_it,
             reply_sets_first_response_and_queues_an_outbox_row,
             note_is_neither_sent_nor_counted_as_a_response,
             agent_message_to_a_missing_conversation_or_from_a_missing_agent_fails_cleanly,
@@ -423,6 +425,63 @@ pub async fn ingest_keeps_html_and_attachments(store: &dyn Store) {
     let stored = store.get_message(ingested.message.id).await.expect("message");
     assert_eq!(stored.html, message.html);
     assert_eq!(stored.attachments, message.attachments);
+}
+
+pub async fn concurrent_ingests_from_a_new_sender_make_one_customer_and_one_conversation(store: &dyn Store) {
+    let sends = (0..20).map(|n| {
+        let mut message = inbound("rush", &format!("message {n}"), 0);
+        message.channel_message_id = Some(format!("rush-{}", n % 10));
+        store.ingest(message)
+    });
+    let outcomes: Vec<Ingested> = join_all(sends).await.into_iter().map(|r| r.expect("ingest")).collect();
+    let conversations: Vec<_> = outcomes.iter().map(|o| o.conversation.id).collect();
+    assert!(conversations.iter().all(|id| *id == conversations[0]), "{conversations:?}");
+    assert_eq!(outcomes.iter().filter(|o| o.created).count(), 10, "ten distinct channel ids");
+    assert_eq!(outcomes.iter().filter(|o| o.new_conversation).count(), 1);
+    let conversation = store.get_conversation(conversations[0]).await.expect("conversation");
+    assert_eq!(conversation.message_count, 10);
+}
+
+pub async fn a_refused_message_does_not_fail_messages_ingested_beside_it(store: &dyn Store) {
+    let theirs = ingest(store, "owner", "mine", 0).await.conversation.id;
+    let sends = (0..12).map(|n| {
+        let mut message = inbound(&format!("neighbour{n}"), "hello", 1);
+        if n % 4 == 0 {
+            message.conversation = Some(theirs);
+        }
+        store.ingest(message)
+    });
+    for (n, outcome) in join_all(sends).await.into_iter().enumerate() {
+        if n % 4 == 0 {
+            assert_err!(outcome, StoreError::Invalid(_));
+        } else {
+            assert!(outcome.expect("ingest").created);
+        }
+    }
+    assert_eq!(list_all(store, &ConversationFilter::default(), &Visibility::All, 50).await.len(), 10);
+}
+
+/// Runs the futures concurrently on this task; the outputs come in the futures' order.
+async fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for future in futures {
+        set.push(Box::pin(future));
+    }
+    let mut outputs: Vec<Option<F::Output>> = set.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in set.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
 }
 
 // --- agents' messages ---
@@ -1327,9 +1386,20 @@ pub async fn a_megabyte_message_is_stored_and_found(store: &dyn Store) {
 
 pub async fn hostile_search_input_is_harmless(store: &dyn Store) {
     ingest(store, "eve", "normal text", 0).await;
-    for input in
-        ["\"", "a\" OR 1=1 --", "NEAR(a b)", "*", "x:y", "'; DROP TABLE messages; --", "(((", "& | !", "\0", "ⅻ ½ ² ₃", "\u{200b}x\u{feff}", "ǅ ﬁ"]
-    {
+    for input in [
+        "\"",
+        "a\" OR 1=1 --",
+        "NEAR(a b)",
+        "*",
+        "x:y",
+        "'; DROP TABLE messages; --",
+        "(((",
+        "& | !",
+        "\0",
+        "ⅻ ½ ² ₃",
+        "\u{200b}x\u{feff}",
+        "ǅ ﬁ",
+    ] {
         let query = Query::parse(input);
         store.search_messages(&query, &Visibility::All, PageRequest::first(5)).await.expect(input);
         store.search_customers(&query, PageRequest::first(5)).await.expect(input);

@@ -31,8 +31,7 @@ pub use ui::{Macro, NewMacro};
 use ascolto_core::agent::Visibility;
 use ascolto_core::search::Query;
 use ascolto_core::{
-    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, Team,
-    TeamId,
+    Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, Team, TeamId,
 };
 use chrono::{DateTime, Utc};
 
@@ -93,7 +92,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> StoreResult<Customer>;
     /// Customers by name, newest first. Merged-away customers are left out.
     async fn list_customers(&self, page: PageRequest) -> StoreResult<Page<Customer>>;
-    /// Customers whose name, identities or notes match the query, newest first.
+    /// Customers whose name, identities or notes match the query, newest first. An empty query
+    /// matches nothing.
     async fn search_customers(&self, query: &Query, page: PageRequest) -> StoreResult<Page<Customer>>;
     /// Moves `merged`'s identities, tags and conversations to `survivor` and marks `merged`
     /// as merged into it. Returns the survivor as it is now.
@@ -110,8 +110,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// the given conversation or the customer's latest unresolved one on the same channel (or a
     /// new one), reopens a resolved, snoozed or pending conversation, and indexes the text.
     /// Idempotent on `(channel, channel_message_id)`.
+    ///
+    /// Threading: without an explicit conversation, a customer whose conversations on the
+    /// channel are all resolved gets a new one. An explicit conversation is followed through
+    /// merges to its survivor and reopened whatever its state; it must belong to the sender
+    /// (`Invalid` otherwise), and one that does not exist is `NotFound`.
     async fn ingest(&self, inbound: InboundMessage) -> StoreResult<Ingested>;
     /// Stores an agent's reply (with its outbox row, in one transaction) or internal note.
+    /// A reply stamps `first_response_at` (the first time), `last_agent_reply_at` and
+    /// `last_message_at`; a note only counts in `message_count`. A message to a merged
+    /// conversation goes to its survivor; an unknown agent is `Invalid`.
     async fn add_agent_message(&self, new: NewAgentMessage) -> StoreResult<Message>;
     async fn get_conversation(&self, id: ConversationId) -> StoreResult<Conversation>;
     async fn list_conversations(
@@ -135,9 +143,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Conversation>;
     /// Messages of a conversation, oldest first.
-    async fn list_messages(&self, conversation: ConversationId, page: PageRequest) -> StoreResult<Page<Message>>;
+    async fn list_messages(
+        &self,
+        conversation: ConversationId,
+        page: PageRequest,
+    ) -> StoreResult<Page<Message>>;
     async fn get_message(&self, id: ascolto_core::MessageId) -> StoreResult<Message>;
-    /// Messages matching the query in conversations `visibility` allows, newest first.
+    /// Messages matching the query in conversations `visibility` allows, newest first. An empty
+    /// query matches nothing.
     async fn search_messages(
         &self,
         query: &Query,
@@ -149,7 +162,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Claims up to `limit` outbox jobs due at `now` that no other worker holds, holding them
     /// until `lease_until`. A job whose worker died is claimed again once its lease expires.
-    async fn claim_outbox(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxJob>>;
+    /// A claim counts as an attempt: the next claim of the same job reports one more.
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxJob>>;
     /// Records what happened to a claimed job, and the message's delivery status with it.
     async fn finish_outbox(&self, job: i64, outcome: DeliveryOutcome, now: DateTime<Utc>) -> StoreResult<()>;
 
@@ -171,12 +190,24 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn list_teams(&self, page: PageRequest) -> StoreResult<Page<Team>>;
 
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
-    /// The live session with this token hash and its agent; expired sessions are not found.
-    async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(Session, Agent)>>;
+    /// The live session with this token hash and its agent; expired sessions, and sessions of
+    /// deactivated agents, are not found.
+    async fn get_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, Agent)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
-    async fn create_api_token(&self, agent: AgentId, name: &str, token_hash: &str, now: DateTime<Utc>) -> StoreResult<ApiToken>;
-    /// The active agent owning an unrevoked token with this hash; records its last use.
+    async fn create_api_token(
+        &self,
+        agent: AgentId,
+        name: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ApiToken>;
+    /// The active agent owning an unrevoked token with this hash; records its last use (to the
+    /// minute, so that a busy integration does not turn every request into a write).
     async fn agent_for_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Agent>>;
     async fn list_api_tokens(&self, agent: AgentId) -> StoreResult<Vec<ApiToken>>;
     async fn revoke_api_token(&self, id: i64) -> StoreResult<()>;

@@ -4,8 +4,8 @@
 //! Secrets are random 256-bit tokens; only their SHA-256 is stored, so a copy of the database
 //! signs nobody in. Passwords are hashed with Argon2id off the async runtime.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use ascolto_core::agent::Visibility;
 use ascolto_core::{Agent, Role};
 use axum::extract::FromRequestParts;
@@ -101,7 +101,9 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 pub enum Credential {
     ApiToken,
     /// A browser session, with the CSRF token its forms and scripts must echo.
-    Session { csrf_token: String },
+    Session {
+        csrf_token: String,
+    },
 }
 
 /// The signed-in agent behind a request, with what they may see.
@@ -129,7 +131,10 @@ impl Caller {
 }
 
 /// Finds the agent behind the request's token or session cookie, if any.
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<(Agent, Credential)>, ApiError> {
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(Agent, Credential)>, ApiError> {
     let now = state.desk.now();
     if let Some(token) = bearer(headers) {
         let agent = state.desk.store.agent_for_api_token(&hash_secret(token), now).await?;
@@ -147,7 +152,8 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
 
 /// The visibility of `agent`: leads also see their reports' conversations.
 pub async fn visibility_of(state: &AppState, agent: &Agent) -> Result<Visibility, ApiError> {
-    let reports = if agent.role == Role::Lead { state.desk.store.reports_of(agent.id).await? } else { Vec::new() };
+    let reports =
+        if agent.role == Role::Lead { state.desk.store.reports_of(agent.id).await? } else { Vec::new() };
     Ok(Visibility::of(agent, &reports))
 }
 
@@ -159,7 +165,8 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (agent, credential) = authenticate(state, &parts.headers).await?.ok_or(ApiError::Unauthenticated)?;
+        let (agent, credential) =
+            authenticate(state, &parts.headers).await?.ok_or(ApiError::Unauthenticated)?;
         if let Credential::Session { csrf_token } = &credential {
             let echoed = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             let valid = echoed.is_some_and(|echoed| same_secret(echoed, csrf_token));

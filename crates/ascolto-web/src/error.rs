@@ -103,7 +103,11 @@ impl IntoResponse for ApiError {
         }
         let status = self.status();
         let body = ErrorBody {
-            error: ErrorDetail { status: status.as_u16(), code: self.code().to_owned(), message: self.to_string() },
+            error: ErrorDetail {
+                status: status.as_u16(),
+                code: self.code().to_owned(),
+                message: self.to_string(),
+            },
         };
         (status, Json(body)).into_response()
     }

@@ -36,9 +36,9 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
         _ if status == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
         JsonRejection::JsonDataError(_) => ApiError::Unprocessable(text),
-        JsonRejection::MissingJsonContentType(_) => {
-            ApiError::UnsupportedMediaType("send the body as JSON with `Content-Type: application/json`".to_owned())
-        }
+        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
+            "send the body as JSON with `Content-Type: application/json`".to_owned(),
+        ),
         _ => ApiError::BadRequest(text),
     }
 }

@@ -33,7 +33,9 @@ pub async fn agent_socket(
     upgrade: WebSocketUpgrade,
 ) -> ApiResult<Response> {
     if matches!(caller.credential, Credential::Session { .. }) && !same_origin(&headers) {
-        return Err(ApiError::Forbidden("the live stream only accepts connections from this site".to_owned()));
+        return Err(ApiError::Forbidden(
+            "the live stream only accepts connections from this site".to_owned(),
+        ));
     }
     let events = state.desk.events.subscribe();
     Ok(upgrade.on_upgrade(move |socket| stream(socket, caller, events)))

@@ -68,7 +68,10 @@ fn postgres_url(given: Option<String>) -> String {
         .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-pub(crate) async fn bench_store(backend: Backend, database_url: Option<String>) -> anyhow::Result<(Arc<dyn Store>, Option<std::path::PathBuf>)> {
+pub(crate) async fn bench_store(
+    backend: Backend,
+    database_url: Option<String>,
+) -> anyhow::Result<(Arc<dyn Store>, Option<std::path::PathBuf>)> {
     let (url, temp) = match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(format!("ascolto-bench-{}", std::process::id()));
@@ -87,9 +90,13 @@ fn request(run: i64, n: usize) -> anyhow::Result<InboundRequest> {
     let customer = n % (n / 4 + 1).max(1);
     let italian = n % 2 == 0;
     let text = if italian {
-        format!("Buongiorno, il mio ordine {n} non è ancora arrivato e il tracking non si aggiorna. Potete aiutarmi? Grazie")
+        format!(
+            "Buongiorno, il mio ordine {n} non è ancora arrivato e il tracking non si aggiorna. Potete aiutarmi? Grazie"
+        )
     } else {
-        format!("Hello, my order {n} has not arrived yet and the tracking page shows no update. Can you help me? Thanks")
+        format!(
+            "Hello, my order {n} has not arrived yet and the tracking page shows no update. Can you help me? Thanks"
+        )
     };
     Ok(InboundRequest {
         channel: Channel::Api,
@@ -105,7 +112,12 @@ fn request(run: i64, n: usize) -> anyhow::Result<InboundRequest> {
     })
 }
 
-async fn ingest(backend: Backend, messages: usize, concurrency: usize, database_url: Option<String>) -> anyhow::Result<()> {
+async fn ingest(
+    backend: Backend,
+    messages: usize,
+    concurrency: usize,
+    database_url: Option<String>,
+) -> anyhow::Result<()> {
     let (store, temp) = bench_store(backend, database_url).await?;
     let desk = Desk::new(store.clone());
     let run = chrono::Utc::now().timestamp_millis();
@@ -132,7 +144,8 @@ async fn ingest(backend: Backend, messages: usize, concurrency: usize, database_
     }
     let elapsed = started.elapsed();
     latencies.sort();
-    let percentile = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).copied().unwrap_or_default();
+    let percentile =
+        |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).copied().unwrap_or_default();
     println!(
         "ingest on {}: {messages} messages in {:.2} s = {:.0} messages/s ({concurrency} writers; per message p50 {:.2} ms, p99 {:.2} ms)",
         store.backend_name(),

@@ -16,7 +16,11 @@ use serde::{Deserialize, Serialize};
 pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("listen", "127.0.0.1:8080", "address and port the web server binds"),
     ("data_dir", "./ascolto-data", "folder for the embedded SQLite database and attachments"),
-    ("database_url", "(none: SQLite in data_dir)", "postgres://user:pass@host/db to run on PostgreSQL (many nodes), or sqlite:///path/to/file.db"),
+    (
+        "database_url",
+        "(none: SQLite in data_dir)",
+        "postgres://user:pass@host/db to run on PostgreSQL (many nodes), or sqlite:///path/to/file.db",
+    ),
     ("public_url", "http://127.0.0.1:8080", "the address people reach Ascolto at, used in printed links"),
     ("secure_cookies", "false", "mark session cookies Secure (set true behind HTTPS)"),
     ("session_ttl_hours", "12", "how long a sign-in lasts"),
@@ -32,7 +36,10 @@ pub fn settings_help() -> String {
         "Settings (defaults, then the --config TOML file, then ASCOLTO_* environment variables, then flags):\n",
     );
     for (key, default, doc) in SETTINGS {
-        help.push_str(&format!("  {key:<18} ASCOLTO_{:<18} {doc} [default: {default}]\n", key.to_uppercase()));
+        help.push_str(&format!(
+            "  {key:<18} ASCOLTO_{:<18} {doc} [default: {default}]\n",
+            key.to_uppercase()
+        ));
     }
     help
 }
@@ -157,7 +164,8 @@ mod tests {
 
     #[test]
     fn postgres_urls_choose_postgres_and_are_redacted() {
-        let config = Config { database_url: Some("postgres://u:hunter2@db/ascolto".into()), ..Config::default() };
+        let config =
+            Config { database_url: Some("postgres://u:hunter2@db/ascolto".into()), ..Config::default() };
         assert!(matches!(config.database(), Database::Postgres(_)));
         let debug = format!("{config:?}");
         assert!(!debug.contains("hunter2"), "{debug}");
@@ -165,7 +173,10 @@ mod tests {
 
     #[test]
     fn the_default_is_sqlite_in_the_data_dir() {
-        assert_eq!(Config::default().database(), Database::Sqlite(PathBuf::from("./ascolto-data/ascolto.db")));
+        assert_eq!(
+            Config::default().database(),
+            Database::Sqlite(PathBuf::from("./ascolto-data/ascolto.db"))
+        );
     }
 
     #[test]

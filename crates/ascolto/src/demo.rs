@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use ascolto_core::{
-    AgentId, Channel, Conversation, ConversationStatus, EmailAddress, Identity, IdentityKind, Message, Priority, Role,
-    TeamId,
+    AgentId, Channel, Conversation, ConversationStatus, EmailAddress, Identity, IdentityKind, Message,
+    Priority, Role, TeamId,
 };
-use ascolto_service::outbox::{Deliverer, DeliveryError, Deliverers};
+use ascolto_service::outbox::{Deliverer, Deliverers, DeliveryError};
 use ascolto_service::{Desk, InboundRequest};
 use ascolto_store::{ConversationPatch, NewAgent, NewAgentMessage, NewCustomer, Store};
 use ascolto_web::auth::{hash_password, hash_secret, new_api_token};
@@ -34,39 +34,182 @@ struct Scenario {
 }
 
 const ITALIAN: &[Scenario] = &[
-    Scenario { subject: "Ordine in ritardo", customer: "Buongiorno, ho ordinato una lampada il 3 del mese e non è ancora arrivata. Il tracking è fermo da una settimana. Potete dirmi dove si trova?", reply: Some("Buongiorno {name}, capisco quanto sia frustrante aspettare senza notizie. Ho controllato: il pacco è fermo nel centro di Bologna per un errore di smistamento. Ho aperto una segnalazione con il corriere e le scrivo entro domani alle 12 con la nuova data di consegna."), priority: Priority::Normal },
-    Scenario { subject: "Rimborso non ricevuto", customer: "Ho restituito le scarpe tre settimane fa e non ho ancora ricevuto il rimborso. Vi ho già scritto due volte! È la terza volta che vi contatto, sono davvero stufa.", reply: Some("Gentile cliente, il rimborso è in lavorazione."), priority: Priority::High },
-    Scenario { subject: "Prodotto arrivato rotto", customer: "Il vaso che ho ricevuto ieri è arrivato in pezzi. Era un regalo per il matrimonio di mia sorella sabato. Cosa posso fare?", reply: None, priority: Priority::Urgent },
-    Scenario { subject: "Domanda su una taglia", customer: "Ciao! Il cappotto blu veste piccolo o grande? Di solito porto una M. Grazie mille", reply: Some("Ciao {name}! Il cappotto blu veste regolare: con una M sei a posto. Se non ti sta bene, il reso è gratuito entro 30 giorni: trovi l'etichetta nella confezione."), priority: Priority::Low },
-    Scenario { subject: "Disdetta abbonamento", customer: "Scrivo per disdire l'abbonamento di mio padre, che è mancato il mese scorso. Non so bene come fare.", reply: None, priority: Priority::High },
-    Scenario { subject: "Fattura", customer: "Mi serve la fattura dell'ordine 48213 intestata alla mia azienda. Come posso averla?", reply: Some("Devo chiedere al mio responsabile."), priority: Priority::Normal },
-    Scenario { subject: "Il sito non funziona", customer: "Non riesco a pagare con la carta, mi dà errore. Ho già provato a svuotare la cache e a cambiare browser. URGENTE, devo ordinare entro oggi!!", reply: None, priority: Priority::Urgent },
-    Scenario { subject: "Grazie!", customer: "Volevo solo ringraziarvi: Sara è stata gentilissima e il problema è risolto. Servizio eccellente!", reply: Some("Grazie a lei, {name}! Lo giro subito a Sara, le farà piacere."), priority: Priority::Low },
-    Scenario { subject: "Cambio indirizzo", customer: "Posso cambiare l'indirizzo di consegna dell'ordine che ho fatto stamattina?", reply: None, priority: Priority::Normal },
+    Scenario {
+        subject: "Ordine in ritardo",
+        customer: "Buongiorno, ho ordinato una lampada il 3 del mese e non è ancora arrivata. Il tracking è fermo da una settimana. Potete dirmi dove si trova?",
+        reply: Some(
+            "Buongiorno {name}, capisco quanto sia frustrante aspettare senza notizie. Ho controllato: il pacco è fermo nel centro di Bologna per un errore di smistamento. Ho aperto una segnalazione con il corriere e le scrivo entro domani alle 12 con la nuova data di consegna.",
+        ),
+        priority: Priority::Normal,
+    },
+    Scenario {
+        subject: "Rimborso non ricevuto",
+        customer: "Ho restituito le scarpe tre settimane fa e non ho ancora ricevuto il rimborso. Vi ho già scritto due volte! È la terza volta che vi contatto, sono davvero stufa.",
+        reply: Some("Gentile cliente, il rimborso è in lavorazione."),
+        priority: Priority::High,
+    },
+    Scenario {
+        subject: "Prodotto arrivato rotto",
+        customer: "Il vaso che ho ricevuto ieri è arrivato in pezzi. Era un regalo per il matrimonio di mia sorella sabato. Cosa posso fare?",
+        reply: None,
+        priority: Priority::Urgent,
+    },
+    Scenario {
+        subject: "Domanda su una taglia",
+        customer: "Ciao! Il cappotto blu veste piccolo o grande? Di solito porto una M. Grazie mille",
+        reply: Some(
+            "Ciao {name}! Il cappotto blu veste regolare: con una M sei a posto. Se non ti sta bene, il reso è gratuito entro 30 giorni: trovi l'etichetta nella confezione.",
+        ),
+        priority: Priority::Low,
+    },
+    Scenario {
+        subject: "Disdetta abbonamento",
+        customer: "Scrivo per disdire l'abbonamento di mio padre, che è mancato il mese scorso. Non so bene come fare.",
+        reply: None,
+        priority: Priority::High,
+    },
+    Scenario {
+        subject: "Fattura",
+        customer: "Mi serve la fattura dell'ordine 48213 intestata alla mia azienda. Come posso averla?",
+        reply: Some("Devo chiedere al mio responsabile."),
+        priority: Priority::Normal,
+    },
+    Scenario {
+        subject: "Il sito non funziona",
+        customer: "Non riesco a pagare con la carta, mi dà errore. Ho già provato a svuotare la cache e a cambiare browser. URGENTE, devo ordinare entro oggi!!",
+        reply: None,
+        priority: Priority::Urgent,
+    },
+    Scenario {
+        subject: "Grazie!",
+        customer: "Volevo solo ringraziarvi: Sara è stata gentilissima e il problema è risolto. Servizio eccellente!",
+        reply: Some("Grazie a lei, {name}! Lo giro subito a Sara, le farà piacere."),
+        priority: Priority::Low,
+    },
+    Scenario {
+        subject: "Cambio indirizzo",
+        customer: "Posso cambiare l'indirizzo di consegna dell'ordine che ho fatto stamattina?",
+        reply: None,
+        priority: Priority::Normal,
+    },
     Scenario { subject: "Aiuto", customer: "Non funziona niente", reply: None, priority: Priority::Normal },
-    Scenario { subject: "Vergognoso", customer: "Siete dei truffatori, vi denuncio! Ho pagato 200 euro e non ho ricevuto niente. Se entro domani non ho i soldi indietro vado dall'avvocato.", reply: None, priority: Priority::Urgent },
-    Scenario { subject: "Nuove condizioni di spedizione", customer: "Ho visto che la spedizione gratuita ora parte da 50 euro invece di 30. Perché?", reply: Some("La direzione ha deciso così."), priority: Priority::Normal },
+    Scenario {
+        subject: "Vergognoso",
+        customer: "Siete dei truffatori, vi denuncio! Ho pagato 200 euro e non ho ricevuto niente. Se entro domani non ho i soldi indietro vado dall'avvocato.",
+        reply: None,
+        priority: Priority::Urgent,
+    },
+    Scenario {
+        subject: "Nuove condizioni di spedizione",
+        customer: "Ho visto che la spedizione gratuita ora parte da 50 euro invece di 30. Perché?",
+        reply: Some("La direzione ha deciso così."),
+        priority: Priority::Normal,
+    },
 ];
 
 const ENGLISH: &[Scenario] = &[
-    Scenario { subject: "Where is my order?", customer: "Hi, I ordered a desk chair two weeks ago and it still hasn't arrived. Can you tell me where it is?", reply: Some("Hi {name}, I'm sorry for the wait. I checked and the courier lost track of the parcel in Milan. I have sent a replacement today by express; you will have it by Thursday, and I'll email you the tracking link within the hour."), priority: Priority::Normal },
-    Scenario { subject: "Charged twice", customer: "You charged my card twice for the same order!!! I need that money back now, this is unacceptable.", reply: Some("That's not our fault, it's your bank."), priority: Priority::High },
-    Scenario { subject: "Refund for a gift", customer: "I bought headphones as a gift but my son already has the same ones. How do I return them and get a refund?", reply: None, priority: Priority::Low },
-    Scenario { subject: "App keeps crashing", customer: "The app crashes every time I open my basket. I already tried reinstalling it and restarting my phone. What else can I do?", reply: Some("Have you tried reinstalling the app?"), priority: Priority::Normal },
-    Scenario { subject: "Cancel my account", customer: "Please cancel my account. I've been trying to reach someone for three days and nobody answers.", reply: None, priority: Priority::High },
-    Scenario { subject: "Question before buying", customer: "Does the espresso machine work with ground coffee as well as pods? And does it come with a warranty?", reply: Some("Hello {name}! Yes, it takes both ground coffee and pods. It comes with a two-year warranty, and we can add a descaling kit at half price if you order this week."), priority: Priority::Low },
-    Scenario { subject: "Urgent: wrong size", customer: "I received the wrong size dress and I need it for a wedding on Saturday. Please help, this is urgent.", reply: None, priority: Priority::Urgent },
-    Scenario { subject: "Thank you", customer: "Just wanted to say thanks to Tom, he sorted out my delivery in five minutes. Great service!", reply: None, priority: Priority::Low },
-    Scenario { subject: "Password reset", customer: "I can't log in and the password reset email never arrives. I checked the spam folder too.", reply: None, priority: Priority::Normal },
-    Scenario { subject: "Business stopped", customer: "Our shop's payment terminal has been down since this morning and we are losing sales every hour. We need someone to call us immediately.", reply: None, priority: Priority::Urgent },
-    Scenario { subject: "Price change", customer: "Why did my subscription go up by 5 euros a month?", reply: Some("As I already said, prices changed. Nothing we can do."), priority: Priority::Normal },
-    Scenario { subject: "Damaged parcel", customer: "My parcel arrived soaked and the book inside is ruined. Very disappointed.", reply: None, priority: Priority::High },
+    Scenario {
+        subject: "Where is my order?",
+        customer: "Hi, I ordered a desk chair two weeks ago and it still hasn't arrived. Can you tell me where it is?",
+        reply: Some(
+            "Hi {name}, I'm sorry for the wait. I checked and the courier lost track of the parcel in Milan. I have sent a replacement today by express; you will have it by Thursday, and I'll email you the tracking link within the hour.",
+        ),
+        priority: Priority::Normal,
+    },
+    Scenario {
+        subject: "Charged twice",
+        customer: "You charged my card twice for the same order!!! I need that money back now, this is unacceptable.",
+        reply: Some("That's not our fault, it's your bank."),
+        priority: Priority::High,
+    },
+    Scenario {
+        subject: "Refund for a gift",
+        customer: "I bought headphones as a gift but my son already has the same ones. How do I return them and get a refund?",
+        reply: None,
+        priority: Priority::Low,
+    },
+    Scenario {
+        subject: "App keeps crashing",
+        customer: "The app crashes every time I open my basket. I already tried reinstalling it and restarting my phone. What else can I do?",
+        reply: Some("Have you tried reinstalling the app?"),
+        priority: Priority::Normal,
+    },
+    Scenario {
+        subject: "Cancel my account",
+        customer: "Please cancel my account. I've been trying to reach someone for three days and nobody answers.",
+        reply: None,
+        priority: Priority::High,
+    },
+    Scenario {
+        subject: "Question before buying",
+        customer: "Does the espresso machine work with ground coffee as well as pods? And does it come with a warranty?",
+        reply: Some(
+            "Hello {name}! Yes, it takes both ground coffee and pods. It comes with a two-year warranty, and we can add a descaling kit at half price if you order this week.",
+        ),
+        priority: Priority::Low,
+    },
+    Scenario {
+        subject: "Urgent: wrong size",
+        customer: "I received the wrong size dress and I need it for a wedding on Saturday. Please help, this is urgent.",
+        reply: None,
+        priority: Priority::Urgent,
+    },
+    Scenario {
+        subject: "Thank you",
+        customer: "Just wanted to say thanks to Tom, he sorted out my delivery in five minutes. Great service!",
+        reply: None,
+        priority: Priority::Low,
+    },
+    Scenario {
+        subject: "Password reset",
+        customer: "I can't log in and the password reset email never arrives. I checked the spam folder too.",
+        reply: None,
+        priority: Priority::Normal,
+    },
+    Scenario {
+        subject: "Business stopped",
+        customer: "Our shop's payment terminal has been down since this morning and we are losing sales every hour. We need someone to call us immediately.",
+        reply: None,
+        priority: Priority::Urgent,
+    },
+    Scenario {
+        subject: "Price change",
+        customer: "Why did my subscription go up by 5 euros a month?",
+        reply: Some("As I already said, prices changed. Nothing we can do."),
+        priority: Priority::Normal,
+    },
+    Scenario {
+        subject: "Damaged parcel",
+        customer: "My parcel arrived soaked and the book inside is ruined. Very disappointed.",
+        reply: None,
+        priority: Priority::High,
+    },
 ];
 
-const FIRST_NAMES_IT: &[&str] = &["Anna", "Marco", "Giulia", "Luca", "Francesca", "Paolo", "Chiara", "Giorgio", "Elena", "Davide", "Sofia", "Matteo"];
-const LAST_NAMES_IT: &[&str] = &["Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo"];
-const FIRST_NAMES_EN: &[&str] = &["Emma", "James", "Olivia", "Noah", "Ava", "Liam", "Mia", "Oliver", "Grace", "Henry", "Lucy", "Jack"];
-const LAST_NAMES_EN: &[&str] = &["Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Walker", "Wright", "Hall", "Green", "Baker", "Clarke"];
+const FIRST_NAMES_IT: &[&str] = &[
+    "Anna",
+    "Marco",
+    "Giulia",
+    "Luca",
+    "Francesca",
+    "Paolo",
+    "Chiara",
+    "Giorgio",
+    "Elena",
+    "Davide",
+    "Sofia",
+    "Matteo",
+];
+const LAST_NAMES_IT: &[&str] = &[
+    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco",
+    "Bruno", "Gallo",
+];
+const FIRST_NAMES_EN: &[&str] =
+    &["Emma", "James", "Olivia", "Noah", "Ava", "Liam", "Mia", "Oliver", "Grace", "Henry", "Lucy", "Jack"];
+const LAST_NAMES_EN: &[&str] = &[
+    "Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Walker", "Wright", "Hall", "Green", "Baker",
+    "Clarke",
+];
 
 /// In demo mode replies on the real channels go nowhere: this deliverer marks them sent and
 /// says so in the log, so the demo shows delivery statuses without a mailbox or a bot.
@@ -75,7 +218,11 @@ struct DemoDeliverer;
 
 #[async_trait::async_trait]
 impl Deliverer for DemoDeliverer {
-    async fn deliver(&self, message: &Message, conversation: &Conversation) -> Result<Option<String>, DeliveryError> {
+    async fn deliver(
+        &self,
+        message: &Message,
+        conversation: &Conversation,
+    ) -> Result<Option<String>, DeliveryError> {
         info!(message.id = %message.id, "demo: reply {} on {} marked sent without sending", message.id, conversation.channel);
         Ok(Some(format!("demo-{}", message.id)))
     }
@@ -105,7 +252,8 @@ fn identity_for(channel: Channel, customer: &DemoCustomer) -> Option<Identity> {
 
 fn make_customer(index: usize, rng: &mut fastrand::Rng) -> anyhow::Result<DemoCustomer> {
     let italian = index % 5 != 0 && index % 5 != 3;
-    let (first, last) = if italian { (FIRST_NAMES_IT, LAST_NAMES_IT) } else { (FIRST_NAMES_EN, LAST_NAMES_EN) };
+    let (first, last) =
+        if italian { (FIRST_NAMES_IT, LAST_NAMES_IT) } else { (FIRST_NAMES_EN, LAST_NAMES_EN) };
     let (first, last) = (first[rng.usize(..first.len())], last[rng.usize(..last.len())]);
     let domain = if italian { "esempio.it" } else { "example.com" };
     let mut identities = vec![Identity::parse(
@@ -115,7 +263,8 @@ fn make_customer(index: usize, rng: &mut fastrand::Rng) -> anyhow::Result<DemoCu
     // One customer in three also writes on WhatsApp, one in four on Telegram, one in five
     // through the web chat: the same person across channels.
     if index % 3 == 0 {
-        identities.push(Identity::parse(IdentityKind::WhatsApp, &format!("+39 333 {:07}", 1_000_000 + index))?);
+        identities
+            .push(Identity::parse(IdentityKind::WhatsApp, &format!("+39 333 {:07}", 1_000_000 + index))?);
     }
     if index % 4 == 0 {
         identities.push(Identity::parse(IdentityKind::Telegram, &format!("{}", 700_000_000 + index))?);
@@ -155,10 +304,15 @@ async fn create_agents(store: &dyn Store) -> anyhow::Result<DemoAgents> {
             .await?;
         ids.push(agent.id);
     }
-    Ok(DemoAgents { italian: vec![ids[2], ids[3]], english: vec![ids[4], ids[5]], teams: (italia.id, world.id) })
+    Ok(DemoAgents {
+        italian: vec![ids[2], ids[3]],
+        english: vec![ids[4], ids[5]],
+        teams: (italia.id, world.id),
+    })
 }
 
-const CHANNELS: &[Channel] = &[Channel::Email, Channel::Email, Channel::WhatsApp, Channel::WebChat, Channel::Telegram];
+const CHANNELS: &[Channel] =
+    &[Channel::Email, Channel::Email, Channel::WhatsApp, Channel::WebChat, Channel::Telegram];
 
 /// Fills `store` with demo customers and conversations.
 async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCustomer>> {
@@ -185,7 +339,9 @@ async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCu
     for n in 0..420 {
         let customer = &customers[rng.usize(..customers.len())];
         let channel = CHANNELS[rng.usize(..CHANNELS.len())];
-        let Some(identity) = identity_for(channel, customer).or_else(|| identity_for(Channel::Email, customer)) else {
+        let Some(identity) =
+            identity_for(channel, customer).or_else(|| identity_for(Channel::Email, customer))
+        else {
             continue;
         };
         let channel = if identity.kind == IdentityKind::Email { Channel::Email } else { channel };
@@ -207,8 +363,11 @@ async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCu
             })
             .await?;
         let conversation = ingested.conversation.id;
-        let (pool, team) =
-            if customer.italian { (&agents.italian, agents.teams.0) } else { (&agents.english, agents.teams.1) };
+        let (pool, team) = if customer.italian {
+            (&agents.italian, agents.teams.0)
+        } else {
+            (&agents.english, agents.teams.1)
+        };
         let assignee = (rng.u8(..10) < 7).then(|| pool[rng.usize(..pool.len())]);
         let mut patch = ConversationPatch {
             priority: Some(scenario.priority),
@@ -226,7 +385,8 @@ async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCu
                     html: None,
                     note: false,
                     // A reply comes minutes to hours after the question, but never in the future.
-                    created_at: (received_at + TimeDelta::minutes(rng.i64(3..240))).min(now - TimeDelta::minutes(1)),
+                    created_at: (received_at + TimeDelta::minutes(rng.i64(3..240)))
+                        .min(now - TimeDelta::minutes(1)),
                 })
                 .await?;
             if rng.bool() {
@@ -241,7 +401,12 @@ async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCu
 }
 
 /// A new message from a random demo customer, as if it had just arrived.
-async fn trickle_once(desk: &Desk, customers: &[DemoCustomer], rng: &mut fastrand::Rng, n: u64) -> anyhow::Result<()> {
+async fn trickle_once(
+    desk: &Desk,
+    customers: &[DemoCustomer],
+    rng: &mut fastrand::Rng,
+    n: u64,
+) -> anyhow::Result<()> {
     let customer = &customers[rng.usize(..customers.len())];
     let channel = CHANNELS[rng.usize(..CHANNELS.len())];
     let identity = identity_for(channel, customer)
@@ -292,8 +457,12 @@ pub async fn run(mut config: Config, trickle_seconds: u64) -> anyhow::Result<()>
     // Written, not printed: a closed stdout (a pipe whose reader went away) must not stop the demo.
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "Ascolto demo is running at {url}");
-    let _ = writeln!(out, "Sign in (password {DEMO_PASSWORD} for all): admin@demo.ascolto (admin), lead@demo.ascolto (lead),");
-    let _ = writeln!(out, "  sara@demo.ascolto, luca@demo.ascolto, tom@demo.ascolto, emma@demo.ascolto (agents)");
+    let _ = writeln!(
+        out,
+        "Sign in (password {DEMO_PASSWORD} for all): admin@demo.ascolto (admin), lead@demo.ascolto (lead),"
+    );
+    let _ =
+        writeln!(out, "  sara@demo.ascolto, luca@demo.ascolto, tom@demo.ascolto, emma@demo.ascolto (agents)");
     let _ = writeln!(out, "Demo API token: {token}");
     let _ = writeln!(out, "Try: curl -H \"Authorization: Bearer {token}\" {url}/api/v1/conversations");
     let _ = out.flush();
@@ -305,7 +474,8 @@ pub async fn run(mut config: Config, trickle_seconds: u64) -> anyhow::Result<()>
         deliverers.insert(channel, Arc::new(DemoDeliverer));
     }
     let (stop, stopped) = watch::channel(false);
-    let outbox = tokio::spawn(desk.clone().run_outbox(deliverers, state.outbox_wake.clone(), stopped.clone()));
+    let outbox =
+        tokio::spawn(desk.clone().run_outbox(deliverers, state.outbox_wake.clone(), stopped.clone()));
     if trickle_seconds > 0 {
         let desk = desk.clone();
         let mut stopped = stopped.clone();

@@ -77,10 +77,11 @@ pub fn web_config(config: &Config) -> WebConfig {
 /// once here (they take a moment to parse).
 pub async fn app_state(config: &Config, desk: Desk) -> AppState {
     let dir = config.dictionaries_dir.clone();
-    let spelling = tokio::task::spawn_blocking(move || ascolto_coach_cli::load_system_dictionaries(&dir, &[]))
-        .await
-        .ok()
-        .flatten();
+    let spelling =
+        tokio::task::spawn_blocking(move || ascolto_coach_cli::load_system_dictionaries(&dir, &[]))
+            .await
+            .ok()
+            .flatten();
     if spelling.is_none() {
         info!(dir = %config.dictionaries_dir.display(), "no Hunspell dictionaries found: the coach will not check spelling");
     }
@@ -115,7 +116,8 @@ pub async fn run(config: &Config, store: Arc<dyn Store>, listener: TcpListener) 
     let desk = Desk::new(store);
     let state = app_state(config, desk.clone()).await;
     let (stop_workers, workers_stopped) = watch::channel(false);
-    let outbox = tokio::spawn(desk.run_outbox(Deliverers::api_only(), state.outbox_wake.clone(), workers_stopped));
+    let outbox =
+        tokio::spawn(desk.run_outbox(Deliverers::api_only(), state.outbox_wake.clone(), workers_stopped));
     ascolto_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
     let _ = stop_workers.send(true);
     let _ = outbox.await;

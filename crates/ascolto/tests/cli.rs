@@ -22,7 +22,13 @@ impl Drop for KillOnDrop {
 fn help_lists_every_setting_with_its_variable() {
     let output = ascolto().arg("--help").output().unwrap();
     let help = String::from_utf8(output.stdout).unwrap();
-    for variable in ["ASCOLTO_LISTEN", "ASCOLTO_DATA_DIR", "ASCOLTO_DATABASE_URL", "ASCOLTO_SECURE_COOKIES", "ASCOLTO_LOG"] {
+    for variable in [
+        "ASCOLTO_LISTEN",
+        "ASCOLTO_DATA_DIR",
+        "ASCOLTO_DATABASE_URL",
+        "ASCOLTO_SECURE_COOKIES",
+        "ASCOLTO_LOG",
+    ] {
         assert!(help.contains(variable), "{variable} missing from --help:\n{help}");
     }
 }
@@ -75,11 +81,17 @@ async fn demo_serves_conversations_to_the_printed_token() {
     assert!(channels.len() >= 3, "demo conversations on too few channels: {channels:?}");
 
     // The trickle adds messages while the demo runs.
-    let before = client.get(format!("{url}/api/v1/conversations?limit=1")).bearer_auth(&token).send().await.unwrap();
+    let before =
+        client.get(format!("{url}/api/v1/conversations?limit=1")).bearer_auth(&token).send().await.unwrap();
     let before: serde_json::Value = before.json().await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let now = client.get(format!("{url}/api/v1/conversations?limit=1")).bearer_auth(&token).send().await.unwrap();
+        let now = client
+            .get(format!("{url}/api/v1/conversations?limit=1"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         let now: serde_json::Value = now.json().await.unwrap();
         if now["data"][0]["last_message_at"] != before["data"][0]["last_message_at"] {
             break;

@@ -41,7 +41,9 @@ fn parse_languages(raw: &[String]) -> ApiResult<Vec<String>> {
         match language.trim() {
             l @ ("it" | "en") if !languages.iter().any(|x| x == l) => languages.push(l.to_owned()),
             "it" | "en" => {}
-            other => return Err(ApiError::Unprocessable(format!("languages: {other:?} is not one of: it, en"))),
+            other => {
+                return Err(ApiError::Unprocessable(format!("languages: {other:?} is not one of: it, en")));
+            }
         }
     }
     Ok(languages)
@@ -117,7 +119,12 @@ async fn create_agent(
         languages: parse_languages(&input.languages)?,
         teams: input.team_ids,
         reports_to: input.reports_to,
-        ui_language: input.ui_language.as_deref().map(parse_ui_language).transpose()?.unwrap_or_else(|| "en".into()),
+        ui_language: input
+            .ui_language
+            .as_deref()
+            .map(parse_ui_language)
+            .transpose()?
+            .unwrap_or_else(|| "en".into()),
     };
     let agent = state.desk.store.create_agent(new).await?;
     Ok((StatusCode::CREATED, Json(CreatedAgent { agent, generated_password })))

@@ -54,7 +54,9 @@ fn ui_language(requested: Option<&str>, caller: &Caller) -> ApiResult<Language> 
 
 fn check_size(text: &str) -> ApiResult<()> {
     if text.len() > MAX_COACH_BYTES {
-        return Err(ApiError::Unprocessable(format!("text: the coach reads at most {MAX_COACH_BYTES} bytes")));
+        return Err(ApiError::Unprocessable(format!(
+            "text: the coach reads at most {MAX_COACH_BYTES} bytes"
+        )));
     }
     Ok(())
 }
@@ -125,7 +127,10 @@ struct CustomerText {
 #[utoipa::path(post, path = "/coach/customer", tag = "coach", request_body = CustomerText,
     responses((status = 200, description = "The analysis, as `ascolto coach customer --json` prints it", body = Object),
         (status = 422, body = crate::error::ErrorBody)))]
-async fn coach_customer(_caller: Caller, ApiJson(input): ApiJson<CustomerText>) -> ApiResult<Json<CustomerReport>> {
+async fn coach_customer(
+    _caller: Caller,
+    ApiJson(input): ApiJson<CustomerText>,
+) -> ApiResult<Json<CustomerReport>> {
     check_size(&input.text)?;
     Ok(Json(analyze_customer(&input.text)))
 }

@@ -29,7 +29,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Reads a conversation the caller may see; one they may not see is "not found".
-pub async fn visible_conversation(state: &AppState, caller: &Caller, id: ConversationId) -> ApiResult<Conversation> {
+pub async fn visible_conversation(
+    state: &AppState,
+    caller: &Caller,
+    id: ConversationId,
+) -> ApiResult<Conversation> {
     let conversation = state.desk.store.get_conversation(id).await?;
     if caller.visibility.can_see(&conversation) {
         Ok(conversation)
@@ -131,10 +135,8 @@ async fn update_conversation(
     ApiJson(update): ApiJson<ConversationUpdate>,
 ) -> ApiResult<Json<Conversation>> {
     visible_conversation(&state, &caller, id).await?;
-    let subject = update
-        .subject
-        .map(|s| ascolto_core::text::required_text("subject", &s, 200))
-        .transpose()?;
+    let subject =
+        update.subject.map(|s| ascolto_core::text::required_text("subject", &s, 200)).transpose()?;
     let patch = ConversationPatch {
         status: update.status,
         priority: update.priority,
@@ -216,7 +218,8 @@ async fn create_message(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     visible_conversation(&state, &caller, id).await?;
     let note = new.kind == MessageKind::Note;
-    let request = ReplyRequest { conversation: id, agent: caller.agent.id, text: new.text, html: new.html, note };
+    let request =
+        ReplyRequest { conversation: id, agent: caller.agent.id, text: new.text, html: new.html, note };
     let message = state.desk.reply(request).await?;
     if !note {
         state.outbox_wake.notify_one();

@@ -150,7 +150,11 @@ async fn update_customer(
         name: update.name.as_deref().map(|n| required_text("name", n, 200)).transpose()?,
         tags: update.tags.as_deref().map(parse_tags).transpose()?,
         language: update.language.map(|l| l.as_deref().map(parse_language).transpose()).transpose()?,
-        notes: update.notes.as_deref().map(|n| ascolto_core::text::bounded("notes", n, 10_000).map(str::to_owned)).transpose()?,
+        notes: update
+            .notes
+            .as_deref()
+            .map(|n| ascolto_core::text::bounded("notes", n, 10_000).map(str::to_owned))
+            .transpose()?,
         add_identities: parse_identities(&update.add_identities)?,
         remove_identities: parse_identities(&update.remove_identities)?,
     };
@@ -189,6 +193,7 @@ async fn customer_conversations(
 ) -> ApiResult<Json<ListResponse<Conversation>>> {
     state.desk.store.get_customer(id).await?;
     let filter = ConversationFilter { customer: Some(id), ..Default::default() };
-    let conversations = state.desk.store.list_conversations(&filter, &caller.visibility, page.to_request()?).await?;
+    let conversations =
+        state.desk.store.list_conversations(&filter, &caller.visibility, page.to_request()?).await?;
     Ok(Json(conversations.into()))
 }

@@ -42,6 +42,14 @@ async fn search_messages(
     if query.is_empty() {
         return Err(ApiError::BadRequest("q must contain at least one word".to_owned()));
     }
-    let hits = state.desk.store.search_messages(&query, &caller.visibility, PageParams { cursor: params.cursor.clone(), limit: params.limit }.to_request()?).await?;
+    let hits = state
+        .desk
+        .store
+        .search_messages(
+            &query,
+            &caller.visibility,
+            PageParams { cursor: params.cursor.clone(), limit: params.limit }.to_request()?,
+        )
+        .await?;
     Ok(Json(hits.into()))
 }

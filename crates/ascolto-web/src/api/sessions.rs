@@ -45,7 +45,11 @@ pub fn session_cookie(state: &AppState, token: &str, max_age_seconds: i64) -> Ap
 }
 
 /// Signs an agent in and returns the session token and its CSRF token.
-pub async fn start_session(state: &AppState, email: &str, password: String) -> ApiResult<(Agent, String, String)> {
+pub async fn start_session(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> ApiResult<(Agent, String, String)> {
     let found = state.desk.store.agent_credentials(email.trim()).await?;
     let (agent, hash) = match found {
         Some((agent, hash)) if agent.active => (Some(agent), hash),
@@ -72,7 +76,10 @@ pub async fn start_session(state: &AppState, email: &str, password: String) -> A
 /// Sign in with e-mail and password; sets the session cookie.
 #[utoipa::path(post, path = "/sessions", tag = "sessions", request_body = Credentials, security(()),
     responses((status = 200, body = SignedIn), (status = 401, body = crate::error::ErrorBody)))]
-async fn sign_in(State(state): State<AppState>, ApiJson(credentials): ApiJson<Credentials>) -> ApiResult<Response> {
+async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> ApiResult<Response> {
     let (agent, token, csrf_token) = start_session(&state, &credentials.email, credentials.password).await?;
     let max_age = state.config.session_ttl.as_secs() as i64;
     let cookie = session_cookie(&state, &token, max_age)?;

@@ -71,14 +71,19 @@ async fn create_token(
     let agent = input.agent_id.unwrap_or(caller.agent.id);
     state.desk.store.get_agent(agent).await?;
     let token = new_api_token()?;
-    let details = state.desk.store.create_api_token(agent, &name, &hash_secret(&token), state.desk.now()).await?;
+    let details =
+        state.desk.store.create_api_token(agent, &name, &hash_secret(&token), state.desk.now()).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token, details })))
 }
 
 /// Revoke an API token (admins).
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "tokens",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-async fn revoke_token(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
     caller.require_admin()?;
     state.desk.store.revoke_api_token(id).await?;
     Ok(StatusCode::NO_CONTENT)

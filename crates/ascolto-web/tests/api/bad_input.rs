@@ -8,8 +8,14 @@ use crate::{error_code, send, spawn_app};
 #[tokio::test]
 async fn missing_field_is_422() {
     let app = spawn_app().await;
-    let (status, body) =
-        app.call(&app.admin, Method::POST, "/inbound-messages", Some(json!({"identity": {"kind": "email", "value": "a@b.it"}}))).await;
+    let (status, body) = app
+        .call(
+            &app.admin,
+            Method::POST,
+            "/inbound-messages",
+            Some(json!({"identity": {"kind": "email", "value": "a@b.it"}})),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("text"), "{body}");
 }
@@ -27,8 +33,14 @@ async fn wrong_type_is_422() {
 async fn unknown_status_word_is_422_and_names_the_choices() {
     let app = spawn_app().await;
     let conversation = app.inbound("anna@example.it", "Ciao", None).await.conversation.id;
-    let (status, body) =
-        app.call(&app.admin, Method::PATCH, &format!("/conversations/{conversation}"), Some(json!({"status": "closed"}))).await;
+    let (status, body) = app
+        .call(
+            &app.admin,
+            Method::PATCH,
+            &format!("/conversations/{conversation}"),
+            Some(json!({"status": "closed"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("open"), "{body}");
 }
@@ -36,7 +48,9 @@ async fn unknown_status_word_is_422_and_names_the_choices() {
 #[tokio::test]
 async fn unknown_ids_are_404() {
     let app = spawn_app().await;
-    for path in ["/conversations/999999", "/customers/999999", "/conversations/999999/messages", "/agents/999999"] {
+    for path in
+        ["/conversations/999999", "/customers/999999", "/conversations/999999/messages", "/agents/999999"]
+    {
         let (status, body) = app.get(&app.admin, path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
         assert_eq!(error_code(&body), "not_found");
@@ -155,8 +169,14 @@ async fn missing_and_forged_tokens_are_401() {
 async fn unknown_field_in_update_is_422() {
     let app = spawn_app().await;
     let conversation = app.inbound("anna@example.it", "Ciao", None).await.conversation.id;
-    let (status, body) =
-        app.call(&app.admin, Method::PATCH, &format!("/conversations/{conversation}"), Some(json!({"stauts": "open"}))).await;
+    let (status, body) = app
+        .call(
+            &app.admin,
+            Method::PATCH,
+            &format!("/conversations/{conversation}"),
+            Some(json!({"stauts": "open"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
 

@@ -13,22 +13,44 @@ fn skills_flagged(report: &Value) -> Vec<String> {
 async fn a_cold_reply_to_an_angry_customer_is_flagged_with_the_words_at_fault() {
     let app = spawn_app().await;
     let conversation = app
-        .inbound("anna@example.it", "Sono furiosa! È la terza volta che scrivo e il rimborso non è ancora arrivato. Quando arriva?", None)
+        .inbound(
+            "anna@example.it",
+            "Sono furiosa! È la terza volta che scrivo e il rimborso non è ancora arrivato. Quando arriva?",
+            None,
+        )
         .await
         .conversation
         .id;
     let draft = "Devo chiedere al mio responsabile.";
     let (status, report) = app
-        .call(&app.agent_a, Method::POST, "/coach/reply", Some(json!({"text": draft, "conversation_id": conversation.0, "ui_language": "it"})))
+        .call(
+            &app.agent_a,
+            Method::POST,
+            "/coach/reply",
+            Some(json!({"text": draft, "conversation_id": conversation.0, "ui_language": "it"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     let flagged = skills_flagged(&report);
     assert!(flagged.contains(&"ownership".to_owned()), "{report}");
-    let ownership = report["findings"].as_array().unwrap().iter().find(|f| f["skill"] == "ownership").unwrap();
-    let (start, end) = (ownership["start"].as_u64().unwrap() as usize, ownership["end"].as_u64().unwrap() as usize);
+    let ownership =
+        report["findings"].as_array().unwrap().iter().find(|f| f["skill"] == "ownership").unwrap();
+    let (start, end) =
+        (ownership["start"].as_u64().unwrap() as usize, ownership["end"].as_u64().unwrap() as usize);
     assert!(draft[start..end].to_lowercase().contains("responsabile"), "span {start}..{end} of {draft:?}");
     assert_eq!(report["language"], "it");
-    for skill in ["listening", "empathy", "clarity", "ownership", "why", "next_steps", "positivity", "calm", "personal", "persuasion"] {
+    for skill in [
+        "listening",
+        "empathy",
+        "clarity",
+        "ownership",
+        "why",
+        "next_steps",
+        "positivity",
+        "calm",
+        "personal",
+        "persuasion",
+    ] {
         assert!(report["skills"][skill]["score"].is_number(), "{skill} missing: {report}");
     }
 }
@@ -38,7 +60,12 @@ async fn coaching_another_teams_conversation_is_404() {
     let app = spawn_app().await;
     let conversation = app.inbound("b@example.it", "Ciao", Some(app.team_b)).await.conversation.id;
     let (status, _) = app
-        .call(&app.agent_a, Method::POST, "/coach/reply", Some(json!({"text": "Ciao", "conversation_id": conversation.0})))
+        .call(
+            &app.agent_a,
+            Method::POST,
+            "/coach/reply",
+            Some(json!({"text": "Ciao", "conversation_id": conversation.0})),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -47,7 +74,12 @@ async fn coaching_another_teams_conversation_is_404() {
 async fn customer_analysis_finds_urgency_and_questions() {
     let app = spawn_app().await;
     let (status, report) = app
-        .call(&app.agent_a, Method::POST, "/coach/customer", Some(json!({"text": "URGENT: my shop is down and we are losing money. When will you fix it?"})))
+        .call(
+            &app.agent_a,
+            Method::POST,
+            "/coach/customer",
+            Some(json!({"text": "URGENT: my shop is down and we are losing money. When will you fix it?"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert!(report["urgency"].as_f64().unwrap() > 0.3, "{report}");
@@ -57,7 +89,8 @@ async fn customer_analysis_finds_urgency_and_questions() {
 #[tokio::test]
 async fn bad_ui_language_is_422() {
     let app = spawn_app().await;
-    let (status, _) =
-        app.call(&app.agent_a, Method::POST, "/coach/reply", Some(json!({"text": "Ciao", "ui_language": "fr"}))).await;
+    let (status, _) = app
+        .call(&app.agent_a, Method::POST, "/coach/reply", Some(json!({"text": "Ciao", "ui_language": "fr"})))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }

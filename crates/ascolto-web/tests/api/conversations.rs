@@ -30,7 +30,8 @@ async fn inbound_message_is_created_once_per_external_id() {
     let (_, messages) =
         app.get(&app.admin, &format!("/conversations/{}/messages", first["conversation"]["id"])).await;
     assert_eq!(messages["data"].as_array().unwrap().len(), 1);
-    let (_, customer) = app.get(&app.admin, &format!("/customers/{}", first["conversation"]["customer_id"])).await;
+    let (_, customer) =
+        app.get(&app.admin, &format!("/customers/{}", first["conversation"]["customer_id"])).await;
     assert_eq!(customer["name"], "Anna Rossi");
     assert_eq!(customer["identities"][0]["value"], "anna.rossi@example.it");
 }
@@ -40,14 +41,21 @@ async fn reply_is_queued_and_note_is_not() {
     let app = spawn_app().await;
     let conversation = app.inbound("anna@example.it", "Dov'è il mio ordine?", None).await.conversation.id;
     let path = format!("/conversations/{conversation}/messages");
-    let (status, reply) =
-        app.call(&app.agent_a, Method::POST, &path, Some(json!({"text": "Lo controllo subito, Anna."}))).await;
+    let (status, reply) = app
+        .call(&app.agent_a, Method::POST, &path, Some(json!({"text": "Lo controllo subito, Anna."})))
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{reply}");
     assert_eq!(reply["direction"], "outbound");
     assert_eq!(reply["delivery_status"], "queued");
     assert_eq!(reply["agent_id"], app.agent_a.id.0);
-    let (status, note) =
-        app.call(&app.agent_a, Method::POST, &path, Some(json!({"text": "Chiedere al magazzino", "kind": "note"}))).await;
+    let (status, note) = app
+        .call(
+            &app.agent_a,
+            Method::POST,
+            &path,
+            Some(json!({"text": "Chiedere al magazzino", "kind": "note"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{note}");
     assert_eq!(note["direction"], "note");
     assert_eq!(note["delivery_status"], "received");
@@ -61,7 +69,12 @@ async fn empty_reply_is_422() {
     let app = spawn_app().await;
     let conversation = app.inbound("anna@example.it", "Ciao", None).await.conversation.id;
     let (status, body) = app
-        .call(&app.admin, Method::POST, &format!("/conversations/{conversation}/messages"), Some(json!({"text": "   "})))
+        .call(
+            &app.admin,
+            Method::POST,
+            &format!("/conversations/{conversation}/messages"),
+            Some(json!({"text": "   "})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
@@ -71,14 +84,21 @@ async fn update_sets_status_priority_assignee_and_tags() {
     let app = spawn_app().await;
     let conversation = app.inbound("anna@example.it", "Ciao", None).await.conversation.id;
     let update = json!({"status": "pending", "priority": "urgent", "assignee_id": app.agent_a.id.0, "tags": ["VIP", "pre-sale"]});
-    let (status, body) = app.call(&app.admin, Method::PATCH, &format!("/conversations/{conversation}"), Some(update)).await;
+    let (status, body) =
+        app.call(&app.admin, Method::PATCH, &format!("/conversations/{conversation}"), Some(update)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "pending");
     assert_eq!(body["priority"], "urgent");
     assert_eq!(body["assignee"], app.agent_a.id.0);
     assert_eq!(body["tags"], json!(["pre-sale", "vip"]));
-    let (_, body) =
-        app.call(&app.admin, Method::PATCH, &format!("/conversations/{conversation}"), Some(json!({"assignee_id": null}))).await;
+    let (_, body) = app
+        .call(
+            &app.admin,
+            Method::PATCH,
+            &format!("/conversations/{conversation}"),
+            Some(json!({"assignee_id": null})),
+        )
+        .await;
     assert_eq!(body["assignee"], Value::Null, "null unassigns");
     assert_eq!(body["priority"], "urgent", "absent fields stay");
 }
@@ -91,8 +111,9 @@ async fn snoozing_needs_a_time() {
     let (status, body) = app.call(&app.admin, Method::PATCH, &path, Some(json!({"status": "snoozed"}))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let until = "2030-01-01T09:00:00Z";
-    let (status, body) =
-        app.call(&app.admin, Method::PATCH, &path, Some(json!({"status": "snoozed", "snoozed_until": until}))).await;
+    let (status, body) = app
+        .call(&app.admin, Method::PATCH, &path, Some(json!({"status": "snoozed", "snoozed_until": until})))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["snoozed_until"], until);
 }
@@ -102,8 +123,20 @@ async fn filters_narrow_the_list() {
     let app = spawn_app().await;
     let first = app.inbound("a@example.it", "uno", None).await.conversation.id;
     let second = app.inbound("b@example.it", "due", None).await.conversation.id;
-    app.call(&app.admin, Method::PATCH, &format!("/conversations/{first}"), Some(json!({"status": "resolved"}))).await;
-    app.call(&app.admin, Method::PATCH, &format!("/conversations/{second}"), Some(json!({"assignee_id": app.admin.id.0, "priority": "high"}))).await;
+    app.call(
+        &app.admin,
+        Method::PATCH,
+        &format!("/conversations/{first}"),
+        Some(json!({"status": "resolved"})),
+    )
+    .await;
+    app.call(
+        &app.admin,
+        Method::PATCH,
+        &format!("/conversations/{second}"),
+        Some(json!({"assignee_id": app.admin.id.0, "priority": "high"})),
+    )
+    .await;
     let (_, resolved) = app.get(&app.admin, "/conversations?status=resolved").await;
     assert_eq!(ids(&resolved), vec![first.0]);
     let (_, mine) = app.get(&app.admin, "/conversations?assignee=me").await;
@@ -145,11 +178,23 @@ async fn cursor_pages_through_every_conversation_once() {
 async fn merge_moves_messages_into_the_survivor() {
     let app = spawn_app().await;
     let first = app.inbound("anna@example.it", "primo", None).await.conversation.id;
-    app.call(&app.admin, Method::PATCH, &format!("/conversations/{first}"), Some(json!({"status": "resolved"}))).await;
+    app.call(
+        &app.admin,
+        Method::PATCH,
+        &format!("/conversations/{first}"),
+        Some(json!({"status": "resolved"})),
+    )
+    .await;
     let second = app.inbound("anna@example.it", "secondo", None).await.conversation.id;
     assert_ne!(first, second, "a resolved conversation is not reused");
-    let (status, survivor) =
-        app.call(&app.admin, Method::POST, &format!("/conversations/{first}/merge"), Some(json!({"other_id": second.0}))).await;
+    let (status, survivor) = app
+        .call(
+            &app.admin,
+            Method::POST,
+            &format!("/conversations/{first}/merge"),
+            Some(json!({"other_id": second.0})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{survivor}");
     let (_, messages) = app.get(&app.admin, &format!("/conversations/{first}/messages")).await;
     assert_eq!(messages["data"].as_array().unwrap().len(), 2);
@@ -162,8 +207,14 @@ async fn merging_other_customers_conversations_is_refused() {
     let app = spawn_app().await;
     let first = app.inbound("anna@example.it", "primo", None).await.conversation.id;
     let second = app.inbound("bruno@example.it", "secondo", None).await.conversation.id;
-    let (status, body) =
-        app.call(&app.admin, Method::POST, &format!("/conversations/{first}/merge"), Some(json!({"other_id": second.0}))).await;
+    let (status, body) = app
+        .call(
+            &app.admin,
+            Method::POST,
+            &format!("/conversations/{first}/merge"),
+            Some(json!({"other_id": second.0})),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
 
@@ -188,7 +239,13 @@ async fn openapi_document_lists_the_routes() {
     let app = spawn_app().await;
     let (status, doc) = crate::send(app.client.get(format!("{}/api/v1/openapi.json", app.base))).await;
     assert_eq!(status, StatusCode::OK);
-    for path in ["/api/v1/conversations", "/api/v1/conversations/{id}/messages", "/api/v1/customers", "/api/v1/search", "/api/v1/inbound-messages"] {
+    for path in [
+        "/api/v1/conversations",
+        "/api/v1/conversations/{id}/messages",
+        "/api/v1/customers",
+        "/api/v1/search",
+        "/api/v1/inbound-messages",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
     }
 }

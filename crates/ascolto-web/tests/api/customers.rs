@@ -50,16 +50,28 @@ async fn merging_customers_moves_identities_and_conversations() {
     let mail = app.inbound("anna@example.it", "via mail", None).await;
     let other = app.inbound("anna.rossi@work.example", "dal lavoro", None).await;
     let (survivor, merged) = (mail.conversation.customer_id, other.conversation.customer_id);
-    let (status, body) =
-        app.call(&app.lead, Method::POST, &format!("/customers/{survivor}/merge"), Some(json!({"other_id": merged.0}))).await;
+    let (status, body) = app
+        .call(
+            &app.lead,
+            Method::POST,
+            &format!("/customers/{survivor}/merge"),
+            Some(json!({"other_id": merged.0})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["identities"].as_array().unwrap().len(), 2, "{body}");
     let (_, moved) = app.get(&app.admin, &format!("/conversations/{}", other.conversation.id)).await;
     assert_eq!(moved["customer_id"], survivor.0);
     let (_, gone) = app.get(&app.admin, &format!("/customers/{merged}")).await;
     assert_eq!(gone["merged_into"], survivor.0);
-    let (status, _) =
-        app.call(&app.admin, Method::POST, &format!("/customers/{survivor}/merge"), Some(json!({"other_id": survivor.0}))).await;
+    let (status, _) = app
+        .call(
+            &app.admin,
+            Method::POST,
+            &format!("/customers/{survivor}/merge"),
+            Some(json!({"other_id": survivor.0})),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "merging into itself is refused");
 }
 

@@ -48,8 +48,13 @@ async fn another_teams_message_is_not_heard() {
     let conversation = app.inbound("b@example.it", "primo", Some(app.team_b)).await.conversation.id;
     // Skip the events of the set-up (created in the general queue, then moved to team B).
     while next_event(&mut socket).await.is_some() {}
-    app.call(&app.admin, Method::POST, &format!("/conversations/{conversation}/messages"), Some(json!({"text": "risposta"})))
-        .await;
+    app.call(
+        &app.admin,
+        Method::POST,
+        &format!("/conversations/{conversation}/messages"),
+        Some(json!({"text": "risposta"})),
+    )
+    .await;
     assert_eq!(next_event(&mut socket).await, None, "agent A heard team B's reply");
 }
 

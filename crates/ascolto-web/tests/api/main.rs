@@ -44,7 +44,13 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-async fn login(store: &dyn Store, name: &str, role: Role, teams: Vec<TeamId>, reports_to: Option<AgentId>) -> Login {
+async fn login(
+    store: &dyn Store,
+    name: &str,
+    role: Role,
+    teams: Vec<TeamId>,
+    reports_to: Option<AgentId>,
+) -> Login {
     let email = format!("{}@test.ascolto", name.to_lowercase());
     let agent = store
         .create_agent(NewAgent {
@@ -100,7 +106,13 @@ impl TestApp {
     }
 
     /// Sends a request and returns the status and the JSON body (`Null` when empty).
-    pub async fn call(&self, as_who: &Login, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        as_who: &Login,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut request = self.request(as_who, method, path);
         if let Some(body) = body {
             request = request.json(&body);
@@ -132,7 +144,11 @@ impl TestApp {
             .unwrap();
         if team.is_some() {
             let patch = ConversationPatch { team: Some(team), ..Default::default() };
-            self.desk.store.update_conversation(ingested.conversation.id, patch, self.desk.now()).await.unwrap();
+            self.desk
+                .store
+                .update_conversation(ingested.conversation.id, patch, self.desk.now())
+                .await
+                .unwrap();
         }
         ingested
     }
@@ -142,7 +158,8 @@ pub async fn send(request: RequestBuilder) -> (StatusCode, Value) {
     let response = request.send().await.unwrap();
     let status = response.status();
     let bytes = response.bytes().await.unwrap();
-    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+    let body =
+        if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
     (status, body)
 }
 

@@ -15,8 +15,15 @@ async fn layout(app: &TestApp) -> [i64; 4] {
     let in_a = app.inbound("a@example.it", "team A rimborso", Some(app.team_a)).await.conversation.id;
     let in_b = app.inbound("b@example.it", "team B rimborso", Some(app.team_b)).await.conversation.id;
     let general = app.inbound("g@example.it", "general rimborso", None).await.conversation.id;
-    let b_for_a = app.inbound("x@example.it", "team B for A rimborso", Some(app.team_b)).await.conversation.id;
-    app.call(&app.admin, Method::PATCH, &format!("/conversations/{b_for_a}"), Some(json!({"assignee_id": app.agent_a.id.0}))).await;
+    let b_for_a =
+        app.inbound("x@example.it", "team B for A rimborso", Some(app.team_b)).await.conversation.id;
+    app.call(
+        &app.admin,
+        Method::PATCH,
+        &format!("/conversations/{b_for_a}"),
+        Some(json!({"assignee_id": app.agent_a.id.0})),
+    )
+    .await;
     [in_a.0, in_b.0, general.0, b_for_a.0]
 }
 
@@ -33,14 +40,30 @@ async fn an_agent_cannot_reach_another_teams_conversations() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
     }
     let (status, _) = app
-        .call(&app.agent_a, Method::POST, &format!("/conversations/{in_b}/messages"), Some(json!({"text": "hi"})))
+        .call(
+            &app.agent_a,
+            Method::POST,
+            &format!("/conversations/{in_b}/messages"),
+            Some(json!({"text": "hi"})),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) =
-        app.call(&app.agent_a, Method::PATCH, &format!("/conversations/{in_b}"), Some(json!({"status": "resolved"}))).await;
+    let (status, _) = app
+        .call(
+            &app.agent_a,
+            Method::PATCH,
+            &format!("/conversations/{in_b}"),
+            Some(json!({"status": "resolved"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, hits) = app.get(&app.agent_a, "/search?q=rimborso").await;
-    let found: Vec<i64> = hits["data"].as_array().unwrap().iter().map(|h| h["message"]["conversation_id"].as_i64().unwrap()).collect();
+    let found: Vec<i64> = hits["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["message"]["conversation_id"].as_i64().unwrap())
+        .collect();
     assert!(!found.contains(&in_b), "search leaked team B: {hits}");
     assert_eq!(found.len(), 3, "{hits}");
 }
@@ -82,7 +105,11 @@ async fn a_lead_sees_their_team_and_reports_but_not_other_teams() {
     let (_, list) = app.get(&app.lead, "/conversations").await;
     let mut seen = ids(&list);
     seen.sort();
-    assert_eq!(seen, vec![in_a, general, b_for_a], "a report's conversation in team B is visible to the lead");
+    assert_eq!(
+        seen,
+        vec![in_a, general, b_for_a],
+        "a report's conversation in team B is visible to the lead"
+    );
     let (status, _) = app.get(&app.lead, &format!("/conversations/{in_b}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.get(&app.lead, "/agents").await;
@@ -110,7 +137,8 @@ async fn an_admin_reaches_everything() {
     let (status, agents) = app.get(&app.admin, "/agents").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(agents["data"].as_array().unwrap().len(), 4);
-    let (status, team) = app.call(&app.admin, Method::POST, "/teams", Some(json!({"name": "Night shift"}))).await;
+    let (status, team) =
+        app.call(&app.admin, Method::POST, "/teams", Some(json!({"name": "Night shift"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{team}");
     let (status, token) = app.call(&app.admin, Method::POST, "/tokens", Some(json!({"name": "shop"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{token}");
@@ -133,8 +161,14 @@ async fn a_revoked_token_stops_working() {
 #[tokio::test]
 async fn a_deactivated_agent_is_locked_out() {
     let app = spawn_app().await;
-    let (status, body) =
-        app.call(&app.admin, Method::PATCH, &format!("/agents/{}", app.agent_b.id), Some(json!({"active": false}))).await;
+    let (status, body) = app
+        .call(
+            &app.admin,
+            Method::PATCH,
+            &format!("/agents/{}", app.agent_b.id),
+            Some(json!({"active": false})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _) = app.get(&app.agent_b, "/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

@@ -24,10 +24,8 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> (StatusCode, Opt
         .await
         .unwrap();
     let status = response.status();
-    let cookie = response
-        .headers()
-        .get(SET_COOKIE)
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned());
+    let cookie =
+        response.headers().get(SET_COOKIE).map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned());
     let set_cookie = response.headers().get(SET_COOKIE).map(|v| v.to_str().unwrap().to_owned());
     if let Some(set_cookie) = set_cookie {
         assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
@@ -69,9 +67,19 @@ async fn cookie_changes_need_the_csrf_token() {
     let forged = app.client.patch(&url).header(COOKIE, &cookie).json(&json!({"presence": "away"}));
     let (status, body) = send(forged).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    let wrong = app.client.patch(&url).header(COOKIE, &cookie).header("x-csrf-token", "guess").json(&json!({"presence": "away"}));
+    let wrong = app
+        .client
+        .patch(&url)
+        .header(COOKIE, &cookie)
+        .header("x-csrf-token", "guess")
+        .json(&json!({"presence": "away"}));
     assert_eq!(send(wrong).await.0, StatusCode::FORBIDDEN);
-    let genuine = app.client.patch(&url).header(COOKIE, &cookie).header("x-csrf-token", &csrf).json(&json!({"presence": "away"}));
+    let genuine = app
+        .client
+        .patch(&url)
+        .header(COOKIE, &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"presence": "away"}));
     let (status, body) = send(genuine).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["presence"], "away");
@@ -83,7 +91,8 @@ async fn sign_out_ends_the_session() {
     let (email, password) = create_agent_with_password(&app).await;
     let (_, cookie, _) = sign_in(&app, &email, &password).await;
     let cookie = cookie.unwrap();
-    let (status, _) = send(app.client.delete(format!("{}/api/v1/sessions", app.base)).header(COOKIE, &cookie)).await;
+    let (status, _) =
+        send(app.client.delete(format!("{}/api/v1/sessions", app.base)).header(COOKIE, &cookie)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = send(app.client.get(format!("{}/api/v1/me", app.base)).header(COOKIE, &cookie)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -93,7 +102,12 @@ async fn sign_out_ends_the_session() {
 async fn short_passwords_are_refused() {
     let app = spawn_app().await;
     let (status, body) = app
-        .call(&app.admin, Method::POST, "/agents", Some(json!({"name": "P", "email": "p@test.ascolto", "role": "agent", "password": "short"})))
+        .call(
+            &app.admin,
+            Method::POST,
+            "/agents",
+            Some(json!({"name": "P", "email": "p@test.ascolto", "role": "agent", "password": "short"})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
