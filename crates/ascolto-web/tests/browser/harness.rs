@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::net::TcpListener as StdListener;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ascolto_core::{
@@ -41,7 +41,7 @@ impl ascolto_service::Clock for TestClock {
 }
 
 /// Chromium is heavy on a small machine: the tests take turns.
-static TURN: Mutex<()> = Mutex::new(());
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A running server, its store, and a chromedriver.
 #[allow(missing_debug_implementations, reason = "a test fixture, never printed")]
@@ -53,7 +53,7 @@ pub struct Desk {
     driver: Child,
     driver_url: String,
     _dir: tempfile::TempDir,
-    _turn: MutexGuard<'static, ()>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 fn tool_missing() -> Option<String> {
@@ -77,7 +77,7 @@ pub async fn start() -> Option<Desk> {
         println!("SKIPPED: {why}");
         return None;
     }
-    let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let turn = TURN.lock().await;
     let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("browser.db")).await.unwrap();
