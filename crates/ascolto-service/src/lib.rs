@@ -8,6 +8,7 @@ pub mod events;
 pub mod html;
 pub mod ingest;
 pub mod outbox;
+pub mod queue;
 
 pub use ingest::{InboundRequest, ReplyRequest};
 

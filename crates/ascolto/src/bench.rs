@@ -49,6 +49,19 @@ pub enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Recompute the priorities of N open conversations, and "my next conversation" with N
+    /// open (p50 and p99).
+    Queue {
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: Backend,
+        #[arg(long, default_value_t = 100_000)]
+        conversations: usize,
+        /// "My next conversation" calls to time.
+        #[arg(long, default_value_t = 1_000)]
+        claims: usize,
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -58,6 +71,9 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         }
         BenchCommand::Inbox { backend, conversations, renders, database_url } => {
             crate::bench_inbox::run(backend, conversations, renders.max(1), database_url).await
+        }
+        BenchCommand::Queue { backend, conversations, claims, database_url } => {
+            crate::bench_queue::queue(backend, conversations, claims, database_url).await
         }
     }
 }
@@ -84,7 +100,7 @@ pub(crate) async fn bench_store(
     Ok((open_store(&config).await?, temp))
 }
 
-fn request(run: i64, n: usize) -> anyhow::Result<InboundRequest> {
+pub(crate) fn request(run: i64, n: usize) -> anyhow::Result<InboundRequest> {
     // A quarter as many customers as messages, so most messages thread into an existing
     // conversation, as real traffic does.
     let customer = n % (n / 4 + 1).max(1);

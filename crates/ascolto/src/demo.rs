@@ -275,20 +275,72 @@ fn make_customer(index: usize, rng: &mut fastrand::Rng) -> anyhow::Result<DemoCu
     Ok(DemoCustomer { name: format!("{first} {last}"), italian, identities })
 }
 
+/// One of the demo's sign-ins.
+struct DemoLogin {
+    name: &'static str,
+    email: &'static str,
+    role: Role,
+    languages: &'static [&'static str],
+    teams: Vec<TeamId>,
+    ui: &'static str,
+}
+
 async fn create_agents(store: &dyn Store) -> anyhow::Result<DemoAgents> {
     let italia = store.create_team("Assistenza Italia").await?;
     let world = store.create_team("International").await?;
     let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
     let mut ids = Vec::new();
-    let people: [(&str, &str, Role, &[&str], Vec<TeamId>, &str); 6] = [
-        ("Giulia Admin", "admin@demo.ascolto", Role::Admin, &["it", "en"], vec![], "it"),
-        ("Marco Bianchi", "lead@demo.ascolto", Role::Lead, &["it", "en"], vec![italia.id, world.id], "it"),
-        ("Sara Conti", "sara@demo.ascolto", Role::Agent, &["it", "en"], vec![italia.id], "it"),
-        ("Luca Ferri", "luca@demo.ascolto", Role::Agent, &["it"], vec![italia.id], "it"),
-        ("Tom Walker", "tom@demo.ascolto", Role::Agent, &["en"], vec![world.id], "en"),
-        ("Emma Hughes", "emma@demo.ascolto", Role::Agent, &["en", "it"], vec![world.id], "en"),
+    let people = [
+        DemoLogin {
+            name: "Giulia Admin",
+            email: "admin@demo.ascolto",
+            role: Role::Admin,
+            languages: &["it", "en"],
+            teams: vec![],
+            ui: "it",
+        },
+        DemoLogin {
+            name: "Marco Bianchi",
+            email: "lead@demo.ascolto",
+            role: Role::Lead,
+            languages: &["it", "en"],
+            teams: vec![italia.id, world.id],
+            ui: "it",
+        },
+        DemoLogin {
+            name: "Sara Conti",
+            email: "sara@demo.ascolto",
+            role: Role::Agent,
+            languages: &["it", "en"],
+            teams: vec![italia.id],
+            ui: "it",
+        },
+        DemoLogin {
+            name: "Luca Ferri",
+            email: "luca@demo.ascolto",
+            role: Role::Agent,
+            languages: &["it"],
+            teams: vec![italia.id],
+            ui: "it",
+        },
+        DemoLogin {
+            name: "Tom Walker",
+            email: "tom@demo.ascolto",
+            role: Role::Agent,
+            languages: &["en"],
+            teams: vec![world.id],
+            ui: "en",
+        },
+        DemoLogin {
+            name: "Emma Hughes",
+            email: "emma@demo.ascolto",
+            role: Role::Agent,
+            languages: &["en", "it"],
+            teams: vec![world.id],
+            ui: "en",
+        },
     ];
-    for (name, email, role, languages, teams, ui) in people {
+    for DemoLogin { name, email, role, languages, teams, ui } in people {
         let reports_to = if role == Role::Agent { ids.get(1).copied() } else { None };
         let agent = store
             .create_agent(NewAgent {
@@ -476,6 +528,7 @@ pub async fn run(mut config: Config, trickle_seconds: u64) -> anyhow::Result<()>
     let (stop, stopped) = watch::channel(false);
     let outbox =
         tokio::spawn(desk.clone().run_outbox(deliverers, state.outbox_wake.clone(), stopped.clone()));
+    let (timers, recompute) = server::spawn_queue_workers(&desk, &stopped);
     if trickle_seconds > 0 {
         let desk = desk.clone();
         let mut stopped = stopped.clone();
@@ -495,6 +548,6 @@ pub async fn run(mut config: Config, trickle_seconds: u64) -> anyhow::Result<()>
     }
     ascolto_web::serve(listener, state, server::shutdown_signal()).await?;
     let _ = stop.send(true);
-    let _ = outbox.await;
+    let _ = tokio::join!(outbox, timers, recompute);
     Ok(())
 }

@@ -116,13 +116,29 @@ pub async fn run(config: &Config, store: Arc<dyn Store>, listener: TcpListener) 
     let desk = Desk::new(store);
     let state = app_state(config, desk.clone()).await;
     let (stop_workers, workers_stopped) = watch::channel(false);
-    let outbox =
-        tokio::spawn(desk.run_outbox(Deliverers::api_only(), state.outbox_wake.clone(), workers_stopped));
+    let outbox = tokio::spawn(desk.clone().run_outbox(
+        Deliverers::api_only(),
+        state.outbox_wake.clone(),
+        workers_stopped.clone(),
+    ));
+    let (timers, recompute) = spawn_queue_workers(&desk, &workers_stopped);
     ascolto_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
     let _ = stop_workers.send(true);
-    let _ = outbox.await;
+    let _ = tokio::join!(outbox, timers, recompute);
     info!("stopped");
     Ok(())
+}
+
+/// Starts the timer worker and the once-a-minute queue recompute. Both are safe on several
+/// nodes: timers are claimed with a lease, and a recompute writes the same scores whoever runs it.
+pub fn spawn_queue_workers(
+    desk: &Desk,
+    stopped: &watch::Receiver<bool>,
+) -> (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>) {
+    let timers = tokio::spawn(desk.clone().run_jobs(stopped.clone()));
+    let every = std::time::Duration::from_secs(60);
+    let recompute = tokio::spawn(desk.clone().run_queue_recompute(every, stopped.clone()));
+    (timers, recompute)
 }
 
 /// The address to print: `public_url` when set, otherwise the address actually bound (which

@@ -8,6 +8,7 @@ pub(crate) mod conversations;
 mod customers;
 mod inbound;
 pub(crate) mod macros;
+mod queue;
 mod search;
 pub(crate) mod sessions;
 mod teams;
@@ -62,7 +63,8 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(coach::router())
         .merge(macros::router())
-        .merge(activity::router());
+        .merge(activity::router())
+        .merge(queue::router());
     let (router, openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes).split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
