@@ -45,6 +45,7 @@ pub mod notify;
 mod outbox;
 mod queue;
 mod row;
+mod ui;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -65,6 +66,7 @@ use ascolto_store::{
 use ascolto_store::{
     CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState, QueueUpdate,
 };
+use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::pool::PoolConnection;
@@ -77,6 +79,7 @@ use crate::error::db;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (3, "live", include_str!("../migrations/0003_live.sql")),
+    (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
 ];
 
@@ -381,6 +384,28 @@ impl Store for PostgresStore {
 
     async fn revoke_api_token(&self, id: i64) -> StoreResult<()> {
         auth::revoke_api_token(&mut *self.conn().await?, id).await
+    }
+
+    // --- ui ---
+
+    async fn create_macro(&self, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro> {
+        ui::create(&mut *self.conn().await?, new, now).await
+    }
+
+    async fn list_macros(&self) -> StoreResult<Vec<Macro>> {
+        ui::list(&mut *self.conn().await?).await
+    }
+
+    async fn get_macro(&self, id: i64) -> StoreResult<Macro> {
+        ui::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn update_macro(&self, id: i64, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro> {
+        ui::update(&mut *self.conn().await?, id, new, now).await
+    }
+
+    async fn delete_macro(&self, id: i64) -> StoreResult<()> {
+        ui::delete(&mut *self.conn().await?, id).await
     }
 
     // --- queue ---

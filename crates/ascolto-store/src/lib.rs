@@ -19,17 +19,22 @@ mod live;
 pub mod page;
 mod queue;
 mod types;
+mod ui;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
 pub mod conformance_live;
 #[cfg(feature = "conformance")]
 pub mod conformance_queue;
+#[cfg(feature = "conformance")]
+pub mod conformance_ui;
 
 pub use live::*;
 pub use page::{BadCursor, Cursor, Page, PageRequest};
 pub use queue::*;
 pub use types::*;
+pub use ui::{Macro, NewMacro};
 
 use ascolto_core::agent::Visibility;
 use ascolto_core::search::Query;
@@ -216,6 +221,17 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn list_api_tokens(&self, agent: AgentId) -> StoreResult<Vec<ApiToken>>;
     async fn revoke_api_token(&self, id: i64) -> StoreResult<()>;
 
+    // --- ui ---
+
+    /// Creates a macro. A name already in use is a `Conflict`.
+    async fn create_macro(&self, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro>;
+    /// Every macro, by name.
+    async fn list_macros(&self) -> StoreResult<Vec<Macro>>;
+    async fn get_macro(&self, id: i64) -> StoreResult<Macro>;
+    /// Renames and rewrites a macro. A name another macro has is a `Conflict`.
+    async fn update_macro(&self, id: i64, new: NewMacro, now: DateTime<Utc>) -> StoreResult<Macro>;
+    /// Deletes a macro; a missing one is `NotFound`.
+    async fn delete_macro(&self, id: i64) -> StoreResult<()>;
     // --- queue ---
 
     /// The queue state of each of these conversations that exists, in no particular order.

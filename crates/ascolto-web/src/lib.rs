@@ -16,6 +16,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod live;
+pub mod ui;
 pub mod widget;
 
 use std::sync::Arc;
@@ -77,6 +78,7 @@ pub fn app(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
     Router::new()
         .merge(api::router())
+        .merge(ui::router())
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())

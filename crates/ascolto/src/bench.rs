@@ -35,6 +35,20 @@ pub enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Seed N conversations, then time the agents' inbox page (the whole HTTP app, signed in by
+    /// session cookie) and print p50/p99.
+    Inbox {
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: Backend,
+        #[arg(long, default_value_t = 100_000)]
+        conversations: usize,
+        /// Page renders to time, after a warm-up of 50.
+        #[arg(long, default_value_t = 1_000)]
+        renders: usize,
+        /// PostgreSQL URL (default: $ASCOLTO_TEST_POSTGRES_URL or the local `test` database).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Recompute the priorities of N open conversations, and "my next conversation" with N
     /// open (p50 and p99).
     Queue {
@@ -62,6 +76,9 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Live { sessions } => crate::bench_live::run(sessions.max(1)).await,
         BenchCommand::Ingest { backend, messages, concurrency, database_url } => {
             ingest(backend, messages, concurrency.max(1), database_url).await
+        }
+        BenchCommand::Inbox { backend, conversations, renders, database_url } => {
+            crate::bench_inbox::run(backend, conversations, renders.max(1), database_url).await
         }
         BenchCommand::Queue { backend, conversations, claims, database_url } => {
             crate::bench_queue::queue(backend, conversations, claims, database_url).await

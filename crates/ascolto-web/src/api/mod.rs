@@ -1,15 +1,17 @@
 //! The JSON API under `/api/v1`: one module per resource, each owning its routes, and the
 //! OpenAPI document generated from the handlers' annotations.
 
+mod activity;
 mod agents;
 mod channels;
 mod coach;
-mod conversations;
+pub(crate) mod conversations;
 mod customers;
 mod inbound;
+pub(crate) mod macros;
 mod queue;
 mod search;
-mod sessions;
+pub(crate) mod sessions;
 mod teams;
 mod tokens;
 mod webhooks;
@@ -63,7 +65,9 @@ pub fn router() -> Router<AppState> {
         .merge(search::router())
         .merge(coach::router())
         .merge(queue::router())
-        .merge(channels::router());
+        .merge(channels::router())
+        .merge(macros::router())
+        .merge(activity::router());
     let (router, openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes).split_for_parts();
     let openapi = std::sync::Arc::new(openapi);

@@ -11,7 +11,7 @@ use crate::{Login, TestApp, spawn_app};
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp, who: &Login) -> Socket {
+pub async fn connect(app: &TestApp, who: &Login) -> Socket {
     let url = format!("{}/api/v1/live", app.base.replace("http://", "ws://"));
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert("authorization", format!("Bearer {}", who.token).parse().unwrap());
@@ -19,7 +19,7 @@ async fn connect(app: &TestApp, who: &Login) -> Socket {
     socket
 }
 
-async fn next_event(socket: &mut Socket) -> Option<Value> {
+pub async fn next_event(socket: &mut Socket) -> Option<Value> {
     loop {
         let frame = tokio::time::timeout(Duration::from_millis(1500), socket.next()).await.ok()??.ok()?;
         if let Ok(text) = frame.to_text() {

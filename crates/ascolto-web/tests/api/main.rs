@@ -6,6 +6,7 @@ mod coach;
 mod conversations;
 mod customers;
 mod live;
+mod macros;
 mod platforms;
 mod queue;
 mod roles;

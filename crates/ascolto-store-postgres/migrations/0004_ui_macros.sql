@@ -1,0 +1,9 @@
+-- Macros: canned replies agents insert into the reply box, with variables filled in.
+-- Names are unique so an agent picking "Refund policy" always gets the same text.
+CREATE TABLE macros (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);

@@ -1,0 +1,334 @@
+//! The interface's words in Italian and English: one table keyed by id, both languages on
+//! the same line, so a string cannot exist in one language and not the other.
+
+use axum::http::HeaderMap;
+use axum::http::header::ACCEPT_LANGUAGE;
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    It,
+    #[default]
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::It => "it",
+            Lang::En => "en",
+        }
+    }
+
+    /// `it` or `en`; anything else (such as `auto`) is `None`, meaning "ask the browser".
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "it" => Some(Lang::It),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The first of `it`/`en` the browser's `Accept-Language` names, in its order of preference.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        let accept = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let mut ranked: Vec<(f32, Lang)> = accept
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let tag = pieces.next()?.trim();
+                let lang = Lang::parse(tag.split('-').next()?)?;
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                Some((quality, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.first().map(|(_, lang)| *lang).unwrap_or_default()
+    }
+
+    /// The agent's setting, or the browser's preference when the setting names no language.
+    pub fn choose(setting: &str, headers: &HeaderMap) -> Lang {
+        Lang::parse(setting).unwrap_or_else(|| Lang::from_headers(headers))
+    }
+
+    /// The string with this id. An unknown id is a programming error: debug builds panic, and
+    /// release builds show the id rather than nothing.
+    pub fn t(self, id: &'static str) -> &'static str {
+        match STRINGS.iter().find(|(key, _, _)| *key == id) {
+            Some((_, en, it)) => match self {
+                Lang::En => en,
+                Lang::It => it,
+            },
+            None => {
+                debug_assert!(false, "no interface string {id:?}");
+                id
+            }
+        }
+    }
+}
+
+/// `(id, English, Italian)`.
+pub const STRINGS: &[(&str, &str, &str)] = &[
+    ("app.name", "Ascolto", "Ascolto"),
+    ("app.skip", "Skip to content", "Vai al contenuto"),
+    ("nav.inbox", "Inbox", "Posta in arrivo"),
+    ("nav.team", "Team", "Squadra"),
+    ("nav.settings", "Settings", "Impostazioni"),
+    ("nav.signout", "Sign out", "Esci"),
+    ("nav.language", "Language", "Lingua"),
+    ("nav.main", "Main", "Principale"),
+    ("login.title", "Sign in", "Accedi"),
+    ("login.email", "E-mail address", "Indirizzo e-mail"),
+    ("login.password", "Password", "Password"),
+    ("login.submit", "Sign in", "Accedi"),
+    (
+        "login.failed",
+        "That e-mail address and password do not match an active agent.",
+        "Indirizzo e-mail e password non corrispondono a un operatore attivo.",
+    ),
+    ("login.intro", "The help desk that listens.", "L'help desk che ascolta."),
+    ("error.title", "Something went wrong", "Qualcosa è andato storto"),
+    (
+        "error.csrf",
+        "This form has expired or did not come from Ascolto, so nothing was changed. Go back, reload the page and try again.",
+        "Questo modulo è scaduto o non proviene da Ascolto, quindi non è stato modificato nulla. Torna indietro, ricarica la pagina e riprova.",
+    ),
+    ("error.forbidden", "Your role does not allow this.", "Il tuo ruolo non lo consente."),
+    (
+        "error.not_found",
+        "There is nothing here, or you may not see it.",
+        "Non c'è niente qui, oppure non hai il permesso di vederlo.",
+    ),
+    ("error.invalid", "That did not work:", "Non è stato possibile:"),
+    (
+        "error.internal",
+        "The server failed. The details are in its log.",
+        "Il server ha avuto un errore. I dettagli sono nel suo log.",
+    ),
+    ("error.back", "Back to the inbox", "Torna alla posta in arrivo"),
+    ("inbox.title", "Inbox", "Posta in arrivo"),
+    ("inbox.filters", "Filters", "Filtri"),
+    ("inbox.view", "Show", "Mostra"),
+    ("inbox.view.all", "Everything I can see", "Tutto ciò che vedo"),
+    ("inbox.view.mine", "Mine", "Mie"),
+    ("inbox.view.teams", "My teams", "I miei team"),
+    ("inbox.view.unassigned", "Unassigned", "Non assegnate"),
+    ("inbox.status", "Status", "Stato"),
+    ("inbox.channel", "Channel", "Canale"),
+    ("inbox.any", "Any", "Qualsiasi"),
+    ("inbox.search", "Search messages", "Cerca nei messaggi"),
+    ("inbox.apply", "Apply", "Applica"),
+    ("inbox.empty", "Nothing waiting here. Well done.", "Qui non aspetta nessuno. Ottimo lavoro."),
+    ("inbox.col.priority", "Priority", "Priorità"),
+    ("inbox.col.customer", "Customer", "Cliente"),
+    ("inbox.col.subject", "Subject", "Oggetto"),
+    ("inbox.col.waiting", "Waiting", "In attesa"),
+    ("inbox.col.assignee", "Assignee", "Assegnata a"),
+    (
+        "inbox.order",
+        "Most urgent first, then longest waiting.",
+        "Prima le più urgenti, poi chi aspetta da più tempo.",
+    ),
+    ("inbox.keys", "Keys: j and k move, Enter opens.", "Tasti: j e k per spostarsi, Invio per aprire."),
+    ("inbox.live", "Updated live", "Aggiornata in tempo reale"),
+    ("inbox.results", "Search results", "Risultati della ricerca"),
+    ("inbox.no_results", "No message matches.", "Nessun messaggio corrisponde."),
+    ("inbox.waiting_reply", "customer waiting", "il cliente aspetta"),
+    ("inbox.answered", "answered", "risposto"),
+    ("time.now", "now", "ora"),
+    ("time.min", "min", "min"),
+    ("time.h", "h", "h"),
+    ("time.d", "d", "g"),
+    ("nobody", "Nobody", "Nessuno"),
+    ("status.open", "Open", "Aperta"),
+    ("status.pending", "Pending", "In sospeso"),
+    ("status.snoozed", "Snoozed", "Rimandata"),
+    ("status.resolved", "Resolved", "Risolta"),
+    ("priority.urgent", "Urgent", "Urgente"),
+    ("priority.high", "High", "Alta"),
+    ("priority.normal", "Normal", "Normale"),
+    ("priority.low", "Low", "Bassa"),
+    ("channel.email", "E-mail", "E-mail"),
+    ("channel.webchat", "Web chat", "Chat web"),
+    ("channel.whatsapp", "WhatsApp", "WhatsApp"),
+    ("channel.telegram", "Telegram", "Telegram"),
+    ("channel.api", "API", "API"),
+    ("delivery.received", "Received", "Ricevuto"),
+    ("delivery.queued", "Queued", "In coda"),
+    ("delivery.sent", "Sent", "Inviato"),
+    ("delivery.delivered", "Delivered", "Consegnato"),
+    ("delivery.read", "Read", "Letto"),
+    ("delivery.failed", "Failed", "Non consegnato"),
+    ("conv.messages", "Messages", "Messaggi"),
+    ("conv.note", "Internal note", "Nota interna"),
+    ("conv.agent", "Agent", "Operatore"),
+    ("conv.customer", "Customer", "Cliente"),
+    ("conv.formatted", "Show the formatted e-mail", "Mostra l'e-mail formattata"),
+    (
+        "conv.formatted_title",
+        "Formatted e-mail (sanitised, no scripts)",
+        "E-mail formattata (ripulita, senza script)",
+    ),
+    ("conv.attachments", "Attachments", "Allegati"),
+    ("conv.controls", "Conversation", "Conversazione"),
+    ("conv.status", "Status", "Stato"),
+    ("conv.priority", "Priority", "Priorità"),
+    ("conv.assignee", "Assignee", "Assegnata a"),
+    ("conv.team", "Team", "Team"),
+    ("conv.snooze_until", "Snooze until", "Rimanda fino a"),
+    ("conv.save", "Save", "Salva"),
+    ("conv.viewing", "Also here:", "Presenti anche:"),
+    ("conv.typing", "is typing…", "sta scrivendo…"),
+    (
+        "conv.merged",
+        "This conversation was merged into another one.",
+        "Questa conversazione è stata unita a un'altra.",
+    ),
+    ("reply.title", "Reply", "Rispondi"),
+    ("reply.label", "Your reply", "La tua risposta"),
+    ("reply.kind.reply", "Reply to the customer", "Risposta al cliente"),
+    ("reply.kind.note", "Internal note", "Nota interna"),
+    ("reply.send", "Send", "Invia"),
+    ("reply.keys", "Ctrl+Enter sends. r jumps here.", "Ctrl+Invio invia. r porta qui."),
+    ("reply.macro", "Insert a macro", "Inserisci una macro"),
+    ("reply.macro.none", "Choose…", "Scegli…"),
+    (
+        "reply.placeholder_confirm",
+        "The reply still has a placeholder to fill in:",
+        "La risposta contiene ancora un segnaposto da compilare:",
+    ),
+    ("reply.send_anyway", "Send anyway", "Invia comunque"),
+    ("reply.keep_editing", "Keep editing", "Continua a scrivere"),
+    ("reply.sent", "Sent.", "Inviato."),
+    ("reply.failed", "Not sent:", "Non inviato:"),
+    ("coach.title", "Coach", "Coach"),
+    ("coach.idle", "Start typing: the coach reads along.", "Inizia a scrivere: il coach legge con te."),
+    ("coach.clear", "Nothing to improve. Good reply.", "Niente da migliorare. Buona risposta."),
+    ("coach.suggestion", "Try:", "Prova:"),
+    (
+        "coach.questions",
+        "Unanswered questions are highlighted in the customer's message.",
+        "Le domande senza risposta sono evidenziate nel messaggio del cliente.",
+    ),
+    (
+        "coach.unavailable",
+        "The coach is unavailable right now; you can still send.",
+        "Il coach ora non è disponibile; puoi comunque inviare.",
+    ),
+    ("skill.listening", "Listening", "Ascolto"),
+    ("skill.empathy", "Empathy", "Empatia"),
+    ("skill.clarity", "Clarity", "Chiarezza"),
+    ("skill.ownership", "Ownership", "Responsabilità"),
+    ("skill.why", "Reasons", "Motivazioni"),
+    ("skill.next_steps", "Next steps", "Prossimi passi"),
+    ("skill.positivity", "Positivity", "Positività"),
+    ("skill.calm", "Calm", "Calma"),
+    ("skill.personal", "Personal touch", "Tocco personale"),
+    ("skill.persuasion", "Persuasion", "Persuasione"),
+    ("customer.title", "Customer", "Cliente"),
+    ("customer.identities", "Reaches us at", "Ci contatta da"),
+    ("customer.tags", "Tags", "Etichette"),
+    ("customer.none", "None", "Nessuna"),
+    ("customer.history", "Conversations on every channel", "Conversazioni su tutti i canali"),
+    ("customer.open_page", "Full customer page", "Scheda completa del cliente"),
+    ("customer.merge", "Merge a duplicate into this customer", "Unisci un duplicato a questo cliente"),
+    ("customer.merge_id", "Number of the duplicate customer", "Numero del cliente duplicato"),
+    ("customer.merge_submit", "Merge", "Unisci"),
+    ("customer.merged_into", "This customer was merged into", "Questo cliente è stato unito a"),
+    ("customer.since", "Customer since", "Cliente dal"),
+    ("settings.title", "Settings", "Impostazioni"),
+    ("settings.agents", "Agents", "Operatori"),
+    ("settings.teams", "Teams", "Team"),
+    ("settings.macros", "Macros", "Macro"),
+    ("settings.name", "Name", "Nome"),
+    ("settings.email", "E-mail", "E-mail"),
+    ("settings.role", "Role", "Ruolo"),
+    ("settings.password", "Password (at least 10 characters)", "Password (almeno 10 caratteri)"),
+    ("settings.teams_of", "Teams", "Team"),
+    ("settings.active", "Active", "Attivo"),
+    ("settings.ui_language", "Interface language", "Lingua dell'interfaccia"),
+    ("settings.lang.auto", "As the browser", "Come il browser"),
+    ("settings.add_agent", "Add an agent", "Aggiungi un operatore"),
+    ("settings.add_team", "Add a team", "Aggiungi un team"),
+    ("settings.rename", "Rename", "Rinomina"),
+    ("settings.create", "Create", "Crea"),
+    ("settings.save", "Save", "Salva"),
+    ("settings.delete", "Delete", "Elimina"),
+    ("settings.yes", "Yes", "Sì"),
+    ("settings.no", "No", "No"),
+    ("settings.add_macro", "Add a macro", "Aggiungi una macro"),
+    ("settings.macro_body", "Text", "Testo"),
+    (
+        "settings.macro_vars",
+        "Variables: {{customer.name}}, {{customer.first_name}}, {{agent.name}}, {{agent.first_name}}, {{conversation.subject}}, {{conversation.id}}.",
+        "Variabili: {{customer.name}}, {{customer.first_name}}, {{agent.name}}, {{agent.first_name}}, {{conversation.subject}}, {{conversation.id}}.",
+    ),
+    ("settings.saved", "Saved.", "Salvato."),
+    ("team.title", "Team performance", "Andamento del team"),
+    ("team.period", "Period", "Periodo"),
+    ("team.days", "days", "giorni"),
+    ("team.replies", "Replies sent", "Risposte inviate"),
+    ("team.conversations", "Conversations", "Conversazioni"),
+    ("team.frt", "First response (median)", "Prima risposta (mediana)"),
+    ("team.resolution", "Resolution (median)", "Risoluzione (mediana)"),
+    ("team.coach_average", "Coach average", "Media del coach"),
+    ("team.skills_over_time", "coach skills, daily average", "abilità secondo il coach, media giornaliera"),
+    (
+        "team.method",
+        "First response counts for the agent who answered first; resolution for the assignee, or the last agent who replied. Coach scores are the coach's reading of each reply sent in the period.",
+        "La prima risposta conta per chi ha risposto per primo; la risoluzione per l'assegnatario o per l'ultimo che ha risposto. I punteggi sono la lettura del coach di ogni risposta inviata nel periodo.",
+    ),
+    ("role.admin", "Admin", "Amministratore"),
+    ("role.lead", "Lead", "Responsabile"),
+    ("role.agent", "Agent", "Operatore"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn ids_are_unique_and_no_string_is_empty() {
+        let mut ids: Vec<&str> = STRINGS.iter().map(|(id, _, _)| *id).collect();
+        ids.sort_unstable();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(before, ids.len(), "an interface string id appears twice");
+        for (id, en, it) in STRINGS {
+            assert!(!en.is_empty() && !it.is_empty(), "{id} is empty in a language");
+        }
+    }
+
+    #[test]
+    fn every_id_the_pages_use_exists() {
+        // The pages name strings as `.t("id")`; each must be in the table.
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("layout.rs"),
+            include_str!("pages.rs"),
+            include_str!("conversation.rs"),
+            include_str!("settings.rs"),
+            include_str!("team.rs"),
+            include_str!("session.rs"),
+            include_str!("error.rs"),
+        ];
+        for source in sources {
+            for piece in source.split(".t(\"").skip(1) {
+                let id = piece.split('"').next().unwrap();
+                assert!(STRINGS.iter().any(|(key, _, _)| *key == id), "missing interface string {id:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn browser_preference_picks_the_language_when_the_agent_has_none() {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT_LANGUAGE, HeaderValue::from_static("de-DE,it;q=0.8,en;q=0.5"));
+        assert_eq!(Lang::choose("auto", &headers), Lang::It);
+        assert_eq!(Lang::choose("en", &headers), Lang::En);
+        assert_eq!(Lang::choose("", &HeaderMap::new()), Lang::En);
+    }
+}
