@@ -74,7 +74,7 @@ async fn start() -> anyhow::Result<Bench> {
     Ok(Bench { base, channel: channel.id, visitor_key, token, _dir: tempfile_dir::Dir(dir) })
 }
 
-async fn connect(url: String, header: (&str, String)) -> anyhow::Result<Socket> {
+async fn connect(url: String, header: (&'static str, String)) -> anyhow::Result<Socket> {
     let mut request = url.into_client_request()?;
     request.headers_mut().insert(header.0, header.1.parse()?);
     Ok(tokio_tungstenite::connect_async(request).await?.0)
