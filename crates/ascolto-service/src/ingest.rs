@@ -78,6 +78,10 @@ impl Desk {
             .filter(|name| !name.is_empty());
         let channel_message_id =
             channel_message_id.map(|id| required_text("external_id", &id, 998)).transpose()?;
+        // The coach reads the message before the store's write (tens of microseconds), so the
+        // signals are ready the moment the message is stored.
+        let signals = crate::queue::signals_of(&text);
+        let received_at = received_at.unwrap_or_else(|| self.now());
         let inbound = InboundMessage {
             channel,
             identity,
@@ -88,10 +92,12 @@ impl Desk {
             text,
             attachments,
             channel_message_id,
-            received_at: received_at.unwrap_or_else(|| self.now()),
+            received_at,
         };
-        let ingested = self.store.ingest(inbound).await?;
+        let mut ingested = self.store.ingest(inbound).await?;
         if ingested.created {
+            ingested.conversation =
+                self.after_customer_message(&ingested.conversation, signals, received_at).await?;
             self.events.publish(Event::MessageCreated {
                 conversation: Box::new(ingested.conversation.clone()),
                 message: Box::new(ingested.message.clone()),
@@ -102,25 +108,24 @@ impl Desk {
 
     /// Stores an agent's reply (queued for delivery through the outbox) or internal note.
     pub async fn reply(&self, request: ReplyRequest) -> Result<Message, ServiceError> {
-        let text = required_text("text", &request.text, MAX_TEXT_CHARS)?;
-        if !request.note {
-            self.check_service_window(&self.store.get_conversation(request.conversation).await?)?;
+        match self.reply_checked(request, None).await? {
+            ascolto_store::CheckedReply::Stored(message) => Ok(message),
+            // Without a draft time there is nothing to collide with.
+            ascolto_store::CheckedReply::Conflict(message) => Ok(message),
         }
-        let message = NewAgentMessage {
+    }
+
+    /// Checks a reply and makes it ready for the store.
+    pub(crate) fn prepare_reply(&self, request: ReplyRequest) -> Result<NewAgentMessage, ServiceError> {
+        let text = required_text("text", &request.text, MAX_TEXT_CHARS)?;
+        Ok(NewAgentMessage {
             conversation: request.conversation,
             agent: request.agent,
             text,
             html: request.html.as_deref().map(html::sanitize),
             note: request.note,
             created_at: self.now(),
-        };
-        let message = self.store.add_agent_message(message).await?;
-        let conversation = self.store.get_conversation(message.conversation_id).await?;
-        self.events.publish(Event::MessageCreated {
-            conversation: Box::new(conversation),
-            message: Box::new(message.clone()),
-        });
-        Ok(message)
+        })
     }
 
     /// Changes a conversation's status, priority, assignee, team, tags or subject.
@@ -129,7 +134,11 @@ impl Desk {
         id: ConversationId,
         patch: ConversationPatch,
     ) -> Result<Conversation, ServiceError> {
-        let conversation = self.store.update_conversation(id, patch, self.now()).await?;
+        let before = self.store.get_conversation(id).await?.status;
+        let mut conversation = self.store.update_conversation(id, patch, self.now()).await?;
+        if conversation.status != before {
+            conversation = self.after_status_change(before, &conversation).await?;
+        }
         self.events.publish(Event::ConversationUpdated { conversation: Box::new(conversation.clone()) });
         Ok(conversation)
     }

@@ -9,6 +9,7 @@ pub mod html;
 pub mod ingest;
 pub mod live;
 pub mod outbox;
+pub mod queue;
 
 pub use ingest::{InboundRequest, ReplyRequest};
 

@@ -124,11 +124,16 @@ impl Desk {
                 DeliveryOutcome::Retry { error, retry_at: self.now() + backoff(attempt) }
             }
             Err(DeliveryError::RetryAfter(error, after)) if attempt < MAX_ATTEMPTS => {
-                let wait = TimeDelta::from_std(after).unwrap_or(TimeDelta::hours(1)).max(TimeDelta::seconds(1));
+                let wait =
+                    TimeDelta::from_std(after).unwrap_or(TimeDelta::hours(1)).max(TimeDelta::seconds(1));
                 warn!(message.id = %job.message_id, "delivery attempt {attempt} was rate-limited, will retry in {wait}: {error}");
                 DeliveryOutcome::Retry { error, retry_at: self.now() + wait }
             }
-            Err(DeliveryError::Temporary(error) | DeliveryError::Permanent(error) | DeliveryError::RetryAfter(error, _)) => {
+            Err(
+                DeliveryError::Temporary(error)
+                | DeliveryError::Permanent(error)
+                | DeliveryError::RetryAfter(error, _),
+            ) => {
                 warn!(message.id = %job.message_id, "delivery failed for good after {attempt} attempts: {error}");
                 DeliveryOutcome::Failed { error }
             }

@@ -69,6 +69,7 @@ async fn drop_database(admin: &PgConnectOptions, name: &str) {
 }
 
 ascolto_store::conformance_tests!(async { fresh_store().await });
+ascolto_store::queue_conformance_tests!(async { fresh_store().await });
 
 #[tokio::test]
 async fn nodes_starting_together_migrate_once() {

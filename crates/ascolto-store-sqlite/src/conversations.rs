@@ -114,9 +114,11 @@ fn push_order(query: &mut QueryBuilder<Sqlite>, sort: ConversationSort, page: &P
             query.push(" ORDER BY created_at, id");
         }
         ConversationSort::Priority => {
+            // The queue order (see migration 0005): level and score folded into
+            // `queue_order`, then the wait, then the id.
             if let Some((keys, id)) = page.keys(2) {
                 query
-                    .push(" AND (priority_rank, last_message_at, id) > (")
+                    .push(" AND (queue_order, queue_since, id) > (")
                     .push_bind(keys[0])
                     .push(", ")
                     .push_bind(keys[1])
@@ -124,22 +126,22 @@ fn push_order(query: &mut QueryBuilder<Sqlite>, sort: ConversationSort, page: &P
                     .push_bind(id)
                     .push(")");
             }
-            query.push(" ORDER BY priority_rank, last_message_at, id");
+            query.push(" ORDER BY queue_order, queue_since, id");
         }
     }
     query.push(" LIMIT ").push_bind(fetch_limit(page));
 }
 
-/// The cursor naming `conversation` in `sort`'s order.
-pub(crate) fn cursor_of(sort: ConversationSort, conversation: &Conversation) -> Cursor {
+/// The cursor naming the conversation read from `row` in `sort`'s order.
+fn cursor_of(sort: ConversationSort, row: &SqliteRow, conversation: &Conversation) -> StoreResult<Cursor> {
     let id = conversation.id.0;
-    match sort {
+    Ok(match sort {
         ConversationSort::Recent => Cursor::new(vec![ms(conversation.last_message_at)], id),
         ConversationSort::Oldest => Cursor::new(vec![ms(conversation.created_at)], id),
         ConversationSort::Priority => {
-            Cursor::new(vec![conversation.priority.rank(), ms(conversation.last_message_at)], id)
+            Cursor::new(vec![get(row, "queue_order")?, get(row, "queue_since")?], id)
         }
-    }
+    })
 }
 
 pub(crate) async fn list(
@@ -148,14 +150,25 @@ pub(crate) async fn list(
     visibility: &Visibility,
     page: PageRequest,
 ) -> StoreResult<Page<Conversation>> {
-    let mut query =
-        QueryBuilder::new(concat!("SELECT ", conversation_columns!(), " FROM conversations WHERE 1 = 1"));
+    let mut query = QueryBuilder::new(concat!(
+        "SELECT ",
+        conversation_columns!(),
+        ", queue_order, queue_since FROM conversations WHERE 1 = 1"
+    ));
     push_filter(&mut query, filter);
     push_visibility(&mut query, visibility, "");
     push_order(&mut query, filter.sort, &page);
     let rows = query.build().fetch_all(&mut *conn).await.map_err(db)?;
-    let conversations = rows.iter().map(conversation).collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page::from_rows(conversations, page.limit, |c| cursor_of(filter.sort, c)))
+    let listed = rows
+        .iter()
+        .map(|row| {
+            let conversation = conversation(row)?;
+            let cursor = cursor_of(filter.sort, row, &conversation)?;
+            Ok((conversation, cursor))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page::from_rows(listed, page.limit, |(_, cursor)| cursor.clone())
+        .map(|(conversation, _)| conversation))
 }
 
 /// Fails with `Invalid` when the agent or team a patch names does not exist: the request is

@@ -42,6 +42,7 @@ mod ingest;
 mod live;
 mod messages;
 mod outbox;
+mod queue;
 mod row;
 
 use std::path::Path;
@@ -50,6 +51,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ascolto_core::agent::Visibility;
+use ascolto_core::assignment::KindCounts;
+use ascolto_core::priority::PriorityOverride;
 use ascolto_core::search::Query;
 use ascolto_core::{
     Agent, AgentId, Conversation, ConversationId, Customer, CustomerId, Identity, Message, MessageId, Team,
@@ -59,6 +62,9 @@ use ascolto_store::{
     AgentPatch, ApiToken, ConversationFilter, ConversationPatch, CustomerPatch, DeliveryOutcome,
     InboundMessage, Ingested, MessageHit, NewAgent, NewAgentMessage, NewCustomer, NewSession, OutboxJob,
     Page, PageRequest, Session, Store, StoreResult,
+};
+use ascolto_store::{
+    CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState, QueueUpdate,
 };
 use chrono::{DateTime, Utc};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -74,6 +80,7 @@ use crate::error::db;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (3, "live", include_str!("../migrations/0003_live.sql")),
+    (5, "queue", include_str!("../migrations/0005_queue.sql")),
 ];
 
 /// How many read connections a file-backed store opens at most.
@@ -423,6 +430,163 @@ impl Store for SqliteStore {
     async fn revoke_api_token(&self, id: i64) -> StoreResult<()> {
         auth::revoke_api_token(&mut *self.write.acquire().await.map_err(db)?, id).await
     }
+
+    // --- queue ---
+
+    async fn queue_states(&self, ids: &[ConversationId]) -> StoreResult<Vec<QueueState>> {
+        queue::states(&mut *self.reader().await?, ids).await
+    }
+
+    async fn save_queue_state(
+        &self,
+        id: ConversationId,
+        update: QueueUpdate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation> {
+        let mut tx = self.begin_write().await?;
+        let conversation = queue::save_state(&mut tx, id, update, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(conversation)
+    }
+
+    async fn set_priority_override(
+        &self,
+        id: ConversationId,
+        overridden: Option<PriorityOverride>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation> {
+        let mut tx = self.begin_write().await?;
+        let conversation = queue::set_override(&mut tx, id, overridden, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(conversation)
+    }
+
+    async fn open_queue_inputs(
+        &self,
+        after: Option<ConversationId>,
+        limit: u32,
+    ) -> StoreResult<Vec<QueueInputs>> {
+        queue::open_inputs(&mut *self.reader().await?, after, limit).await
+    }
+
+    async fn save_queue_scores(&self, scores: &[QueueScore]) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let changed = queue::save_scores(&mut tx, scores).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(changed)
+    }
+
+    async fn add_checked_reply(
+        &self,
+        new: NewAgentMessage,
+        draft_started_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<CheckedReply> {
+        let mut tx = self.begin_write().await?;
+        let outcome = queue::add_checked_reply(&mut tx, &new, draft_started_at).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(outcome)
+    }
+
+    async fn agent_capacity(&self, agent: AgentId) -> StoreResult<KindCounts> {
+        queue::capacity(&mut *self.reader().await?, agent).await
+    }
+
+    async fn set_agent_capacity(&self, agent: AgentId, capacity: KindCounts) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        queue::set_capacity(&mut tx, agent, capacity).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn claim_next_conversation(
+        &self,
+        request: &NextRequest,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Conversation>> {
+        let mut tx = self.begin_write().await?;
+        let claimed = queue::claim_next(&mut tx, request, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(claimed)
+    }
+
+    async fn release_conversations(
+        &self,
+        agent: AgentId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>> {
+        let mut tx = self.begin_write().await?;
+        let released = queue::release(&mut tx, agent, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(released)
+    }
+
+    async fn get_setting(&self, key: &str) -> StoreResult<Option<String>> {
+        queue::get_setting(&mut *self.reader().await?, key).await
+    }
+
+    async fn put_setting(&self, key: &str, json: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        queue::put_setting(&mut tx, key, json, now).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn schedule_job(&self, new: NewJob) -> StoreResult<Job> {
+        let mut tx = self.begin_write().await?;
+        let job = queue::schedule(&mut tx, new).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(job)
+    }
+
+    async fn list_jobs(&self, conversation: ConversationId) -> StoreResult<Vec<Job>> {
+        queue::list_jobs(&mut *self.reader().await?, conversation).await
+    }
+
+    async fn get_job(&self, id: i64) -> StoreResult<Job> {
+        queue::load_job(&mut *self.reader().await?, id).await
+    }
+
+    async fn cancel_job(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Job> {
+        let mut tx = self.begin_write().await?;
+        let job = queue::cancel_job(&mut tx, id, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(job)
+    }
+
+    async fn cancel_jobs_on_customer_reply(
+        &self,
+        conversation: ConversationId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let cancelled = queue::cancel_on_customer_reply(&mut tx, conversation, at).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(cancelled)
+    }
+
+    async fn claim_jobs(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>> {
+        let mut tx = self.begin_write().await?;
+        let jobs = queue::claim_jobs(&mut tx, now, lease_until, limit).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(jobs)
+    }
+
+    async fn finish_job(&self, id: i64, outcome: JobOutcome, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        queue::finish(&mut tx, id, outcome, now).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn fire_reply_job(&self, id: i64, reply: NewAgentMessage) -> StoreResult<Option<Message>> {
+        let mut tx = self.begin_write().await?;
+        let message = queue::fire_reply(&mut tx, id, &reply).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(message)
+    }
+
     // --- live ---
 
     async fn create_channel_config(
@@ -452,7 +616,14 @@ impl Store for SqliteStore {
         status: ascolto_core::DeliveryStatus,
         error: Option<String>,
     ) -> StoreResult<Option<Message>> {
-        live::update_delivery(&mut *self.write.acquire().await.map_err(db)?, channel, channel_message_id, status, error).await
+        live::update_delivery(
+            &mut *self.write.acquire().await.map_err(db)?,
+            channel,
+            channel_message_id,
+            status,
+            error,
+        )
+        .await
     }
 
     async fn wait_stats(

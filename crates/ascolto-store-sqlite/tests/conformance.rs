@@ -16,6 +16,7 @@ async fn fresh_store() -> Option<Fixture> {
 }
 
 ascolto_store::conformance_tests!(async { fresh_store().await });
+ascolto_store::queue_conformance_tests!(async { fresh_store().await });
 
 #[tokio::test]
 async fn migrating_twice_is_harmless() {

@@ -17,15 +17,18 @@
 
 mod live;
 pub mod page;
+mod queue;
 mod types;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
-#[cfg(feature = "conformance")]
 pub mod conformance_live;
+#[cfg(feature = "conformance")]
+pub mod conformance_queue;
 
 pub use live::*;
 pub use page::{BadCursor, Cursor, Page, PageRequest};
+pub use queue::*;
 pub use types::*;
 
 use ascolto_core::agent::Visibility;
@@ -213,10 +216,103 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn list_api_tokens(&self, agent: AgentId) -> StoreResult<Vec<ApiToken>>;
     async fn revoke_api_token(&self, id: i64) -> StoreResult<()>;
 
+    // --- queue ---
+
+    /// The queue state of each of these conversations that exists, in no particular order.
+    async fn queue_states(&self, ids: &[ConversationId]) -> StoreResult<Vec<QueueState>>;
+    /// Stores what the service computed after a change: signals, wait, score, level (which
+    /// becomes the conversation's priority unless overridden), SLA deadline and pauses.
+    async fn save_queue_state(
+        &self,
+        id: ConversationId,
+        update: QueueUpdate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation>;
+    /// Sets (or with `None` removes) a priority set by hand. The override becomes the
+    /// conversation's priority; removing it restores the computed level.
+    async fn set_priority_override(
+        &self,
+        id: ConversationId,
+        overridden: Option<ascolto_core::priority::PriorityOverride>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Conversation>;
+    /// Open, unmerged conversations after `after` in id order, with what a score needs.
+    async fn open_queue_inputs(
+        &self,
+        after: Option<ConversationId>,
+        limit: u32,
+    ) -> StoreResult<Vec<QueueInputs>>;
+    /// Stores recomputed scores (and levels, which set the priority of conversations without
+    /// an override), in one transaction. Returns how many rows changed.
+    async fn save_queue_scores(&self, scores: &[QueueScore]) -> StoreResult<u64>;
+    /// Stores an agent's reply or note like `add_agent_message`, unless another agent's reply
+    /// to the customer was stored after `draft_started_at`: then nothing is stored and that
+    /// reply comes back. Checked inside the write transaction, so of two racing replies at
+    /// most one passes. A reply clears the customer's wait.
+    async fn add_checked_reply(
+        &self,
+        new: NewAgentMessage,
+        draft_started_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<CheckedReply>;
+    /// How many conversations of each kind the agent may hold ([`DEFAULT_CAPACITY`] unless set).
+    async fn agent_capacity(&self, agent: AgentId) -> StoreResult<ascolto_core::assignment::KindCounts>;
+    async fn set_agent_capacity(
+        &self,
+        agent: AgentId,
+        capacity: ascolto_core::assignment::KindCounts,
+    ) -> StoreResult<()>;
+    /// Assigns to the agent the first unassigned open conversation in queue order that fits
+    /// their languages, teams and free capacity, atomically (two callers never get the same
+    /// one, and nobody goes over capacity). `None` when nothing fits.
+    async fn claim_next_conversation(
+        &self,
+        request: &NextRequest,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Conversation>>;
+    /// Unassigns the agent's open and pending conversations (they go offline). Returns them.
+    async fn release_conversations(
+        &self,
+        agent: AgentId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>>;
+    /// A desk-wide setting stored as JSON text (the SLA policy).
+    async fn get_setting(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn put_setting(&self, key: &str, json: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Stores a timer. With a `dedupe_key` already stored, returns the stored job instead.
+    async fn schedule_job(&self, new: NewJob) -> StoreResult<Job>;
+    /// A conversation's timers, newest first.
+    async fn list_jobs(&self, conversation: ConversationId) -> StoreResult<Vec<Job>>;
+    async fn get_job(&self, id: i64) -> StoreResult<Job>;
+    /// Cancels a timer that has not run; one that has finished is left as it is.
+    async fn cancel_job(&self, id: i64, now: DateTime<Utc>) -> StoreResult<Job>;
+    /// Cancels the conversation's scheduled timers that a customer message at `at` cancels.
+    async fn cancel_jobs_on_customer_reply(
+        &self,
+        conversation: ConversationId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+    /// Claims up to `limit` due timers no other worker holds, until `lease_until`.
+    async fn claim_jobs(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>>;
+    async fn finish_job(&self, id: i64, outcome: JobOutcome, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Sends a claimed timer's reply and marks it done in one transaction, unless it has
+    /// finished already or a customer message after it was set cancels it (then it is marked
+    /// cancelled and `None` comes back). So a reply job fires at most once, never after the
+    /// customer wrote.
+    async fn fire_reply_job(&self, id: i64, reply: NewAgentMessage) -> StoreResult<Option<Message>>;
+
     // --- live ---
 
     /// Creates a channel. An id already in use is a `Conflict`.
-    async fn create_channel_config(&self, new: NewChannelConfig, now: DateTime<Utc>) -> StoreResult<ChannelConfig>;
+    async fn create_channel_config(
+        &self,
+        new: NewChannelConfig,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ChannelConfig>;
     async fn get_channel_config(&self, id: &str) -> StoreResult<ChannelConfig>;
     /// Every configured channel, oldest first.
     async fn list_channel_configs(&self) -> StoreResult<Vec<ChannelConfig>>;

@@ -33,6 +33,10 @@ pub enum ApiError {
     /// 409: clashes with existing data.
     #[error("{0}")]
     Conflict(String),
+    /// 409: another reply reached the customer after the sender's draft began; the body
+    /// carries that reply as `message`, so nobody answers twice by accident.
+    #[error("another reply was sent in this conversation after your draft began")]
+    ReplyCollision(Box<ascolto_core::Message>),
     /// 413: the body is larger than the server accepts.
     #[error("the request body is too large")]
     PayloadTooLarge,
@@ -54,7 +58,7 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::ReplyCollision(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -71,6 +75,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::ReplyCollision(_) => "reply_collision",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Unprocessable(_) => "unprocessable",
@@ -96,20 +101,25 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+/// The 409 of a reply collision: the error envelope and the reply that came first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CollisionBody {
+    pub error: ErrorDetail,
+    pub message: ascolto_core::Message,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(detail) = &self {
             error!("internal error answering a request: {detail}");
         }
         let status = self.status();
-        let body = ErrorBody {
-            error: ErrorDetail {
-                status: status.as_u16(),
-                code: self.code().to_owned(),
-                message: self.to_string(),
-            },
-        };
-        (status, Json(body)).into_response()
+        let error =
+            ErrorDetail { status: status.as_u16(), code: self.code().to_owned(), message: self.to_string() };
+        if let ApiError::ReplyCollision(message) = self {
+            return (status, Json(CollisionBody { error, message: *message })).into_response();
+        }
+        (status, Json(ErrorBody { error })).into_response()
     }
 }
 

@@ -35,6 +35,19 @@ pub enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Recompute the priorities of N open conversations, and "my next conversation" with N
+    /// open (p50 and p99).
+    Queue {
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: Backend,
+        #[arg(long, default_value_t = 100_000)]
+        conversations: usize,
+        /// "My next conversation" calls to time.
+        #[arg(long, default_value_t = 1_000)]
+        claims: usize,
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Open N widget sessions at once (WebSockets to a local server on a fresh SQLite
     /// database), have each send one message, and print the time from send to the agent's
     /// WebSocket (p50, p99, max).
@@ -53,6 +66,9 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Ingest { backend, messages, concurrency, database_url } => {
             ingest(backend, messages, concurrency.max(1), database_url).await
         }
+        BenchCommand::Queue { backend, conversations, claims, database_url } => {
+            crate::bench_queue::queue(backend, conversations, claims, database_url).await
+        }
     }
 }
 
@@ -62,7 +78,7 @@ fn postgres_url(given: Option<String>) -> String {
         .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-async fn bench_store(
+pub(crate) async fn bench_store(
     backend: Backend,
     database_url: Option<String>,
 ) -> anyhow::Result<(Arc<dyn Store>, Option<std::path::PathBuf>)> {
@@ -78,7 +94,7 @@ async fn bench_store(
     Ok((open_store(&config).await?, temp))
 }
 
-fn request(run: i64, n: usize) -> anyhow::Result<InboundRequest> {
+pub(crate) fn request(run: i64, n: usize) -> anyhow::Result<InboundRequest> {
     // A quarter as many customers as messages, so most messages thread into an existing
     // conversation, as real traffic does.
     let customer = n % (n / 4 + 1).max(1);

@@ -4,6 +4,7 @@
 mod admin;
 mod bench;
 mod bench_live;
+mod bench_queue;
 mod config;
 mod demo;
 mod server;

@@ -119,18 +119,33 @@ pub async fn run(config: &Config, store: Arc<dyn Store>, listener: TcpListener) 
     let state = app_state(config, desk.clone()).await;
     let (stop_workers, workers_stopped) = watch::channel(false);
     let deliverers = ascolto_service::live::deliverers(store);
-    let outbox = tokio::spawn(desk.run_outbox(deliverers, state.outbox_wake.clone(), workers_stopped));
+    let outbox =
+        tokio::spawn(desk.clone().run_outbox(deliverers, state.outbox_wake.clone(), workers_stopped.clone()));
+    let (timers, recompute) = spawn_queue_workers(&desk, &workers_stopped);
     ascolto_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
     let _ = stop_workers.send(true);
-    let _ = outbox.await;
+    let _ = tokio::join!(outbox, timers, recompute);
     info!("stopped");
     Ok(())
+}
+
+/// Starts the timer worker and the once-a-minute queue recompute. Both are safe on several
+/// nodes: timers are claimed with a lease, and a recompute writes the same scores whoever runs it.
+pub fn spawn_queue_workers(
+    desk: &Desk,
+    stopped: &watch::Receiver<bool>,
+) -> (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>) {
+    let timers = tokio::spawn(desk.clone().run_jobs(stopped.clone()));
+    let every = std::time::Duration::from_secs(60);
+    let recompute = tokio::spawn(desk.clone().run_queue_recompute(every, stopped.clone()));
+    (timers, recompute)
 }
 
 /// On PostgreSQL, several nodes share the database: their event buses are joined through
 /// `LISTEN/NOTIFY`, so an agent on one node hears a message that arrived on another.
 async fn start_event_bridge(desk: &Desk, url: &str) -> anyhow::Result<()> {
-    let relay = PostgresStore::connect_with(url, 2).await.context("connecting the event bridge to PostgreSQL")?;
+    let relay =
+        PostgresStore::connect_with(url, 2).await.context("connecting the event bridge to PostgreSQL")?;
     let (outgoing, incoming) = relay.relay().await.context("listening for other nodes' events")?;
     tokio::spawn(ascolto_service::live::run_bridge(desk.clone(), outgoing, incoming));
     info!(node.id = %desk.events.node_id(), "node {} relays live events through PostgreSQL", desk.events.node_id());

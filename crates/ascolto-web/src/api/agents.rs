@@ -228,5 +228,11 @@ async fn update_me(
         ui_language: update.ui_language,
         ..Default::default()
     };
-    Ok(Json(state.desk.store.update_agent(caller.agent.id, agent_patch(update).await?).await?))
+    let presence = update.presence;
+    let agent = state.desk.store.update_agent(caller.agent.id, agent_patch(update).await?).await?;
+    match presence {
+        // Going offline returns the agent's open conversations to the queue.
+        Some(presence) => Ok(Json(state.desk.set_presence(agent.id, presence).await?.0)),
+        None => Ok(Json(agent)),
+    }
 }

@@ -5,7 +5,7 @@ use ascolto_core::{
     AgentId, Channel, Conversation, ConversationId, ConversationStatus, CustomerId, Message, Priority, TeamId,
 };
 use ascolto_service::ReplyRequest;
-use ascolto_store::{AssigneeFilter, ConversationFilter, ConversationPatch, ConversationSort};
+use ascolto_store::{AssigneeFilter, CheckedReply, ConversationFilter, ConversationPatch, ConversationSort};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,6 +14,7 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::queue::{WithQueue, with_queue, with_queues};
 use super::{ListResponse, PageParams, double_option};
 use crate::AppState;
 use crate::auth::Caller;
@@ -74,12 +75,12 @@ fn assignee_filter(raw: Option<&str>, caller: &Caller) -> ApiResult<Option<Assig
 
 /// List the conversations the caller may see.
 #[utoipa::path(get, path = "/conversations", tag = "conversations", params(ListParams),
-    responses((status = 200, body = ListResponse<Conversation>), (status = 400, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ListResponse<WithQueue>), (status = 400, body = crate::error::ErrorBody)))]
 async fn list_conversations(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(params): ApiQuery<ListParams>,
-) -> ApiResult<Json<ListResponse<Conversation>>> {
+) -> ApiResult<Json<ListResponse<WithQueue>>> {
     let filter = ConversationFilter {
         status: params.status,
         assignee: assignee_filter(params.assignee.as_deref(), &caller)?,
@@ -92,18 +93,21 @@ async fn list_conversations(
     };
     let page = PageParams { cursor: params.cursor.clone(), limit: params.limit }.to_request()?;
     let conversations = state.desk.store.list_conversations(&filter, &caller.visibility, page).await?;
-    Ok(Json(conversations.into()))
+    let next_cursor = conversations.next.map(|cursor| cursor.encode());
+    let data = with_queues(&state, &caller, conversations.items).await?;
+    Ok(Json(ListResponse { data, next_cursor }))
 }
 
 /// Read one conversation.
 #[utoipa::path(get, path = "/conversations/{id}", tag = "conversations",
-    responses((status = 200, body = Conversation), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = WithQueue), (status = 404, body = crate::error::ErrorBody)))]
 async fn get_conversation(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<ConversationId>,
-) -> ApiResult<Json<Conversation>> {
-    Ok(Json(visible_conversation(&state, &caller, id).await?))
+) -> ApiResult<Json<WithQueue>> {
+    let conversation = visible_conversation(&state, &caller, id).await?;
+    Ok(Json(with_queue(&state, &caller, conversation).await?))
 }
 
 /// Changes to a conversation. Absent fields stay as they are; `null` clears.
@@ -124,29 +128,34 @@ struct ConversationUpdate {
     snoozed_until: Option<DateTime<Utc>>,
 }
 
-/// Update status, priority, assignee, team, tags or subject.
+/// Update status, priority, assignee, team, tags or subject. A `priority` is recorded as an
+/// override by the caller (who and when are shown in `queue.override`).
 #[utoipa::path(patch, path = "/conversations/{id}", tag = "conversations", request_body = ConversationUpdate,
-    responses((status = 200, body = Conversation), (status = 404, body = crate::error::ErrorBody),
+    responses((status = 200, body = WithQueue), (status = 404, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
 async fn update_conversation(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(update): ApiJson<ConversationUpdate>,
-) -> ApiResult<Json<Conversation>> {
+) -> ApiResult<Json<WithQueue>> {
     visible_conversation(&state, &caller, id).await?;
     let subject =
         update.subject.map(|s| ascolto_core::text::required_text("subject", &s, 200)).transpose()?;
+    if let Some(priority) = update.priority {
+        state.desk.override_priority(id, Some(priority), caller.agent.id).await?;
+    }
     let patch = ConversationPatch {
         status: update.status,
-        priority: update.priority,
+        priority: None,
         assignee: update.assignee_id,
         team: update.team_id,
         tags: update.tags.as_deref().map(parse_tags).transpose()?,
         subject,
         snoozed_until: update.snoozed_until,
     };
-    Ok(Json(state.desk.update_conversation(id, patch).await?))
+    let conversation = state.desk.update_conversation(id, patch).await?;
+    Ok(Json(with_queue(&state, &caller, conversation).await?))
 }
 
 /// Which conversation to fold into this one.
@@ -196,6 +205,9 @@ struct NewMessage {
     /// `reply` (default) is sent to the customer; `note` stays inside the team.
     #[serde(default)]
     kind: MessageKind,
+    /// When the sender began this reply: if another reply went out since, nothing is sent
+    /// and the answer is 409 with that reply as `message`.
+    draft_started_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -209,7 +221,7 @@ enum MessageKind {
 /// Reply to the customer (queued for delivery) or leave an internal note.
 #[utoipa::path(post, path = "/conversations/{id}/messages", tag = "conversations", request_body = NewMessage,
     responses((status = 201, body = Message), (status = 404, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)))]
+        (status = 409, body = crate::error::CollisionBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_message(
     State(state): State<AppState>,
     caller: Caller,
@@ -220,7 +232,10 @@ async fn create_message(
     let note = new.kind == MessageKind::Note;
     let request =
         ReplyRequest { conversation: id, agent: caller.agent.id, text: new.text, html: new.html, note };
-    let message = state.desk.reply(request).await?;
+    let message = match state.desk.reply_checked(request, new.draft_started_at).await? {
+        CheckedReply::Stored(message) => message,
+        CheckedReply::Conflict(other) => return Err(ApiError::ReplyCollision(Box::new(other))),
+    };
     if !note {
         state.outbox_wake.notify_one();
     }

@@ -7,6 +7,7 @@ mod coach;
 mod conversations;
 mod customers;
 mod inbound;
+mod queue;
 mod search;
 mod sessions;
 mod teams;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(sessions::router())
         .merge(search::router())
         .merge(coach::router())
+        .merge(queue::router())
         .merge(channels::router());
     let (router, openapi) =
         OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes).split_for_parts();

@@ -7,6 +7,7 @@ mod conversations;
 mod customers;
 mod live;
 mod platforms;
+mod queue;
 mod roles;
 mod sessions;
 mod webhooks;

@@ -1,0 +1,580 @@
+//! Who needs help first: the coach's reading of each customer message stored as signals, the
+//! priority score and its reasons, overrides, SLA deadlines from the stored policy, "my next
+//! conversation", the reply collision check, presence, and the timer worker (follow-ups,
+//! scheduled replies, snoozes).
+//!
+//! The key decision: the store keeps the *inputs* (signals, wait, override, pauses, the
+//! nearest SLA deadline) and the *score* that orders the queue; the reasons are worked out
+//! again at read time from the same inputs, in the reader's language, so they are never stale
+//! and never stored in one language. A periodic recompute refreshes the scores that grow with
+//! waiting time.
+
+use std::time::Duration;
+
+use ascolto_core::calendar::Pause;
+use ascolto_core::followup::{ScheduledAction, ScheduledKind};
+use ascolto_core::priority::{
+    self, CustomerSignals, PriorityConfig, PriorityInputs, PriorityOverride, PriorityReason,
+};
+use ascolto_core::search::Lang;
+use ascolto_core::sla::{self, ConversationTiming, SlaMetric, SlaPolicy, SlaStatus};
+use ascolto_core::{
+    Agent, AgentId, Conversation, ConversationId, ConversationStatus, Message, ParseError, Presence, Priority,
+};
+use ascolto_store::{
+    CheckedReply, Job, JobOutcome, NewAgentMessage, NewJob, NextRequest, QueueScore, QueueState, QueueUpdate,
+    StoreError, StoreResult, WaitingChange,
+};
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+use crate::events::Event;
+use crate::{Desk, ServiceError};
+
+/// The settings key of the SLA policy.
+pub const SLA_POLICY_KEY: &str = "sla_policy";
+/// How long a claimed timer is held before another worker may take it.
+const JOB_LEASE: TimeDelta = TimeDelta::seconds(120);
+/// Rows a queue recompute reads and writes per batch.
+const RECOMPUTE_BATCH: u32 = 5_000;
+
+/// Where one SLA clock stands, as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SlaView {
+    pub metric: SlaMetric,
+    pub deadline: DateTime<Utc>,
+    /// Business seconds left; negative once breached.
+    pub remaining_seconds: i64,
+    pub breached: bool,
+    pub warning: bool,
+    pub paused: bool,
+}
+
+impl From<&SlaStatus> for SlaView {
+    fn from(status: &SlaStatus) -> Self {
+        Self {
+            metric: status.metric,
+            deadline: status.deadline,
+            remaining_seconds: status.remaining_seconds,
+            breached: status.breached,
+            warning: status.warning,
+            paused: status.paused,
+        }
+    }
+}
+
+/// A conversation's place in the queue as a reader sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct QueueView {
+    /// The score that orders the queue (as of the last recompute, at most a minute old).
+    pub score: u16,
+    /// The level computed from the score; the conversation's `priority` is the override's
+    /// when there is one.
+    pub computed_priority: Priority,
+    /// Why, in the reader's interface language ("angry, waited 3 h, SLA breach in 20 min").
+    pub explanation: String,
+    /// The same reasons as data.
+    pub reasons: Vec<PriorityReason>,
+    #[serde(rename = "override")]
+    pub overridden: Option<PriorityOverride>,
+    /// The running and met SLA clocks of the policy.
+    pub sla: Vec<SlaView>,
+}
+
+/// What one queue recompute did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Recomputed {
+    pub read: usize,
+    pub changed: usize,
+}
+
+/// The signals a customer's message carries, as the coach reads them, and its language.
+pub fn signals_of(text: &str) -> (CustomerSignals, String) {
+    let report = ascolto_coach::analyze_customer(text);
+    let signals = CustomerSignals {
+        urgency: report.urgency,
+        anger: report.emotions.anger.score,
+        sentiment: report.sentiment,
+        abuse: !report.abuse.is_empty(),
+    };
+    (signals, report.language.code().to_owned())
+}
+
+/// The SLA clocks' view of a conversation, with the stored first unanswered message.
+fn timing(conversation: &Conversation, state: &QueueState) -> ConversationTiming {
+    let mut timing = ConversationTiming::of(conversation, state.pauses.clone(), state.paused_since);
+    if conversation.customer_is_waiting() || state.waiting_since.is_some() {
+        timing.waiting_since = state.waiting_since.or(timing.waiting_since);
+    }
+    timing
+}
+
+/// Business time from `now` to `deadline` in seconds, negative once it has passed.
+fn business_seconds_left(policy: &SlaPolicy, deadline: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    if deadline >= now {
+        policy.calendar.business_time_between(now, deadline).num_seconds()
+    } else {
+        -policy.calendar.business_time_between(deadline, now).num_seconds()
+    }
+}
+
+impl Desk {
+    /// The stored SLA policy, or [`SlaPolicy::default`] (Italian office hours) when none is.
+    pub async fn sla_policy(&self) -> Result<SlaPolicy, ServiceError> {
+        match self.store.get_setting(SLA_POLICY_KEY).await? {
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                StoreError::backend(std::io::Error::other(format!("stored SLA policy: {e}"))).into()
+            }),
+            None => Ok(SlaPolicy::default()),
+        }
+    }
+
+    /// Checks and stores a new SLA policy. Deadlines already stored move at the next change
+    /// or recompute of each conversation.
+    pub async fn set_sla_policy(&self, policy: SlaPolicy) -> Result<SlaPolicy, ServiceError> {
+        validate_policy(&policy, self.now())?;
+        let json = serde_json::to_string(&policy).map_err(StoreError::backend)?;
+        self.store.put_setting(SLA_POLICY_KEY, &json, self.now()).await?;
+        Ok(policy)
+    }
+
+    /// Recomputes and stores a conversation's score, level and SLA deadline after a change,
+    /// with new signals when a customer wrote.
+    pub(crate) async fn refresh_queue(
+        &self,
+        conversation: &Conversation,
+        signals: Option<(CustomerSignals, Option<String>)>,
+        waiting: WaitingChange,
+        pauses: Option<(Vec<Pause>, Option<DateTime<Utc>>)>,
+    ) -> Result<Conversation, ServiceError> {
+        let now = self.now();
+        let policy = self.sla_policy().await?;
+        let mut state = self.queue_state(conversation.id).await?;
+        if let Some((new_signals, _)) = &signals {
+            state.signals = *new_signals;
+        }
+        if let WaitingChange::CustomerWrote(at) = waiting {
+            state.waiting_since = state.waiting_since.or(Some(at));
+        }
+        if let Some((new_pauses, since)) = &pauses {
+            state.pauses = new_pauses.clone();
+            state.paused_since = *since;
+        }
+        let customer = self.store.get_customer(conversation.customer_id).await?;
+        let statuses = policy.statuses(&timing(conversation, &state), now).unwrap_or_default();
+        let pressing = sla::most_pressing(&statuses);
+        let inputs = PriorityInputs {
+            signals: state.signals,
+            channel: conversation.channel,
+            waiting_since: state.waiting_since,
+            customer_tags: customer.tags,
+            sla_remaining_seconds: None,
+        }
+        .with_sla(pressing);
+        let score = priority::score(&inputs, &PriorityConfig::default(), now);
+        let update = QueueUpdate {
+            signals,
+            waiting,
+            score,
+            computed_level: Some(priority::level_of(score)),
+            sla_deadline: pressing.map(|status| status.deadline),
+            pauses,
+        };
+        Ok(self.store.save_queue_state(conversation.id, update, now).await?)
+    }
+
+    async fn queue_state(&self, id: ConversationId) -> Result<QueueState, ServiceError> {
+        self.store
+            .queue_states(&[id])
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::not_found("conversation", id).into())
+    }
+
+    /// After a customer's message: read it with the coach, restart the wait, end a pause,
+    /// cancel the timers their message cancels, and recompute the place in the queue.
+    pub(crate) async fn after_customer_message(
+        &self,
+        conversation: &Conversation,
+        (signals, language): (CustomerSignals, String),
+        received_at: DateTime<Utc>,
+    ) -> Result<Conversation, ServiceError> {
+        let state = self.queue_state(conversation.id).await?;
+        let pauses = state.paused_since.map(|from| {
+            let mut pauses = state.pauses.clone();
+            pauses.push(Pause { from, until: received_at.max(from) });
+            (pauses, None)
+        });
+        self.store.cancel_jobs_on_customer_reply(conversation.id, received_at).await?;
+        self.refresh_queue(
+            conversation,
+            Some((signals, Some(language))),
+            WaitingChange::CustomerWrote(received_at),
+            pauses,
+        )
+        .await
+    }
+
+    /// After a status change: the SLA clocks pause while the conversation waits on the
+    /// customer (`pending`) and run again when it leaves that state.
+    pub(crate) async fn after_status_change(
+        &self,
+        before: ConversationStatus,
+        conversation: &Conversation,
+    ) -> Result<Conversation, ServiceError> {
+        let now = self.now();
+        let state = self.queue_state(conversation.id).await?;
+        let pending = ConversationStatus::Pending;
+        let pauses = match (before == pending, conversation.status == pending, state.paused_since) {
+            (false, true, None) => Some((state.pauses.clone(), Some(now))),
+            (true, false, Some(from)) => {
+                let mut pauses = state.pauses.clone();
+                pauses.push(Pause { from, until: now });
+                Some((pauses, None))
+            }
+            _ => None,
+        };
+        self.refresh_queue(conversation, None, WaitingChange::Keep, pauses).await
+    }
+
+    /// Sets or (with `None`) removes a priority set by hand.
+    pub async fn override_priority(
+        &self,
+        id: ConversationId,
+        priority: Option<Priority>,
+        by: AgentId,
+    ) -> Result<Conversation, ServiceError> {
+        let now = self.now();
+        let overridden = priority.map(|priority| PriorityOverride { priority, by, at: now });
+        let conversation = self.store.set_priority_override(id, overridden, now).await?;
+        self.events.publish(Event::ConversationUpdated { conversation: Box::new(conversation.clone()) });
+        Ok(conversation)
+    }
+
+    /// The queue view of each conversation, in the same order, explained in `lang`.
+    pub async fn queue_views(
+        &self,
+        conversations: &[Conversation],
+        lang: Lang,
+    ) -> Result<Vec<QueueView>, ServiceError> {
+        let now = self.now();
+        let policy = self.sla_policy().await?;
+        let ids: Vec<_> = conversations.iter().map(|c| c.id).collect();
+        let states = self.store.queue_states(&ids).await?;
+        let mut tags = std::collections::HashMap::new();
+        let mut views = Vec::with_capacity(conversations.len());
+        for conversation in conversations {
+            let Some(state) = states.iter().find(|s| s.conversation_id == conversation.id) else {
+                return Err(StoreError::not_found("conversation", conversation.id).into());
+            };
+            if let std::collections::hash_map::Entry::Vacant(entry) = tags.entry(conversation.customer_id) {
+                entry.insert(self.store.get_customer(conversation.customer_id).await?.tags);
+            }
+            views.push(view(
+                conversation,
+                state,
+                tags[&conversation.customer_id].clone(),
+                &policy,
+                lang,
+                now,
+            ));
+        }
+        Ok(views)
+    }
+
+    /// Recomputes the score of every open conversation (scores grow with waiting time and
+    /// the nearness of SLA deadlines) and stores those that changed.
+    pub async fn recompute_queue(&self) -> Result<Recomputed, ServiceError> {
+        let now = self.now();
+        let policy = self.sla_policy().await?;
+        let config = PriorityConfig::default();
+        let mut done = Recomputed::default();
+        let mut after = None;
+        loop {
+            let batch = self.store.open_queue_inputs(after, RECOMPUTE_BATCH).await?;
+            let Some(last) = batch.last() else { break };
+            after = Some(last.conversation_id);
+            done.read += batch.len();
+            let changed: Vec<QueueScore> = batch
+                .iter()
+                .filter_map(|row| {
+                    let inputs = PriorityInputs {
+                        signals: row.signals,
+                        channel: row.channel,
+                        waiting_since: row.waiting_since,
+                        customer_tags: row.customer_tags.clone(),
+                        sla_remaining_seconds: row
+                            .sla_deadline
+                            .map(|d| business_seconds_left(&policy, d, now)),
+                    };
+                    let score = priority::score(&inputs, &config, now);
+                    let level = priority::level_of(score);
+                    (score != row.score || level != row.computed_level).then_some(QueueScore {
+                        conversation_id: row.conversation_id,
+                        score,
+                        computed_level: level,
+                    })
+                })
+                .collect();
+            if !changed.is_empty() {
+                done.changed += self.store.save_queue_scores(&changed).await? as usize;
+            }
+        }
+        Ok(done)
+    }
+
+    /// Runs the queue recompute every `every` until `shutdown` turns true.
+    pub async fn run_queue_recompute(self, every: Duration, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            match self.recompute_queue().await {
+                Ok(done) => info!(
+                    read = done.read,
+                    changed = done.changed,
+                    "recomputed the queue: {} of {} scores changed",
+                    done.changed,
+                    done.read
+                ),
+                Err(error) => warn!("queue recompute failed: {error}"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// "My next conversation": assigns the agent the most pressing unassigned conversation
+    /// that fits their languages, teams and free capacity. `None` when nothing fits.
+    pub async fn next_conversation(&self, agent: &Agent) -> Result<Option<Conversation>, ServiceError> {
+        let request = NextRequest {
+            agent: agent.id,
+            languages: agent.languages.clone(),
+            teams: agent.teams.clone(),
+            capacity: self.store.agent_capacity(agent.id).await?,
+        };
+        let claimed = self.store.claim_next_conversation(&request, self.now()).await?;
+        if let Some(conversation) = &claimed {
+            info!(conversation.id = %conversation.id, agent.id = %agent.id, "assigned conversation {} to agent {} as their next", conversation.id, agent.id);
+            self.events.publish(Event::ConversationUpdated { conversation: Box::new(conversation.clone()) });
+        }
+        Ok(claimed)
+    }
+
+    /// Sets an agent's presence; going offline returns their open conversations to the queue.
+    pub async fn set_presence(
+        &self,
+        agent: AgentId,
+        presence: Presence,
+    ) -> Result<(Agent, Vec<Conversation>), ServiceError> {
+        let patch = ascolto_store::AgentPatch { presence: Some(presence), ..Default::default() };
+        let agent = self.store.update_agent(agent, patch).await?;
+        let released = if ascolto_core::assignment::releases_conversations(presence) {
+            self.store.release_conversations(agent.id, self.now()).await?
+        } else {
+            Vec::new()
+        };
+        for conversation in &released {
+            self.events.publish(Event::ConversationUpdated { conversation: Box::new(conversation.clone()) });
+        }
+        Ok((agent, released))
+    }
+
+    /// Schedules a timer on a conversation.
+    pub async fn schedule(
+        &self,
+        conversation: ConversationId,
+        action: ScheduledAction,
+        by: Option<AgentId>,
+    ) -> Result<Job, ServiceError> {
+        if action.due_at < action.created_at {
+            return Err(ParseError::new("send_at", "must not be in the past").into());
+        }
+        Ok(self.store.schedule_job(NewJob { conversation, action, created_by: by, dedupe_key: None }).await?)
+    }
+
+    /// Claims due timers and runs them. Returns how many were worked.
+    pub async fn run_due_jobs(&self, limit: u32) -> StoreResult<usize> {
+        let now = self.now();
+        let jobs = self.store.claim_jobs(now, now + JOB_LEASE, limit).await?;
+        for job in &jobs {
+            if let Err(error) = self.run_job(job).await {
+                warn!(job.id = job.id, conversation.id = %job.conversation_id, "timer {} failed: {error}", job.id);
+            }
+        }
+        Ok(jobs.len())
+    }
+
+    async fn run_job(&self, job: &Job) -> Result<(), ServiceError> {
+        let now = self.now();
+        if !ascolto_core::followup::should_fire(&job.action(), job.last_customer_message_at, now) {
+            info!(job.id = job.id, "timer {} cancelled: the customer wrote after it was set", job.id);
+            return Ok(self.store.finish_job(job.id, JobOutcome::Cancelled, now).await?);
+        }
+        let conversation = self.store.get_conversation(job.conversation_id).await?;
+        let author = job.created_by.or(conversation.assignee);
+        match (&job.kind, author) {
+            (
+                ScheduledKind::Nudge { template: text } | ScheduledKind::ScheduledReply { text },
+                Some(agent),
+            ) => self.fire_reply(job, &conversation, agent, text.clone(), false).await,
+            (ScheduledKind::RemindAgent, Some(agent)) => {
+                let text = "Reminder: the customer has not answered yet; follow up.".to_owned();
+                self.fire_reply(job, &conversation, agent, text, true).await
+            }
+            (ScheduledKind::EndSnooze, _) => {
+                if conversation.status == ConversationStatus::Snoozed {
+                    let patch = ascolto_store::ConversationPatch {
+                        status: Some(ConversationStatus::Open),
+                        ..Default::default()
+                    };
+                    self.update_conversation(conversation.id, patch).await?;
+                }
+                Ok(self.store.finish_job(job.id, JobOutcome::Done, now).await?)
+            }
+            (_, None) => {
+                warn!(job.id = job.id, "timer {} has nobody to act for: cancelled", job.id);
+                Ok(self.store.finish_job(job.id, JobOutcome::Cancelled, now).await?)
+            }
+        }
+    }
+
+    async fn fire_reply(
+        &self,
+        job: &Job,
+        conversation: &Conversation,
+        agent: AgentId,
+        text: String,
+        note: bool,
+    ) -> Result<(), ServiceError> {
+        let reply = NewAgentMessage {
+            conversation: conversation.id,
+            agent,
+            text,
+            html: None,
+            note,
+            created_at: self.now(),
+        };
+        if let Some(message) = self.store.fire_reply_job(job.id, reply).await? {
+            info!(job.id = job.id, message.id = %message.id, "timer {} sent message {}", job.id, message.id);
+            let conversation = self.store.get_conversation(message.conversation_id).await?;
+            self.events.publish(Event::MessageCreated {
+                conversation: Box::new(conversation),
+                message: Box::new(message),
+            });
+        }
+        Ok(())
+    }
+
+    /// Runs the timer worker until `shutdown` turns true, polling every second.
+    pub async fn run_jobs(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let worked = self.run_due_jobs(32).await.unwrap_or_else(|error| {
+                warn!("timer worker could not read the store: {error}");
+                0
+            });
+            if worked > 0 {
+                continue;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Stores a reply unless another reply went out after the sender's draft began.
+    pub async fn reply_checked(
+        &self,
+        request: crate::ReplyRequest,
+        draft_started_at: Option<DateTime<Utc>>,
+    ) -> Result<CheckedReply, ServiceError> {
+        if !request.note {
+            // WhatsApp allows free text only within 24 hours of the customer's last message.
+            self.check_service_window(&self.store.get_conversation(request.conversation).await?)?;
+        }
+        let new = self.prepare_reply(request)?;
+        let outcome = self.store.add_checked_reply(new, draft_started_at).await?;
+        if let CheckedReply::Stored(message) = &outcome {
+            if !message_is_note(message) {
+                // The wait ended: the score drops and the next-response clock stops.
+                let conversation = self.store.get_conversation(message.conversation_id).await?;
+                self.refresh_queue(&conversation, None, WaitingChange::Keep, None).await?;
+            }
+            self.announce_message(message).await?;
+        }
+        Ok(outcome)
+    }
+
+    async fn announce_message(&self, message: &Message) -> Result<(), ServiceError> {
+        let conversation = self.store.get_conversation(message.conversation_id).await?;
+        self.events.publish(Event::MessageCreated {
+            conversation: Box::new(conversation),
+            message: Box::new(message.clone()),
+        });
+        Ok(())
+    }
+}
+
+fn message_is_note(message: &Message) -> bool {
+    message.direction == ascolto_core::Direction::Note
+}
+
+fn view(
+    conversation: &Conversation,
+    state: &QueueState,
+    customer_tags: Vec<String>,
+    policy: &SlaPolicy,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> QueueView {
+    let statuses = policy.statuses(&timing(conversation, state), now).unwrap_or_default();
+    let inputs = PriorityInputs {
+        signals: state.signals,
+        channel: conversation.channel,
+        waiting_since: state.waiting_since,
+        customer_tags,
+        sla_remaining_seconds: None,
+    }
+    .with_sla(sla::most_pressing(&statuses));
+    let assessment = priority::assess(&inputs, &PriorityConfig::default(), now);
+    let queue = priority::QueuePriority { computed: assessment, overridden: state.overridden };
+    QueueView {
+        score: state.score,
+        computed_priority: state.computed_level,
+        explanation: queue.explain(lang),
+        reasons: queue.computed.reasons,
+        overridden: state.overridden,
+        sla: statuses.iter().map(SlaView::from).collect(),
+    }
+}
+
+/// A policy is usable when its numbers are sane and its calendar opens at some point.
+fn validate_policy(policy: &SlaPolicy, now: DateTime<Utc>) -> Result<(), ParseError> {
+    if policy.name.trim().is_empty() {
+        return Err(ParseError::new("name", "must not be empty"));
+    }
+    if policy.warning_percent > 100 {
+        return Err(ParseError::new("warning_percent", "must be between 0 and 100"));
+    }
+    let zero = policy
+        .targets
+        .iter()
+        .flat_map(|t| SlaMetric::ALL.iter().filter_map(|m| t.minutes(*m)))
+        .any(|m| m == 0);
+    if zero {
+        return Err(ParseError::new("targets", "a target must be at least one minute"));
+    }
+    policy
+        .calendar
+        .add_business_time(now, TimeDelta::minutes(1))
+        .map_err(|_| ParseError::new("calendar", "is never open: no deadline could be met"))?;
+    Ok(())
+}

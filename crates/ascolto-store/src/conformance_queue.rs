@@ -1,0 +1,358 @@
+//! Conformance cases of the queue area (scores and overrides, the queue order, "my next
+//! conversation", the reply collision check, capacity, settings and timers), run on every
+//! backend through [`queue_conformance_tests!`].
+
+use ascolto_core::assignment::KindCounts;
+use ascolto_core::followup::{ScheduledAction, ScheduledKind};
+use ascolto_core::priority::{CustomerSignals, PriorityOverride};
+use ascolto_core::{
+    AgentId, Channel, ConversationId, ConversationStatus, EmailAddress, Identity, IdentityKind, Priority,
+    Role,
+};
+use chrono::{DateTime, Duration, Utc};
+
+use crate::{
+    CheckedReply, ConversationFilter, ConversationPatch, ConversationSort, DEFAULT_CAPACITY, InboundMessage,
+    JobOutcome, JobState, NewAgent, NewAgentMessage, NewJob, NextRequest, PageRequest, QueueScore,
+    QueueUpdate, Store, StoreError, WaitingChange,
+};
+
+/// Expands to one `#[tokio::test]` per queue case, like [`crate::conformance_tests!`].
+#[macro_export]
+macro_rules! queue_conformance_tests {
+    ($fixture:expr) => {
+        $crate::__queue_conformance_cases! { $fixture;
+            saved_signals_and_score_read_back_and_set_the_priority,
+            an_override_wins_and_removing_it_restores_the_computed_level,
+            priority_sort_is_level_then_score_then_wait_across_pages,
+            recomputed_scores_are_stored_in_one_batch,
+            next_conversation_is_the_first_that_fits_and_respects_capacity,
+            a_reply_after_the_draft_began_is_a_conflict_and_stores_nothing,
+            a_reply_clears_the_wait,
+            releasing_an_agent_returns_their_open_conversations,
+            capacity_defaults_and_round_trips,
+            settings_round_trip,
+            a_due_job_is_claimed_once_and_finishes,
+            a_customer_message_cancels_a_reply_job_and_it_never_fires,
+            a_dedupe_key_stores_a_job_once,
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __queue_conformance_cases {
+    ($fixture:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test]
+            async fn $case() {
+                $crate::conformance::run($fixture, |store| {
+                    ::std::boxed::Box::pin($crate::conformance_queue::$case(store))
+                })
+                .await;
+            }
+        )*
+    };
+}
+
+macro_rules! assert_err {
+    ($result:expr, $pattern:pat) => {{
+        let result = $result;
+        assert!(matches!(result, Err($pattern)), "expected {}, got {result:?}", stringify!($pattern));
+    }};
+}
+
+fn at(minute: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(1_772_355_600_000).expect("a valid time") + Duration::minutes(minute)
+}
+
+async fn conversation(store: &dyn Store, local: &str, channel: Channel, minute: i64) -> ConversationId {
+    let identity = Identity::parse(IdentityKind::Email, &format!("{local}@example.com")).expect("address");
+    let inbound = InboundMessage {
+        channel,
+        identity,
+        customer_name: None,
+        conversation: None,
+        subject: "Aiuto".into(),
+        text: "Il pacco non arriva".into(),
+        html: None,
+        attachments: Vec::new(),
+        channel_message_id: None,
+        received_at: at(minute),
+    };
+    store.ingest(inbound).await.expect("ingest").conversation.id
+}
+
+async fn agent(store: &dyn Store, name: &str, languages: &[&str]) -> AgentId {
+    let new = NewAgent {
+        name: name.into(),
+        email: EmailAddress::parse(&format!("{name}@desk.example")).expect("address"),
+        role: Role::Agent,
+        password_hash: None,
+        languages: languages.iter().map(|l| l.to_string()).collect(),
+        teams: Vec::new(),
+        reports_to: None,
+        ui_language: "it".into(),
+    };
+    store.create_agent(new).await.expect("agent").id
+}
+
+async fn score(store: &dyn Store, id: ConversationId, score: u16, level: Priority, language: Option<&str>) {
+    let update = QueueUpdate {
+        signals: Some((CustomerSignals { urgency: 0.9, ..Default::default() }, language.map(str::to_owned))),
+        waiting: WaitingChange::CustomerWrote(at(0)),
+        score,
+        computed_level: Some(level),
+        ..Default::default()
+    };
+    store.save_queue_state(id, update, at(1)).await.expect("save queue state");
+}
+
+fn reply(conversation: ConversationId, agent: AgentId, minute: i64) -> NewAgentMessage {
+    NewAgentMessage {
+        conversation,
+        agent,
+        text: format!("Risposta delle {minute}"),
+        html: None,
+        note: false,
+        created_at: at(minute),
+    }
+}
+
+fn request(agent: AgentId, languages: &[&str], capacity: KindCounts) -> NextRequest {
+    NextRequest {
+        agent,
+        languages: languages.iter().map(|l| l.to_string()).collect(),
+        teams: Vec::new(),
+        capacity,
+    }
+}
+
+pub async fn saved_signals_and_score_read_back_and_set_the_priority(store: &dyn Store) {
+    let id = conversation(store, "anna", Channel::Email, 0).await;
+    score(store, id, 600, Priority::Urgent, Some("it")).await;
+    assert_eq!(store.get_conversation(id).await.expect("read").priority, Priority::Urgent);
+    let states = store.queue_states(&[id, ConversationId(999_999)]).await.expect("states");
+    assert_eq!(states.len(), 1);
+    let state = &states[0];
+    assert_eq!((state.score, state.computed_level), (600, Priority::Urgent));
+    assert_eq!(state.language.as_deref(), Some("it"));
+    assert_eq!(state.waiting_since, Some(at(0)));
+    assert!((state.signals.urgency - 0.9).abs() < 1e-6);
+    assert_err!(
+        store.save_queue_state(ConversationId(999_999), QueueUpdate::default(), at(1)).await,
+        StoreError::NotFound { .. }
+    );
+}
+
+pub async fn an_override_wins_and_removing_it_restores_the_computed_level(store: &dyn Store) {
+    let id = conversation(store, "bruno", Channel::Email, 0).await;
+    let lead = agent(store, "lead", &["it"]).await;
+    score(store, id, 350, Priority::High, None).await;
+    let by_hand = PriorityOverride { priority: Priority::Low, by: lead, at: at(5) };
+    let overridden = store.set_priority_override(id, Some(by_hand), at(5)).await.expect("override");
+    assert_eq!(overridden.priority, Priority::Low);
+    // A recompute keeps the override in charge.
+    score(store, id, 700, Priority::Urgent, None).await;
+    let state = store.queue_states(&[id]).await.expect("states").remove(0);
+    assert_eq!(state.overridden, Some(by_hand));
+    assert_eq!(state.computed_level, Priority::Urgent);
+    assert_eq!(store.get_conversation(id).await.expect("read").priority, Priority::Low);
+    let restored = store.set_priority_override(id, None, at(6)).await.expect("remove override");
+    assert_eq!(restored.priority, Priority::Urgent);
+}
+
+pub async fn priority_sort_is_level_then_score_then_wait_across_pages(store: &dyn Store) {
+    let mut expected = Vec::new();
+    for (n, (points, level)) in
+        [(100, Priority::Normal), (700, Priority::Urgent), (400, Priority::High), (800, Priority::Urgent)]
+            .into_iter()
+            .enumerate()
+    {
+        let id = conversation(store, &format!("sort{n}"), Channel::Email, n as i64).await;
+        score(store, id, points, level, None).await;
+        expected.push((level.rank(), std::cmp::Reverse(points), id));
+    }
+    let untouched = conversation(store, "sort-untouched", Channel::Email, 10).await;
+    expected.push((Priority::Normal.rank(), std::cmp::Reverse(0), untouched));
+    expected.sort();
+    let expected: Vec<_> = expected.into_iter().map(|(_, _, id)| id).collect();
+    let filter = ConversationFilter { sort: ConversationSort::Priority, ..Default::default() };
+    let mut listed = Vec::new();
+    let mut page = PageRequest::first(2);
+    loop {
+        let result = store
+            .list_conversations(&filter, &ascolto_core::agent::Visibility::All, page)
+            .await
+            .expect("list");
+        listed.extend(result.items.iter().map(|c| c.id));
+        match result.next {
+            Some(cursor) => page = PageRequest::after(cursor, 2),
+            None => break,
+        }
+    }
+    assert_eq!(listed, expected);
+}
+
+pub async fn recomputed_scores_are_stored_in_one_batch(store: &dyn Store) {
+    let first = conversation(store, "batch1", Channel::Email, 0).await;
+    let second = conversation(store, "batch2", Channel::WebChat, 1).await;
+    let inputs = store.open_queue_inputs(None, 10).await.expect("inputs");
+    assert_eq!(inputs.iter().map(|i| i.conversation_id).collect::<Vec<_>>(), vec![first, second]);
+    assert_eq!(inputs[1].channel, Channel::WebChat);
+    let after_first = store.open_queue_inputs(Some(first), 10).await.expect("inputs");
+    assert_eq!(after_first.len(), 1);
+    let scores = [
+        QueueScore { conversation_id: first, score: 320, computed_level: Priority::High },
+        QueueScore { conversation_id: second, score: 900, computed_level: Priority::Urgent },
+    ];
+    assert_eq!(store.save_queue_scores(&scores).await.expect("save scores"), 2);
+    let reread = store.open_queue_inputs(None, 10).await.expect("inputs");
+    assert_eq!((reread[0].score, reread[0].computed_level), (320, Priority::High));
+    assert_eq!(store.get_conversation(second).await.expect("read").priority, Priority::Urgent);
+}
+
+pub async fn next_conversation_is_the_first_that_fits_and_respects_capacity(store: &dyn Store) {
+    let german = conversation(store, "hans", Channel::Email, 0).await;
+    score(store, german, 900, Priority::Urgent, Some("de")).await;
+    let calm = conversation(store, "calm", Channel::Email, 1).await;
+    score(store, calm, 100, Priority::Normal, Some("it")).await;
+    let pressing = conversation(store, "pressing", Channel::Email, 2).await;
+    score(store, pressing, 500, Priority::High, Some("it")).await;
+    let chat = conversation(store, "chat", Channel::WebChat, 3).await;
+    score(store, chat, 100, Priority::Normal, None).await;
+    let maria = agent(store, "maria", &["it"]).await;
+    let room_for_one_email = KindCounts { live: 0, email: 1 };
+    let next = store.claim_next_conversation(&request(maria, &["it"], room_for_one_email), at(10)).await;
+    let next = next.expect("claim").expect("a conversation fits");
+    assert_eq!((next.id, next.assignee), (pressing, Some(maria)));
+    let full = store.claim_next_conversation(&request(maria, &["it"], room_for_one_email), at(11)).await;
+    assert_eq!(full.expect("claim"), None, "no room left");
+    let chat_room = KindCounts { live: 1, email: 1 };
+    let next = store.claim_next_conversation(&request(maria, &["it"], chat_room), at(12)).await;
+    assert_eq!(next.expect("claim").map(|c| c.id), Some(chat));
+}
+
+pub async fn a_reply_after_the_draft_began_is_a_conflict_and_stores_nothing(store: &dyn Store) {
+    let id = conversation(store, "carla", Channel::Email, 0).await;
+    let (first, second) = (agent(store, "first", &["it"]).await, agent(store, "second", &["it"]).await);
+    let stored = store.add_checked_reply(reply(id, first, 5), Some(at(1))).await.expect("first reply");
+    let CheckedReply::Stored(sent) = stored else { panic!("the first reply conflicts: {stored:?}") };
+    let clash = store.add_checked_reply(reply(id, second, 6), Some(at(2))).await.expect("second reply");
+    assert_eq!(clash, CheckedReply::Conflict(sent.clone()));
+    assert_eq!(store.get_conversation(id).await.expect("read").message_count, 2);
+    let later = store.add_checked_reply(reply(id, second, 7), Some(at(5))).await.expect("a fresh draft");
+    assert!(matches!(later, CheckedReply::Stored(_)), "{later:?}");
+}
+
+pub async fn a_reply_clears_the_wait(store: &dyn Store) {
+    let id = conversation(store, "dario", Channel::Email, 0).await;
+    score(store, id, 100, Priority::Normal, None).await;
+    let someone = agent(store, "someone", &["it"]).await;
+    store.add_checked_reply(reply(id, someone, 3), None).await.expect("reply");
+    assert_eq!(store.queue_states(&[id]).await.expect("states")[0].waiting_since, None);
+}
+
+pub async fn releasing_an_agent_returns_their_open_conversations(store: &dyn Store) {
+    let open = conversation(store, "open", Channel::Email, 0).await;
+    let done = conversation(store, "done", Channel::Email, 1).await;
+    let leaving = agent(store, "leaving", &["it"]).await;
+    for id in [open, done] {
+        let patch = ConversationPatch { assignee: Some(Some(leaving)), ..Default::default() };
+        store.update_conversation(id, patch, at(2)).await.expect("assign");
+    }
+    let resolve = ConversationPatch { status: Some(ConversationStatus::Resolved), ..Default::default() };
+    store.update_conversation(done, resolve, at(3)).await.expect("resolve");
+    let released = store.release_conversations(leaving, at(4)).await.expect("release");
+    assert_eq!(released.iter().map(|c| c.id).collect::<Vec<_>>(), vec![open]);
+    assert_eq!(store.get_conversation(open).await.expect("read").assignee, None);
+    assert_eq!(store.get_conversation(done).await.expect("read").assignee, Some(leaving));
+}
+
+pub async fn capacity_defaults_and_round_trips(store: &dyn Store) {
+    let someone = agent(store, "cap", &["it"]).await;
+    assert_eq!(store.agent_capacity(someone).await.expect("capacity"), DEFAULT_CAPACITY);
+    let wanted = KindCounts { live: 5, email: 30 };
+    store.set_agent_capacity(someone, wanted).await.expect("set capacity");
+    assert_eq!(store.agent_capacity(someone).await.expect("capacity"), wanted);
+    assert_err!(store.set_agent_capacity(AgentId(999_999), wanted).await, StoreError::NotFound { .. });
+}
+
+pub async fn settings_round_trip(store: &dyn Store) {
+    assert_eq!(store.get_setting("sla_policy").await.expect("read"), None);
+    store.put_setting("sla_policy", r#"{"a":1}"#, at(0)).await.expect("put");
+    store.put_setting("sla_policy", r#"{"a":2}"#, at(1)).await.expect("put again");
+    assert_eq!(store.get_setting("sla_policy").await.expect("read").as_deref(), Some(r#"{"a":2}"#));
+}
+
+fn job(conversation: ConversationId, kind: ScheduledKind, created: i64, due: i64) -> NewJob {
+    NewJob {
+        conversation,
+        action: ScheduledAction {
+            kind,
+            due_at: at(due),
+            created_at: at(created),
+            cancel_on_customer_reply: true,
+        },
+        created_by: None,
+        dedupe_key: None,
+    }
+}
+
+pub async fn a_due_job_is_claimed_once_and_finishes(store: &dyn Store) {
+    let id = conversation(store, "eva", Channel::Email, 0).await;
+    let scheduled = store.schedule_job(job(id, ScheduledKind::RemindAgent, 1, 60)).await.expect("schedule");
+    assert_eq!(scheduled.state, JobState::Scheduled);
+    assert!(store.claim_jobs(at(59), at(70), 10).await.expect("claim").is_empty(), "not due yet");
+    let claimed = store.claim_jobs(at(60), at(70), 10).await.expect("claim");
+    assert_eq!(claimed.iter().map(|j| j.id).collect::<Vec<_>>(), vec![scheduled.id]);
+    assert!(store.claim_jobs(at(61), at(71), 10).await.expect("claim").is_empty(), "leased");
+    store.finish_job(scheduled.id, JobOutcome::Done, at(62)).await.expect("finish");
+    assert!(store.claim_jobs(at(80), at(90), 10).await.expect("claim").is_empty(), "done");
+    assert_eq!(store.get_job(scheduled.id).await.expect("job").state, JobState::Done);
+    assert_err!(store.finish_job(999_999, JobOutcome::Done, at(62)).await, StoreError::NotFound { .. });
+    assert_err!(
+        store.schedule_job(job(ConversationId(999_999), ScheduledKind::RemindAgent, 1, 2)).await,
+        StoreError::NotFound { .. }
+    );
+}
+
+pub async fn a_customer_message_cancels_a_reply_job_and_it_never_fires(store: &dyn Store) {
+    let id = conversation(store, "franca", Channel::Email, 0).await;
+    let sender = agent(store, "sender", &["it"]).await;
+    let kind = ScheduledKind::ScheduledReply { text: "Ci sono novità?".into() };
+    let scheduled = store.schedule_job(job(id, kind.clone(), 1, 60)).await.expect("schedule");
+    let kept = store
+        .schedule_job(NewJob {
+            action: ScheduledAction { cancel_on_customer_reply: false, ..job(id, kind, 1, 60).action },
+            ..job(id, ScheduledKind::RemindAgent, 1, 60)
+        })
+        .await
+        .expect("schedule");
+    conversation(store, "franca", Channel::Email, 30).await;
+    assert_eq!(store.cancel_jobs_on_customer_reply(id, at(30)).await.expect("cancel"), 1);
+    let listed = store.list_jobs(id).await.expect("list");
+    assert_eq!(
+        listed.iter().map(|j| (j.id, j.state)).collect::<Vec<_>>(),
+        vec![(kept.id, JobState::Scheduled), (scheduled.id, JobState::Cancelled)]
+    );
+    assert_eq!(store.fire_reply_job(scheduled.id, reply(id, sender, 60)).await.expect("fire"), None);
+    let fired = store.fire_reply_job(kept.id, reply(id, sender, 61)).await.expect("fire");
+    assert!(fired.is_some(), "a job the customer does not cancel fires");
+    assert_eq!(store.fire_reply_job(kept.id, reply(id, sender, 62)).await.expect("fire again"), None);
+    assert_eq!(store.get_conversation(id).await.expect("read").message_count, 3);
+}
+
+pub async fn a_dedupe_key_stores_a_job_once(store: &dyn Store) {
+    let id = conversation(store, "gino", Channel::Email, 0).await;
+    let keyed = || NewJob {
+        dedupe_key: Some("sla:first_response:1".into()),
+        ..job(id, ScheduledKind::RemindAgent, 1, 5)
+    };
+    let first = store.schedule_job(keyed()).await.expect("schedule");
+    let second = store.schedule_job(keyed()).await.expect("schedule again");
+    assert_eq!(first.id, second.id);
+    assert_eq!(store.list_jobs(id).await.expect("list").len(), 1);
+    let cancelled = store.cancel_job(first.id, at(2)).await.expect("cancel");
+    assert_eq!(cancelled.state, JobState::Cancelled);
+}

@@ -1,0 +1,164 @@
+//! The values of the queue area: a conversation's priority inputs, score and override, its
+//! SLA pauses and nearest deadline, agents' capacity, "my next conversation", the reply
+//! collision check, and the jobs table that keeps timers (follow-ups, scheduled replies,
+//! snoozes) in the store.
+
+use ascolto_core::assignment::KindCounts;
+use ascolto_core::calendar::Pause;
+use ascolto_core::followup::{ScheduledAction, ScheduledKind};
+use ascolto_core::priority::{CustomerSignals, PriorityOverride};
+use ascolto_core::{AgentId, Channel, ConversationId, Message, Priority, TeamId};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// What the store keeps about a conversation's place in the queue.
+///
+/// The reasons are not stored: they are a pure function of these inputs and `now`
+/// (`ascolto_core::priority::assess`), explained at read time in the reader's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueState {
+    pub conversation_id: ConversationId,
+    /// What the coach read in the customer's latest message.
+    pub signals: CustomerSignals,
+    /// The language of the customer's latest message (`it`, `en`), for assignment.
+    pub language: Option<String>,
+    /// The oldest customer message not yet answered; cleared by an agent's reply.
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// The score as of the last computation; it orders the queue.
+    pub score: u16,
+    /// The level the score falls in, kept beside an override so removing it restores it.
+    pub computed_level: Priority,
+    pub overridden: Option<PriorityOverride>,
+    /// The deadline of the most pressing SLA clock at the last computation.
+    pub sla_deadline: Option<DateTime<Utc>>,
+    /// Past stretches spent waiting on the customer (SLA clocks stop there).
+    pub pauses: Vec<Pause>,
+    /// Set while the conversation waits on the customer.
+    pub paused_since: Option<DateTime<Utc>>,
+}
+
+/// How a change moves the customer's wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WaitingChange {
+    /// Leave `waiting_since` as it is.
+    #[default]
+    Keep,
+    /// A customer message at this time: it starts the wait unless one is running.
+    CustomerWrote(DateTime<Utc>),
+}
+
+/// What the service computed for one conversation after a change.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct QueueUpdate {
+    /// New signals and language, from a customer message.
+    pub signals: Option<(CustomerSignals, Option<String>)>,
+    pub waiting: WaitingChange,
+    pub score: u16,
+    pub computed_level: Option<Priority>,
+    pub sla_deadline: Option<DateTime<Utc>>,
+    /// New pauses and `paused_since`, when the status moved into or out of `pending`.
+    pub pauses: Option<(Vec<Pause>, Option<DateTime<Utc>>)>,
+}
+
+/// One open conversation as a queue recompute reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueInputs {
+    pub conversation_id: ConversationId,
+    pub channel: Channel,
+    pub signals: CustomerSignals,
+    pub waiting_since: Option<DateTime<Utc>>,
+    pub customer_tags: Vec<String>,
+    pub sla_deadline: Option<DateTime<Utc>>,
+    pub score: u16,
+    pub computed_level: Priority,
+    pub overridden: bool,
+}
+
+/// A recomputed score to store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueScore {
+    pub conversation_id: ConversationId,
+    pub score: u16,
+    pub computed_level: Priority,
+}
+
+/// Who asks for "my next conversation", and what they can take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextRequest {
+    pub agent: AgentId,
+    /// Languages the agent answers in; a conversation with no known language fits anyone.
+    pub languages: Vec<String>,
+    /// The agent's teams; a conversation without a team (the general queue) fits anyone.
+    pub teams: Vec<TeamId>,
+    pub capacity: KindCounts,
+}
+
+/// What a reply checked for collisions came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckedReply {
+    Stored(Message),
+    /// Another agent's reply was stored after the sender's draft began; nothing was stored.
+    Conflict(Message),
+}
+
+/// A timer to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob {
+    pub conversation: ConversationId,
+    pub action: ScheduledAction,
+    /// The agent who set it, when a person did.
+    pub created_by: Option<AgentId>,
+    /// A job with a key already stored is not stored again (SLA events fire once).
+    pub dedupe_key: Option<String>,
+}
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Scheduled,
+    Done,
+    Cancelled,
+}
+
+/// A stored timer.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Job {
+    pub id: i64,
+    pub conversation_id: ConversationId,
+    pub kind: ScheduledKind,
+    pub due_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub cancel_on_customer_reply: bool,
+    pub created_by: Option<AgentId>,
+    pub state: JobState,
+    pub attempts: i32,
+    /// When it fired or was cancelled.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// The customer's latest message, read with the claim, so a worker can tell whether the
+    /// job was cancelled by a reply ([`ascolto_core::followup::should_fire`]).
+    #[serde(skip)]
+    pub last_customer_message_at: Option<DateTime<Utc>>,
+}
+
+impl Job {
+    /// The job as the pure follow-up rules see it.
+    pub fn action(&self) -> ScheduledAction {
+        ScheduledAction {
+            kind: self.kind.clone(),
+            due_at: self.due_at,
+            created_at: self.created_at,
+            cancel_on_customer_reply: self.cancel_on_customer_reply,
+        }
+    }
+}
+
+/// How a claimed job ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOutcome {
+    Done,
+    Cancelled,
+}
+
+/// The default capacity of an agent nobody configured: 3 live chats and 15 e-mails.
+pub const DEFAULT_CAPACITY: KindCounts = KindCounts { live: 3, email: 15 };
