@@ -68,12 +68,17 @@ pub enum BenchCommand {
     Live {
         #[arg(long, default_value_t = 1000)]
         sessions: usize,
+        /// Spread the sends evenly over this many milliseconds (0: all at the same instant).
+        #[arg(long, default_value_t = 0)]
+        spread_ms: u64,
     },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
-        BenchCommand::Live { sessions } => crate::bench_live::run(sessions.max(1)).await,
+        BenchCommand::Live { sessions, spread_ms } => {
+            crate::bench_live::run(sessions.max(1), spread_ms).await
+        }
         BenchCommand::Ingest { backend, messages, concurrency, database_url } => {
             ingest(backend, messages, concurrency.max(1), database_url).await
         }

@@ -97,7 +97,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(index).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
 }
 
-pub async fn run(sessions: usize) -> anyhow::Result<()> {
+pub async fn run(sessions: usize, spread_ms: u64) -> anyhow::Result<()> {
     let bench = start().await?;
     let mut agent =
         connect(format!("{}/api/v1/live", bench.base), ("authorization", format!("Bearer {}", bench.token)))
@@ -113,6 +113,8 @@ pub async fn run(sessions: usize) -> anyhow::Result<()> {
         let (sent_at, start) = (sent_at.clone(), start.clone());
         tokio::spawn(async move {
             start.wait().await;
+            let offset = spread_ms.saturating_mul(n as u64) / sessions as u64;
+            tokio::time::sleep(Duration::from_millis(offset)).await;
             let frame = serde_json::json!({"type": "message", "client_id": format!("m{n}"), "text": format!("bench message {n}")});
             *sent_at[n].lock().unwrap() = Some(Instant::now());
             let _ = socket.send(Frame::Text(frame.to_string().into())).await;
@@ -146,7 +148,7 @@ pub async fn run(sessions: usize) -> anyhow::Result<()> {
     let total = began.elapsed();
     latencies.sort();
     println!(
-        "live on sqlite: {sessions} widget sessions each sent one message; send to agent's WebSocket p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; all heard in {:.2} s",
+        "live on sqlite: {sessions} widget sessions each sent one message (spread over {spread_ms} ms); send to agent's WebSocket p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; all heard in {:.2} s",
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
         percentile(&latencies, 1.0),
