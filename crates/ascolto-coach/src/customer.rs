@@ -243,7 +243,7 @@ fn conditional(text: &Analysed<'_>, position: usize) -> bool {
 
 /// Auxiliaries and modals that, put before their subject, make an English question ("do you",
 /// "have you", "is it", "could we").
-const AUXILIARIES: &[&str] = &[
+pub(crate) const AUXILIARIES: &[&str] = &[
     "do", "does", "did", "is", "are", "was", "were", "am", "have", "has", "had", "can", "could", "would",
     "will", "should", "shall", "may", "might", "must",
 ];
