@@ -234,7 +234,7 @@ fn esconv_label(report: &ReplyReport) -> &'static str {
     }
 }
 
-/// EPITOME: emotional reactions (0 against 1–2) from `good_empathy`; explorations from `good_question`.
+/// EPITOME: emotional reactions (0 against 1–2) from `good_empathy` or `good_reassurance`; explorations from `good_question`.
 fn epitome(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
     let mut reactions = Vec::new();
     let mut explorations = Vec::new();
@@ -244,10 +244,14 @@ fn epitome(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
         let report = analyze_reply(response, &english_context(vec![seeker]), None);
         let binary = |level: f64| if level >= 1.0 { "yes" } else { "no" };
         let predicted = |code: &str| if has_code(&report, code) { "yes" } else { "no" };
+        // Emotional reactions are expressions of warmth, compassion and concern: EPITOME's own weak
+        // example is "Everything will be fine" (Sharma et al. 2020, table 1), which the coach calls
+        // reassurance, so both strengths count.
+        let warm = has_code(&report, "good_empathy") || has_code(&report, "good_reassurance");
         reactions.push((
             index,
             binary(number_field(item, "emotional_reactions")?).to_string(),
-            predicted("good_empathy").to_string(),
+            (if warm { "yes" } else { "no" }).to_string(),
         ));
         explorations.push((
             index,
@@ -258,7 +262,7 @@ fn epitome(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
     Ok(vec![
         score_indexed(
             "EPITOME emotional reactions (0 = no, 1-2 = yes)",
-            "yes when the reply acknowledges feelings (empathy strength `good_empathy`)",
+            "yes when the reply acknowledges feelings or reassures (empathy strengths `good_empathy`, `good_reassurance`)",
             &reactions,
             &["yes", "no"],
         ),

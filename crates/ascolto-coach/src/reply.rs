@@ -47,6 +47,41 @@ const QUESTION_OPENERS: &[&str] = &[
     "so", "well", "and", "but", "then", "ok", "okay", "also", "or", "e", "ma", "allora", "quindi", "oppure",
 ];
 
+/// Verbs that, after "can you"/"could you", ask for information or a favour rather than propose a
+/// step ("can you tell me more?", "could you send the invoice?").
+const INFORMATION_VERBS: &[&str] = &[
+    "tell",
+    "describe",
+    "explain",
+    "share",
+    "say",
+    "give",
+    "send",
+    "clarify",
+    "elaborate",
+    "confirm",
+    "remember",
+    "recall",
+    "think",
+    "imagine",
+    "provide",
+    "let",
+    "help",
+    "be",
+    "please",
+    "do",
+    "hear",
+    "see",
+    "understand",
+    "forward",
+    "attach",
+    "specify",
+    "repeat",
+    "believe",
+    "ask",
+    "answer",
+];
+
 /// Most findings of one kind reported for one reply, so a bad draft stays readable.
 const MAX_REPEATS: usize = 5;
 const STEM_CHARS: usize = 5;
@@ -404,7 +439,10 @@ impl<'a> Coach<'a> {
             .filter(|h| matches!(h.cat, Cat::Reassurance | Cat::Wish) && !h.negated)
             .copied()
             .collect();
-        self.found(Cat::Suggestion)
+        let mut found: Vec<Hit> = self.found(Cat::Suggestion);
+        found.extend(self.proposing_questions());
+        found.sort_by_key(|hit| (hit.first, hit.end));
+        found
             .into_iter()
             .filter(|hit| !encouragements.iter().any(|r| r.first <= hit.first && hit.end <= r.end))
             .filter(|hit| {
@@ -414,6 +452,44 @@ impl<'a> Coach<'a> {
                         .all(|i| QUESTION_OPENERS.contains(&self.reply.tokens[i].lower.as_str()))
             })
             .collect()
+    }
+
+    /// Questions that propose by their form: opening with "maybe"/"perhaps"/"magari" ("Maybe a
+    /// walk after dinner?"), or asking whether the person can do something ("Could you meet them
+    /// outside?", "Can you see your doctor?") with a verb that is not a request for information
+    /// ("can you tell me", "could you send"). The hit spans the opening words.
+    fn proposing_questions(&self) -> Vec<Hit> {
+        let mut found = Vec::new();
+        for sentence in &self.reply.sentences {
+            let (first, end) = (sentence.first_token, sentence.end_token);
+            let skip = (first..end)
+                .take_while(|&i| QUESTION_OPENERS.contains(&self.reply.tokens[i].lower.as_str()))
+                .count();
+            let lower = |k: usize| {
+                let index = first + skip + k;
+                if index < end { self.reply.tokens[index].lower.as_str() } else { "" }
+            };
+            if end - first < 2 || !customer::interrogative(&self.reply, sentence) {
+                continue;
+            }
+            let opening = if matches!(lower(0), "maybe" | "perhaps" | "magari") {
+                Some(1)
+            } else if matches!(lower(0), "could" | "can") && lower(1) == "you" {
+                let verb = if matches!(lower(2), "perhaps" | "maybe" | "possibly" | "also" | "not" | "t") {
+                    lower(3)
+                } else {
+                    lower(2)
+                };
+                (!verb.is_empty() && !INFORMATION_VERBS.contains(&verb)).then_some(3)
+            } else {
+                None
+            };
+            if let Some(length) = opening {
+                let end = (first + skip + length).min(end);
+                found.push(Hit { cat: Cat::Suggestion, first: first + skip, end, negated: false });
+            }
+        }
+        found
     }
 
     fn empathy(&mut self) {
