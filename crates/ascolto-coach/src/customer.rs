@@ -272,7 +272,8 @@ const SUBJECTS: &[&str] = &[
 
 /// English wh-words that open a question when an auxiliary or a subject follows ("what do you",
 /// "how long have", "why not").
-const WH_WORDS: &[&str] = &["what", "how", "why", "when", "where", "which", "who", "whom", "whose"];
+pub(crate) const WH_WORDS: &[&str] =
+    &["what", "how", "why", "when", "where", "which", "who", "whom", "whose"];
 
 /// Italian interrogative words at the start of a sentence (word order does not change in Italian,
 /// so the question is in the word).

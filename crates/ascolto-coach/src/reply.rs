@@ -356,16 +356,28 @@ impl<'a> Coach<'a> {
     /// Restatement phrases, except those after an inverted auxiliary: "do you feel", "have you
     /// been" ask about the customer, they do not restate what the customer said.
     fn restatements(&self) -> Vec<Hit> {
-        self.found(Cat::Restatement)
-            .into_iter()
-            .filter(|hit| {
-                let previous = hit.first.checked_sub(1).map(|i| &self.reply.tokens[i]);
-                !previous.is_some_and(|t| {
-                    t.sentence == self.reply.tokens[hit.first].sentence
-                        && customer::AUXILIARIES.contains(&t.lower.as_str())
-                })
-            })
-            .collect()
+        self.found(Cat::Restatement).into_iter().filter(|hit| !self.after_auxiliary(hit)).collect()
+    }
+
+    /// The hit follows an inverted auxiliary: "[Do] you feel…", "how [do] you feel", "so [have] you
+    /// been…": the auxiliary opens the sentence or follows a wh-word or an opener. "The problem is
+    /// you feel…" and "you will, you seem…" are statements.
+    fn after_auxiliary(&self, hit: &Hit) -> bool {
+        let Some(auxiliary) = hit.first.checked_sub(1) else {
+            return false;
+        };
+        let tokens = &self.reply.tokens;
+        let sentence = tokens[hit.first].sentence;
+        if tokens[auxiliary].sentence != sentence
+            || !customer::AUXILIARIES.contains(&tokens[auxiliary].lower.as_str())
+        {
+            return false;
+        }
+        let before = auxiliary.checked_sub(1).map(|i| &tokens[i]).filter(|t| t.sentence == sentence);
+        before.is_none_or(|t| {
+            let word = t.lower.as_str();
+            customer::WH_WORDS.contains(&word) || QUESTION_OPENERS.contains(&word)
+        })
     }
 
     /// A sentence that asks something about the customer or the problem: interrogative, and not a
@@ -390,7 +402,12 @@ impl<'a> Coach<'a> {
     /// Feelings reflected: acknowledgement phrases, and restatements that name a feeling later in
     /// the same sentence ("it sounds like this loneliness is getting to you"), spanning both.
     fn reflections(&self) -> Vec<Hit> {
-        let mut found = self.found(Cat::EmpathyAck);
+        // "Do you feel…?", "are you feeling…?" ask about the feeling; they do not reflect it.
+        let mut found: Vec<Hit> = self
+            .found(Cat::EmpathyAck)
+            .into_iter()
+            .filter(|hit| self.reply.tokens[hit.first].lower != "you" || !self.after_auxiliary(hit))
+            .collect();
         for restatement in self.restatements() {
             let sentence = self.reply.tokens[restatement.first].sentence;
             let feeling = self
