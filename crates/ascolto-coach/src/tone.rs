@@ -43,6 +43,9 @@ pub enum CourtesyKind {
     Positive,
     /// A negative word.
     Negative,
+    /// Emphasis put on a word: a function word in capitals ("MUCH more specific", "WHY") or a word
+    /// between asterisks or underscores (`*whole point*`): it insists, like factuality.
+    Emphasis,
     /// Profanity or insults.
     Abuse,
 }
@@ -65,6 +68,8 @@ impl CourtesyKind {
             CourtesyKind::SecondPersonStart => -0.30,
             CourtesyKind::Positive => 0.12,
             CourtesyKind::Negative => -0.13,
+            // Not a feature of the 2013 paper: given factuality's weight, as both insist on the point.
+            CourtesyKind::Emphasis => -0.38,
             CourtesyKind::Abuse => -1.0,
         }
     }
@@ -143,6 +148,16 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
             continue;
         };
         markers.push(CourtesyMarker { kind, start: first.start, end: first.end });
+    }
+    for (index, token) in text.tokens.iter().enumerate() {
+        let capitals = token.all_caps && (token.stop_en || token.stop_it) && token.lower.chars().count() >= 3;
+        let starred = |c: Option<char>| matches!(c, Some('*' | '_'));
+        let marked = starred(text.text[..token.start].chars().next_back())
+            && text.tokens.get(index + 1).is_none_or(|next| next.start > token.end)
+            && starred(text.text[token.end..].chars().next());
+        if token.is_word() && (capitals || marked) {
+            markers.push(CourtesyMarker { kind: CourtesyKind::Emphasis, start: token.start, end: token.end });
+        }
     }
     markers.sort_by_key(|m| (m.start, m.end, m.kind));
     let score: f32 = markers.iter().map(|m| m.kind.weight()).sum();
