@@ -218,7 +218,7 @@ fn shouting_weight(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
 }
 
 fn emotion(text: &Analysed<'_>, hits: &[Hit], cat: Cat, extra: f32) -> Emotion {
-    let found: Vec<&Hit> = of(hits, cat).filter(|hit| !hit.negated).collect();
+    let mut found: Vec<&Hit> = of(hits, cat).filter(|hit| !hit.negated).collect();
     let mut weight = extra;
     for hit in &found {
         weight += if intensified(text, hit.first) { 1.5 } else { 1.0 };
@@ -226,15 +226,17 @@ fn emotion(text: &Analysed<'_>, hits: &[Hit], cat: Cat, extra: f32) -> Emotion {
     if cat == Cat::Anger {
         weight += of(hits, Cat::Abuse).count() as f32;
         // A threat to leave or to sue is anger put into action; having to write again is its start.
-        weight += hits
-            .iter()
-            .filter(|h| !h.negated || conditional(text, h.first))
-            .map(|h| match h.cat {
+        // They are evidence of anger too.
+        for hit in hits.iter().filter(|h| !h.negated || conditional(text, h.first)) {
+            let share = match hit.cat {
                 Cat::CancelThreat | Cat::LegalThreat => 1.0,
                 Cat::RepeatedContact => 0.5,
-                _ => 0.0,
-            })
-            .sum::<f32>();
+                _ => continue,
+            };
+            weight += share;
+            found.push(hit);
+        }
+        found.sort_by_key(|hit| (hit.first, hit.end));
     }
     Emotion { score: round2(1.0 - (-0.8 * weight).exp()), evidence: spans(text, found.into_iter()) }
 }

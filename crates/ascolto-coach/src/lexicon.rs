@@ -437,6 +437,10 @@ pub(crate) static LEXICON: &[Entry] = &[
             "deve essere frustrante",
             "è davvero difficile",
             "è davvero dura",
+            "può essere _ difficile",
+            "può essere _ dura",
+            "deve essere _ difficile",
+            "deve essere _ dura",
             // Italian: a named feeling after 'ti senti', 'deve essere', 'sei'.
             "ti senti stanc*",
             "ti senti esaust*",

@@ -14,6 +14,12 @@ use crate::{
 /// Words that may surround a greeting question without making it a real one ("Hi! How are you
 /// doing today?").
 const PHATIC_FILLERS: &[&str] = &[
+    "you",
+    "u",
+    "ti",
+    "la",
+    "le",
+    "vi",
     "hi",
     "hello",
     "hey",
