@@ -280,7 +280,8 @@ impl<'a> Coach<'a> {
             let span = self.hit_span(hit);
             self.push(Skill::Listening, Severity::Info, "good_restatement", span, "");
         }
-        if let Some(question) = self.reply.sentences.iter().find(|s| self.asks(s)) {
+        if let Some(question) = self.reply.sentences.iter().find(|s| customer::interrogative(&self.reply, s))
+        {
             let span = (question.start, question.end);
             self.push(Skill::Listening, Severity::Info, "good_question", span, "");
         }
@@ -386,9 +387,10 @@ impl<'a> Coach<'a> {
         })
     }
 
-    /// A sentence that asks something about the customer or the problem: interrogative, and not a
-    /// greeting or service-opening ritual ("How are you today?", "How can I help you?"), which is a
-    /// `Phatic` phrase plus at most a few filler words.
+    /// A sentence that asks something specific enough to clarify a request: interrogative, and not
+    /// a greeting or service-opening formula ("How are you today?", "How can I help you?"), which is
+    /// a `Phatic` phrase plus at most a few filler words. Such a formula is still an open question
+    /// (`good_question`), but it does not clarify a vague request.
     fn asks(&self, sentence: &crate::text::Sentence) -> bool {
         if !customer::interrogative(&self.reply, sentence) {
             return false;

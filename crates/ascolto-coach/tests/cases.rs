@@ -1110,22 +1110,33 @@ static CASES: &[Case] = &[
         &["good_question"],
         &["good_restatement"],
     ),
-    // ---- greeting and service-opening questions are ritual ----
-    case(Reply("Hi! How are you today?", &[], None, false), &[], &["good_question"]),
-    case(Reply("How are you feeling about the move?", &[], None, false), &["good_question"], &[]),
-    case(Reply("Buongiorno, come posso aiutarla?", &[], None, false), &[], &["good_question"]),
+    // ---- greeting and service-opening questions are open questions that clarify nothing ----
+    case(Reply("Hi! How are you today?", &["it doesn't work"], None, false), &["vague_no_question"], &[]),
+    case(
+        Reply("How are you feeling about the move?", &["it doesn't work"], None, false),
+        &["good_question"],
+        &["vague_no_question"],
+    ),
     case(
         Reply("Buongiorno, come posso aiutarla?", &["non funziona"], None, false),
-        &["vague_no_question"],
-        &["good_question"],
+        &["vague_no_question", "good_question"],
+        &[],
     ),
     case(
         Reply("Buongiorno, da quando non funziona?", &["non funziona"], None, false),
         &["good_question"],
         &["vague_no_question"],
     ),
-    case(Reply("Hello, how can I help you today?", &[], None, false), &[], &["good_question"]),
-    case(Reply("How can I help you reset the router?", &[], None, false), &["good_question"], &[]),
+    case(
+        Reply("Hello, how can I help you today?", &["doesn't work"], None, false),
+        &["vague_no_question"],
+        &[],
+    ),
+    case(
+        Reply("How can I help you reset the router?", &["doesn't work"], None, false),
+        &["good_question"],
+        &["vague_no_question"],
+    ),
     // ---- wishes in a closing turn are the farewell ritual ----
     case(Reply("You're welcome, good luck!", &[], None, false), &[], &["good_reassurance"]),
     case(Reply("Good luck with the exam tomorrow!", &[], None, false), &["good_reassurance=Good luck"], &[]),
