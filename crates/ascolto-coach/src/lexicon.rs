@@ -80,21 +80,12 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::EmpathyAck,
         phrases: &[
-            // Solidarity and availability: the feeling is shared, someone is there to listen (added
-            // 2026-11-23, second revision).
+            // Solidarity and availability: someone feels for the person and is there to listen (added
+            // 2026-11-23, second revision). Sharing a similar experience ("same here", "I feel the same")
+            // is left out: EPITOME counts it as an interpretation, ESConv as self-disclosure.
             "feel you",
             "i feel ya",
             "feel ya",
-            "know the feeling",
-            "know that feeling",
-            "know this feeling",
-            "same here",
-            "right there with you",
-            "in the same boat",
-            "i feel the same",
-            "i feel the exact same",
-            "i felt the same",
-            "i feel exactly the same",
             "i m listening",
             "i am listening",
             "i m all ears",
@@ -116,11 +107,6 @@ pub(crate) static LEXICON: &[Entry] = &[
             "do you want to talk about it",
             "would you like to talk about it",
             "want to talk about it",
-            "è successo anche a me",
-            "ci sono passato",
-            "ci sono passata",
-            "so cosa si prova",
-            "so cosa vuol dire",
             "ti ascolto",
             "la ascolto",
             "sono qui se",
@@ -780,9 +766,6 @@ pub(crate) static LEXICON: &[Entry] = &[
             "i am sending",
             "sending you love",
             "sending love",
-            "sending positive",
-            "sending good vibes",
-            "sending strength",
             "i m here",
             "i am here",
             "here if you",
@@ -1649,6 +1632,9 @@ pub(crate) static LEXICON: &[Entry] = &[
             "i m rooting for you",
             "rooting for you",
             "fingers crossed",
+            "sending positive",
+            "sending good vibes",
+            "sending strength",
             "stammi bene",
             "stia bene",
             "un caro saluto",
@@ -1875,6 +1861,11 @@ pub(crate) static LEXICON: &[Entry] = &[
         cat: Cat::Restatement,
         phrases: &[
             // Checking a restatement with the customer (added 2026-11-23, second revision).
+            "just to make sure i understand",
+            "to make sure i understand",
+            "just to be sure i understand",
+            "let me see if i understand",
+            "let me make sure i",
             "is that right",
             "is this right",
             "is that correct",

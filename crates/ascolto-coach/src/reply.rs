@@ -416,11 +416,12 @@ impl<'a> Coach<'a> {
             .into_iter()
             .filter(|hit| self.reply.tokens[hit.first].lower != "you" || !self.after_auxiliary(hit))
             .collect();
+        let feelings = self.found(Cat::Feeling);
         for restatement in self.restatements() {
             let sentence = self.reply.tokens[restatement.first].sentence;
-            let feeling = self
-                .found(Cat::Feeling)
-                .into_iter()
+            let feeling = feelings
+                .iter()
+                .copied()
                 .find(|f| f.first >= restatement.end && self.reply.tokens[f.first].sentence == sentence);
             if let Some(feeling) = feeling {
                 found.push(Hit {

@@ -269,9 +269,11 @@ const UNAPOSTROPHED: &[(&str, &str, &str)] = &[
 /// Pushes one word token, or the two halves of an apostrophe-less contraction.
 fn push_word(text: &str, start: usize, end: usize, sentence: usize, out: &mut Vec<Token>) {
     let token = word(text, start, end, sentence);
-    let split = (token.kind == Kind::Word && token.lower.len() <= 8)
-        .then(|| UNAPOSTROPHED.iter().find(|(whole, _, _)| *whole == token.lower))
-        .flatten();
+    // Every listed form ends in one of these letters: most words are ruled out by one comparison.
+    let candidate = token.kind == Kind::Word
+        && (2..=8).contains(&token.lower.len())
+        && token.lower.ends_with(['m', 'e', 't', 's', 'd', 'l']);
+    let split = candidate.then(|| UNAPOSTROPHED.iter().find(|(whole, _, _)| *whole == token.lower)).flatten();
     match split {
         Some(&(_, head, tail)) => {
             // The table is ASCII and `head + tail` is the word, so the halves split it at a char boundary.
