@@ -5309,6 +5309,8 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Thanks,
         phrases: &[
+            // Every form of "ringraziare" (added 2026-11-23, second revision).
+            "ringrazi*",
             "grazie",
             "grazie mille",
             "grazie infinite",
