@@ -214,6 +214,10 @@ impl Store for SqliteStore {
         customers::load(&mut *self.reader().await?, id).await
     }
 
+    async fn get_customers(&self, ids: &[CustomerId]) -> StoreResult<Vec<Customer>> {
+        customers::load_many(&mut *self.reader().await?, ids).await
+    }
+
     async fn find_customer_by_identity(&self, identity: &Identity) -> StoreResult<Option<Customer>> {
         customers::find_by_identity(&mut *self.reader().await?, identity).await
     }
@@ -632,6 +636,15 @@ impl Store for SqliteStore {
 
     async fn delete_channel_config(&self, id: &str) -> StoreResult<()> {
         live::delete(&mut *self.write.acquire().await.map_err(db)?, id).await
+    }
+
+    async fn update_channel_config(
+        &self,
+        id: &str,
+        name: &str,
+        settings: &ascolto_store::ChannelSettings,
+    ) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::update(&mut *self.write.acquire().await.map_err(db)?, id, name, settings).await
     }
 
     async fn update_delivery_status(
