@@ -144,8 +144,9 @@ fn calendar_form(ui: &UiAgent, policy: &SlaPolicy) -> Markup {
             }
             p .muted { (lang.t("sla.hours_help")) }
             @for (day, key) in DAYS {
-                label for=(format!("sla-day-{key}")) { (lang.t(key)) }
-                input id=(format!("sla-day-{key}")) name=(key) value=(hours_text(calendar.hours.ranges(day))) placeholder=(lang.t("sla.closed"));
+                @let field = format!("sla-day-{}", key.trim_start_matches("day."));
+                label for=(field) { (lang.t(key)) }
+                input id=(field) name=(key) value=(hours_text(calendar.hours.ranges(day))) placeholder=(lang.t("sla.closed"));
             }
             button .primary type="submit" { (lang.t("settings.save")) }
         }
