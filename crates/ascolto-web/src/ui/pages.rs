@@ -489,3 +489,16 @@ pub async fn merge_customer(
         .ui(ui.lang)?;
     Ok(Redirect::to(&format!("/customers/{id}")).into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countdowns_read_compactly_in_both_languages() {
+        assert_eq!(countdown(Lang::En, 75), "1 min 15 s");
+        assert_eq!(countdown(Lang::En, -3_900), "1 h 05 min", "the sign is the template's job");
+        assert_eq!(countdown(Lang::It, 2 * 86_400 + 3 * 3600 + 59), "2 g 3 h");
+        assert_eq!(countdown(Lang::En, 0), "0 min 00 s");
+    }
+}

@@ -27,6 +27,13 @@ async fn inbox_rows_show_why_they_are_urgent_and_a_countdown_that_turns_red_live
             TimeDelta::hours(2),
         )
         .await;
+    desk.customer_wrote_ago(
+        "vera@example.com",
+        "Change of address",
+        "Hello, please send my next order to my new address.",
+        TimeDelta::minutes(12),
+    )
+    .await;
     let browser = desk.browser().await;
     browser.sign_in("marco@test.ascolto").await;
     browser.wait_until_live("#queue").await;
