@@ -84,6 +84,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "live", include_str!("../migrations/0003_live.sql")),
     (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
+    (6, "email", include_str!("../migrations/0006_email.sql")),
 ];
 
 /// How many read connections a file-backed store opens at most.
