@@ -30,7 +30,9 @@ fn broken_mime_is_kept_as_readable_text() {
 
 #[test]
 fn html_only_mail_gets_a_text_version() {
-    let mail = parsed("From: a@example.com\nSubject: h\nContent-Type: text/html; charset=utf-8\n\n<p>Ciao <b>mondo</b></p>\n");
+    let mail = parsed(
+        "From: a@example.com\nSubject: h\nContent-Type: text/html; charset=utf-8\n\n<p>Ciao <b>mondo</b></p>\n",
+    );
     assert!(mail.text.contains("Ciao") && mail.text.contains("mondo"), "{:?}", mail.text);
     assert!(mail.html.as_deref().is_some_and(|h| h.contains("<b>mondo</b>")));
 }
@@ -38,7 +40,8 @@ fn html_only_mail_gets_a_text_version() {
 #[test]
 fn oversized_attachments_are_recorded_as_skipped_and_inline_images_keep_their_id() {
     let raw = "From: a@example.com\nSubject: files\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nSee attached\n--b\nContent-Type: application/pdf; name=\"big.pdf\"\nContent-Disposition: attachment; filename=\"big.pdf\"\n\n0123456789012345678901234567890123456789\n--b\nContent-Type: image/png; name=\"logo.png\"\nContent-Disposition: inline; filename=\"logo.png\"\nContent-ID: <logo@x>\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n--b--\n";
-    let mail = parse(raw.replace('\n', "\r\n").as_bytes(), AttachmentLimits { max_bytes: 20, max_total_bytes: 100 });
+    let mail =
+        parse(raw.replace('\n', "\r\n").as_bytes(), AttachmentLimits { max_bytes: 20, max_total_bytes: 100 });
     assert_eq!(mail.text, "See attached");
     assert_eq!(mail.attachments.len(), 2);
     let big = &mail.attachments[0];
@@ -51,7 +54,9 @@ fn oversized_attachments_are_recorded_as_skipped_and_inline_images_keep_their_id
 
 #[test]
 fn autoresponders_and_lists_are_automatic() {
-    for header in ["Auto-Submitted: auto-replied", "X-Autoreply: yes", "Precedence: bulk", "List-Id: <news.x>"] {
+    for header in
+        ["Auto-Submitted: auto-replied", "X-Autoreply: yes", "Precedence: bulk", "List-Id: <news.x>"]
+    {
         let mail = parsed(&format!("From: a@example.com\nSubject: Out of office\n{header}\n\nAway\n"));
         assert!(matches!(mail.kind, MailKind::AutoReply { .. }), "{header}: {:?}", mail.kind);
     }
@@ -74,7 +79,9 @@ fn a_dsn_names_the_bounced_message() {
 
 #[test]
 fn the_token_is_found_in_references_or_the_plus_address() {
-    let by_reference = parsed("From: a@example.com\nSubject: Re: x\nReferences: <a@b> <ascolto-c77.m1.0@desk.example>\n\nok\n");
+    let by_reference = parsed(
+        "From: a@example.com\nSubject: Re: x\nReferences: <a@b> <ascolto-c77.m1.0@desk.example>\n\nok\n",
+    );
     assert_eq!(by_reference.token, Some(ReplyToken { conversation: 77 }));
     let by_address = parsed("From: a@example.com\nTo: support+ascolto-c8@desk.example\nSubject: x\n\nok\n");
     assert_eq!(by_address.token, Some(ReplyToken { conversation: 8 }));
@@ -82,9 +89,15 @@ fn the_token_is_found_in_references_or_the_plus_address() {
 
 #[test]
 fn the_same_content_hashes_alike_and_different_content_does_not() {
-    let first = parsed("From: a@example.com\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <same@x>\nReceived: by mx1\nSubject: s\n\nbody one\n");
-    let copy = parsed("From: a@example.com\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <same@x>\nReceived: by mx2\nDelivered-To: other@x\nSubject: s\n\nbody one\n");
-    let reuse = parsed("From: a@example.com\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <same@x>\nSubject: s\n\nbody two\n");
+    let first = parsed(
+        "From: a@example.com\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <same@x>\nReceived: by mx1\nSubject: s\n\nbody one\n",
+    );
+    let copy = parsed(
+        "From: a@example.com\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <same@x>\nReceived: by mx2\nDelivered-To: other@x\nSubject: s\n\nbody one\n",
+    );
+    let reuse = parsed(
+        "From: a@example.com\nDate: Mon, 23 Nov 2026 09:00:00 +0000\nMessage-ID: <same@x>\nSubject: s\n\nbody two\n",
+    );
     assert_eq!(first.dedupe_key(), copy.dedupe_key());
     assert_ne!(first.dedupe_key(), reuse.dedupe_key());
     assert!(first.dedupe_key().starts_with("same@x#"));

@@ -405,7 +405,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> StoreResult<ConversationId>;
     /// Keeps the bytes of a message's attachment at `position` (its place in the message's
     /// attachment list). Saving again replaces nothing.
-    async fn save_attachment(&self, message: ascolto_core::MessageId, position: i32, data: &[u8]) -> StoreResult<()>;
+    async fn save_attachment(
+        &self,
+        message: ascolto_core::MessageId,
+        position: i32,
+        data: &[u8],
+    ) -> StoreResult<()>;
     /// The bytes of an attachment, `None` when none were kept.
-    async fn get_attachment(&self, message: ascolto_core::MessageId, position: i32) -> StoreResult<Option<Vec<u8>>>;
+    async fn get_attachment(
+        &self,
+        message: ascolto_core::MessageId,
+        position: i32,
+    ) -> StoreResult<Option<Vec<u8>>>;
 }

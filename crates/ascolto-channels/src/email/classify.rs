@@ -49,7 +49,9 @@ pub(super) fn classify(message: &mail_parser::Message<'_>) -> MailKind {
             return auto(format!("{name} header"));
         }
     }
-    if let Some(value) = header("Precedence").filter(|v| matches!(v.as_str(), "bulk" | "junk" | "list" | "auto_reply")) {
+    if let Some(value) =
+        header("Precedence").filter(|v| matches!(v.as_str(), "bulk" | "junk" | "list" | "auto_reply"))
+    {
         return auto(format!("Precedence: {value}"));
     }
     if header("List-Id").is_some() || header("List-Unsubscribe").is_some() {
@@ -100,8 +102,11 @@ fn bounce(message: &mail_parser::Message<'_>) -> Option<MailKind> {
     if !is_report && original.is_none() {
         return None;
     }
-    let diagnostic =
-        if diagnostic.is_empty() { "the mail could not be delivered".to_owned() } else { diagnostic.join("; ") };
+    let diagnostic = if diagnostic.is_empty() {
+        "the mail could not be delivered".to_owned()
+    } else {
+        diagnostic.join("; ")
+    };
     Some(MailKind::Bounce { original, diagnostic })
 }
 
@@ -110,7 +115,9 @@ fn status_lines(text: &str) -> Vec<String> {
         .map(str::trim)
         .filter(|line| {
             let lower = line.to_ascii_lowercase();
-            lower.starts_with("status:") || lower.starts_with("diagnostic-code:") || lower.starts_with("action:")
+            lower.starts_with("status:")
+                || lower.starts_with("diagnostic-code:")
+                || lower.starts_with("action:")
         })
         .map(str::to_owned)
         .collect()

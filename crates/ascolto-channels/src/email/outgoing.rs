@@ -51,7 +51,8 @@ pub fn build_reply(mail: &OutgoingMail) -> Result<lettre::Message, BuildError> {
         let references: Vec<String> = mail.references.iter().map(|id| format!("<{id}>")).collect();
         builder = builder.references(references.join(" "));
     }
-    let builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(REF_HEADER), mail.token.render()));
+    let builder =
+        builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(REF_HEADER), mail.token.render()));
     let built = match &mail.html {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.text.clone(), html.clone())),
         None => builder.body(mail.text.clone()),

@@ -159,7 +159,9 @@ fn first_address(address: Option<&Address<'_>>) -> (Option<String>, Option<Strin
 }
 
 fn addresses(address: Option<&Address<'_>>) -> Vec<String> {
-    address.map(|a| a.iter().filter_map(|addr| addr.address.as_deref().map(str::to_owned)).collect()).unwrap_or_default()
+    address
+        .map(|a| a.iter().filter_map(|addr| addr.address.as_deref().map(str::to_owned)).collect())
+        .unwrap_or_default()
 }
 
 fn ids(value: &HeaderValue<'_>) -> Vec<String> {
@@ -253,7 +255,12 @@ fn find_token(
         .or_else(|| recipients.iter().find_map(|address| ReplyToken::find(address)))
 }
 
-fn hash_content(header_fields: &[&str], text: &str, html: Option<&str>, attachments: &[MailAttachment]) -> String {
+fn hash_content(
+    header_fields: &[&str],
+    text: &str,
+    html: Option<&str>,
+    attachments: &[MailAttachment],
+) -> String {
     let mut hasher = Sha256::new();
     for field in header_fields {
         hasher.update(field.as_bytes());

@@ -41,7 +41,8 @@ mod tests {
 
     #[test]
     fn attribution_lines_start_the_quote() {
-        let text = "Grazie, risolto.\n\nIl giorno lun 23 nov 2026, Supporto ha scritto:\n> Provi così\n> Saluti\n";
+        let text =
+            "Grazie, risolto.\n\nIl giorno lun 23 nov 2026, Supporto ha scritto:\n> Provi così\n> Saluti\n";
         assert_eq!(trim_quoted(text), "Grazie, risolto.");
         let text = "Thanks!\nOn Mon, Nov 23, 2026 at 9:00 AM Support <s@x> wrote:\n> hi\n";
         assert_eq!(trim_quoted(text), "Thanks!");

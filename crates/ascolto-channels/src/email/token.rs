@@ -65,7 +65,8 @@ pub fn normalise_message_id(raw: &str) -> Option<String> {
 /// `[Ticket]` tags) removed, spaces collapsed, lower case. Also says whether there was a reply
 /// prefix, since only an answer should be threaded by its subject.
 pub fn normalise_subject(subject: &str) -> (String, bool) {
-    const PREFIXES: &[&str] = &["re", "r", "aw", "sv", "antw", "rif", "fw", "fwd", "i", "inoltra", "wg", "tr"];
+    const PREFIXES: &[&str] =
+        &["re", "r", "aw", "sv", "antw", "rif", "fw", "fwd", "i", "inoltra", "wg", "tr"];
     let mut rest = subject.trim();
     let mut was_reply = false;
     loop {
@@ -91,7 +92,9 @@ pub fn normalise_subject(subject: &str) -> (String, bool) {
 fn rand_bits() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    hasher.write_u128(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()),
+    );
     hasher.finish()
 }
 
