@@ -250,7 +250,7 @@ pub(crate) async fn references(
     conversation: ConversationId,
 ) -> StoreResult<Vec<MailReference>> {
     let rows = sqlx::query(
-        "SELECT mm.rfc_message_id, mm.direction, mm.kind FROM mail_messages mm
+        "SELECT mm.rfc_message_id, mm.mailbox_id, mm.direction, mm.kind FROM mail_messages mm
          JOIN messages m ON m.id = mm.message_id
          WHERE m.conversation_id = $1 ORDER BY m.created_at, m.id",
     )
@@ -262,6 +262,7 @@ pub(crate) async fn references(
         .map(|row| {
             Ok(MailReference {
                 rfc_message_id: get(row, "rfc_message_id")?,
+                mailbox: get(row, "mailbox_id")?,
                 direction: word::<Direction>(row, "direction")?,
                 kind: get(row, "kind")?,
             })

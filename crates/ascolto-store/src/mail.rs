@@ -99,6 +99,8 @@ pub struct MailThreadHit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailReference {
     pub rfc_message_id: String,
+    /// The mailbox it arrived in (inbound) or was sent from (outbound).
+    pub mailbox: Option<i64>,
     pub direction: Direction,
     pub kind: String,
 }

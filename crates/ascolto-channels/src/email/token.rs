@@ -39,11 +39,11 @@ impl ReplyToken {
     }
 }
 
-/// A Message-ID for reply `message` of `conversation`, from our domain: unique (it carries the
-/// message id and random bits) and holding the token.
+/// The Message-ID of reply `message` in `conversation`, from our domain, holding the token.
+/// It is the same on every attempt, so if a retry ever sends a reply a second time (the
+/// server took it but the answer was lost), the customer's client sees one message.
 pub fn message_id_for(conversation: i64, message: i64, domain: &str) -> String {
-    let nonce: u64 = rand_bits();
-    format!("{}.m{message}.{nonce:016x}@{domain}", ReplyToken { conversation }.render())
+    format!("{}.m{message}@{domain}", ReplyToken { conversation }.render())
 }
 
 /// The plus-address `support+ascolto-c42@example.com` for a mailbox address.
@@ -85,17 +85,6 @@ pub fn normalise_subject(subject: &str) -> (String, bool) {
     }
     let words: Vec<&str> = rest.split_whitespace().collect();
     (words.join(" ").to_lowercase(), was_reply)
-}
-
-/// Random bits for Message-IDs, from the standard library's randomly seeded hasher (no extra
-/// dependency; uniqueness, not secrecy, is what matters here).
-fn rand_bits() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()),
-    );
-    hasher.finish()
 }
 
 #[cfg(test)]
