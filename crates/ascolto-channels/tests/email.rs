@@ -102,3 +102,12 @@ fn the_same_content_hashes_alike_and_different_content_does_not() {
     assert_ne!(first.dedupe_key(), reuse.dedupe_key());
     assert!(first.dedupe_key().starts_with("same@x#"));
 }
+
+#[test]
+fn broken_multipart_with_a_mime_version_is_kept_as_text() {
+    let mail = parse(
+        b"From: rotto@example.com\r\nSubject: rotto\r\nMessage-ID: <broken@client>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"manca\"\r\n\r\n--altro\r\nContent-Type: text/plain\r\n\r\nIl testo si legge lo stesso\r\n",
+        AttachmentLimits::default(),
+    );
+    assert!(mail.text.contains("Il testo si legge lo stesso"), "{mail:?}");
+}

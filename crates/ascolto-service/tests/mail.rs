@@ -9,8 +9,8 @@ use ascolto_service::mail::{EmailDeliverer, fetch_mailbox};
 use ascolto_service::outbox::Deliverers;
 use ascolto_service::{Clock, Desk, ReplyRequest};
 use ascolto_store::{
-    ConversationFilter, MailSecurity, MailServer, Mailbox, MailboxSettings, NewAgent, NewMailbox, PageRequest, Secret,
-    Store,
+    ConversationFilter, MailSecurity, MailServer, Mailbox, MailboxSettings, NewAgent, NewMailbox,
+    PageRequest, Secret, Store,
 };
 use ascolto_store_sqlite::SqliteStore;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -151,7 +151,8 @@ impl Env {
 
     /// An agent's reply in `conversation`, delivered through the outbox to the SMTP listener.
     async fn reply(&self, conversation: ConversationId, text: &str) -> Message {
-        let request = ReplyRequest { conversation, agent: self.agent, text: text.into(), html: None, note: false };
+        let request =
+            ReplyRequest { conversation, agent: self.agent, text: text.into(), html: None, note: false };
         let reply = self.desk.reply(request).await.expect("reply stored");
         self.desk.deliver_due(&self.deliverers, 10).await.expect("outbox");
         self.store.get_message(reply.id).await.unwrap()
@@ -175,7 +176,9 @@ async fn backfill_after_downtime_fetches_read_mail_and_leaves_flags_alone() {
     env.deliver(&mail("anna@example.com", "a1@client", "Ordine 1", "Primo", &[]));
     assert_eq!(env.fetch().await, 1);
     // While Ascolto is down, mail arrives and someone reads two of them in another client.
-    env.dovecot.deliver("INBOX", &mail("bruno@example.com", "b1@client", "Fattura", "Uno", &[]), true).unwrap();
+    env.dovecot
+        .deliver("INBOX", &mail("bruno@example.com", "b1@client", "Fattura", "Uno", &[]), true)
+        .unwrap();
     env.dovecot.deliver("INBOX", &mail("carla@example.com", "c1@client", "Reso", "Due", &[]), true).unwrap();
     env.deliver(&mail("dario@example.com", "d1@client", "Spedizione", "Tre", &[]));
     assert_eq!(env.fetch().await, 3, "everything after the last UID, read or not");
@@ -186,7 +189,9 @@ async fn backfill_after_downtime_fetches_read_mail_and_leaves_flags_alone() {
     let seen = std::fs::read_dir(env.dovecot.maildir("INBOX").join("cur"))
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().rsplit_once(":2,").is_some_and(|(_, flags)| flags.contains('S')))
+        .filter(|e| {
+            e.file_name().to_string_lossy().rsplit_once(":2,").is_some_and(|(_, flags)| flags.contains('S'))
+        })
         .count();
     assert_eq!(seen, 2, "fetching marks nothing as read");
 }
@@ -249,10 +254,13 @@ async fn replies_carry_thread_headers_and_a_reply_without_in_reply_to_still_thre
     // Outlook-style: the answer drops In-Reply-To and References and goes to the plain address.
     env.deliver(&mail("anna@example.com", "a2@client", "R: Ordine 12 in ritardo", "Grazie!", &[]));
     // Another client keeps only our plus-address.
-    let plus = mail("anna@example.com", "a3@client", "Una cosa diversa", "Ancora io", &[&format!(
-        "Cc: {}",
-        header(&sent, "Reply-To").unwrap()
-    )]);
+    let plus = mail(
+        "anna@example.com",
+        "a3@client",
+        "Una cosa diversa",
+        "Ancora io",
+        &[&format!("Cc: {}", header(&sent, "Reply-To").unwrap())],
+    );
     env.deliver(&plus);
     env.fetch().await;
     assert_eq!(env.conversations().await.len(), 1);
@@ -269,10 +277,13 @@ async fn another_customer_with_the_same_subject_or_references_gets_their_own_con
     let reply = env.reply(anna.id, "Certo").await;
     let our_id = reply.channel_message_id.unwrap();
     env.deliver(&mail("bruno@example.com", "b1@client", "Re: Reso", "Anche io", &[]));
-    env.deliver(&mail("carla@example.com", "c1@client", "Re: Reso", "Inoltrato", &[
-        &format!("In-Reply-To: <{our_id}>"),
-        &format!("References: <a1@client> <{our_id}>"),
-    ]));
+    env.deliver(&mail(
+        "carla@example.com",
+        "c1@client",
+        "Re: Reso",
+        "Inoltrato",
+        &[&format!("In-Reply-To: <{our_id}>"), &format!("References: <a1@client> <{our_id}>")],
+    ));
     env.fetch().await;
     let conversations = env.conversations().await;
     assert_eq!(conversations.len(), 3);
@@ -288,9 +299,13 @@ async fn a_new_subject_follows_references_and_without_them_opens_a_new_conversat
     let Some(mut env) = env().await else { return };
     env.deliver(&mail("anna@example.com", "a1@client", "Ordine 5", "Dov'è?", &[]));
     env.fetch().await;
-    env.deliver(&mail("anna@example.com", "a2@client", "Cambio indirizzo", "Nuovo indirizzo", &[
-        "References: <a1@client>",
-    ]));
+    env.deliver(&mail(
+        "anna@example.com",
+        "a2@client",
+        "Cambio indirizzo",
+        "Nuovo indirizzo",
+        &["References: <a1@client>"],
+    ));
     env.deliver(&mail("anna@example.com", "a3@client", "Fattura sbagliata", "Altro tema", &[]));
     env.fetch().await;
     let conversations = env.conversations().await;
@@ -309,11 +324,13 @@ async fn an_auto_reply_is_stored_but_never_answered() {
     let reply = env.reply(conversation, "Ci pensiamo noi").await;
     let our_id = reply.channel_message_id.unwrap();
     for n in 0..3 {
-        env.deliver(&mail("anna@example.com", &format!("ooo{n}@client"), "Fuori sede: Re: Aiuto", "Sono in ferie", &[
-            "Auto-Submitted: auto-replied",
-            "X-Autoreply: yes",
-            &format!("In-Reply-To: <{our_id}>"),
-        ]));
+        env.deliver(&mail(
+            "anna@example.com",
+            &format!("ooo{n}@client"),
+            "Fuori sede: Re: Aiuto",
+            "Sono in ferie",
+            &["Auto-Submitted: auto-replied", "X-Autoreply: yes", &format!("In-Reply-To: <{our_id}>")],
+        ));
     }
     env.fetch().await;
     env.desk.deliver_due(&env.deliverers, 10).await.unwrap();
@@ -387,7 +404,10 @@ async fn a_30_mb_attachment_is_recorded_as_skipped_and_small_ones_are_kept() {
     assert!(video.skipped.is_some(), "{video:?}");
     assert_eq!(env.store.get_attachment(message.id, 0).await.unwrap(), None);
     assert!(message.attachments[1].skipped.is_none());
-    assert_eq!(env.store.get_attachment(message.id, 1).await.unwrap().as_deref(), Some(&b"%PDF-1.4 ricevuta"[..]));
+    assert_eq!(
+        env.store.get_attachment(message.id, 1).await.unwrap().as_deref(),
+        Some(&b"%PDF-1.4 ricevuta"[..])
+    );
 }
 
 fn base64_lines(bytes: &[u8]) -> String {

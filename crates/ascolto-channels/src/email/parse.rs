@@ -93,13 +93,20 @@ fn from_message(message: &mail_parser::Message<'_>, raw: &[u8], limits: Attachme
     let subject = message.subject().unwrap_or("").trim().to_owned();
     let mut text = body_text(message);
     let html = body_html(message);
-    let attachments = attachments(message, limits);
-    // MIME that names a boundary it never uses (and similar breakage) parses to nothing:
-    // then the body is kept as it came, decoded leniently, so the customer's words survive.
-    let well_formed = !text.trim().is_empty() || html.is_some() || !attachments.is_empty();
+    let mut attachments = attachments(message, limits);
+    // MIME that names a boundary it never uses (and similar breakage) parses to no text, or
+    // to the whole body as one "multipart" attachment: then the body is kept as text, as it
+    // came and decoded leniently, so the customer's words survive.
+    let undecoded = |a: &MailAttachment| a.meta.content_type.starts_with("multipart/");
+    let well_formed = !text.trim().is_empty() || html.is_some() || !attachments.iter().all(undecoded);
     if !well_formed {
+        attachments.retain(|a| !undecoded(a));
         let body_start = (message.root_part().raw_body_offset() as usize).min(raw.len());
         text = String::from_utf8_lossy(&raw[body_start..]).replace("\r\n", "\n").trim().to_owned();
+        if text.is_empty() {
+            // Not even a header/body split: the bytes themselves are all there is.
+            text = String::from_utf8_lossy(raw).replace("\r\n", "\n").trim().to_owned();
+        }
     }
     let kind = classify(message);
     let token = find_token(message, &in_reply_to, &references, &recipients);

@@ -231,7 +231,15 @@ impl LocalSmtp {
     pub fn listen(&mut self) -> std::io::Result<()> {
         let maildir = self.folder.path().join("mail");
         let child = Command::new(PYTHON)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{}", self.port),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(&maildir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
