@@ -4,6 +4,7 @@
 mod activity;
 mod agents;
 mod channels;
+mod mailboxes;
 mod coach;
 pub(crate) mod conversations;
 mod customers;
@@ -66,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(coach::router())
         .merge(queue::router())
         .merge(channels::router())
+        .merge(mailboxes::router())
         .merge(macros::router())
         .merge(activity::router());
     let (router, openapi) =
