@@ -8,6 +8,7 @@ pub mod events;
 pub mod html;
 pub mod ingest;
 pub mod live;
+pub mod mail;
 pub mod outbox;
 pub mod queue;
 

@@ -40,6 +40,7 @@ mod customers;
 mod error;
 mod ingest;
 mod live;
+mod mail;
 mod messages;
 pub mod notify;
 mod outbox;
@@ -81,6 +82,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "live", include_str!("../migrations/0003_live.sql")),
     (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
+    (6, "email", include_str!("../migrations/0006_email.sql")),
     (9, "reply templates", include_str!("../migrations/0009_reply_templates.sql")),
 ];
 
@@ -624,5 +626,118 @@ impl Store for PostgresStore {
         since: DateTime<Utc>,
     ) -> StoreResult<ascolto_store::WaitStats> {
         live::wait_stats(&mut *self.conn().await?, channel, since).await
+    }
+
+    // --- mail ---
+
+    async fn create_mailbox(
+        &self,
+        new: ascolto_store::NewMailbox,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::Mailbox> {
+        mail::create(&mut *self.conn().await?, new, now).await
+    }
+
+    async fn get_mailbox(&self, id: i64) -> StoreResult<ascolto_store::Mailbox> {
+        mail::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn list_mailboxes(&self) -> StoreResult<Vec<ascolto_store::Mailbox>> {
+        mail::list(&mut *self.conn().await?).await
+    }
+
+    async fn update_mailbox(
+        &self,
+        id: i64,
+        new: ascolto_store::NewMailbox,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::Mailbox> {
+        mail::update(&mut *self.conn().await?, id, new, now).await
+    }
+
+    async fn delete_mailbox(&self, id: i64) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        mail::delete(&mut tx, id).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn claim_mailbox(
+        &self,
+        id: i64,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        mail::claim(&mut *self.conn().await?, id, holder, now, lease_until).await
+    }
+
+    async fn release_mailbox(&self, id: i64, holder: &str) -> StoreResult<()> {
+        mail::release(&mut *self.conn().await?, id, holder).await
+    }
+
+    async fn get_mail_sync(
+        &self,
+        mailbox: i64,
+        folder: &str,
+    ) -> StoreResult<Option<ascolto_store::MailSync>> {
+        mail::get_sync(&mut *self.conn().await?, mailbox, folder).await
+    }
+
+    async fn save_mail_sync(
+        &self,
+        mailbox: i64,
+        folder: &str,
+        sync: ascolto_store::MailSync,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        mail::save_sync(&mut *self.conn().await?, mailbox, folder, sync, now).await
+    }
+
+    async fn record_mail(&self, record: ascolto_store::MailRecord, now: DateTime<Utc>) -> StoreResult<()> {
+        mail::record(&mut *self.conn().await?, record, now).await
+    }
+
+    async fn find_mail_threads(
+        &self,
+        rfc_message_ids: &[String],
+    ) -> StoreResult<Vec<ascolto_store::MailThreadHit>> {
+        mail::find_threads(&mut *self.conn().await?, rfc_message_ids).await
+    }
+
+    async fn mail_references(
+        &self,
+        conversation: ConversationId,
+    ) -> StoreResult<Vec<ascolto_store::MailReference>> {
+        mail::references(&mut *self.conn().await?, conversation).await
+    }
+
+    async fn open_mail_conversation(
+        &self,
+        key: &str,
+        customer: CustomerId,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ConversationId> {
+        let mut tx = self.begin().await?;
+        let conversation = mail::open_conversation(&mut tx, key, customer, subject, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(conversation)
+    }
+
+    async fn save_attachment(
+        &self,
+        message: ascolto_core::MessageId,
+        position: i32,
+        data: &[u8],
+    ) -> StoreResult<()> {
+        mail::save_attachment(&mut *self.conn().await?, message, position, data).await
+    }
+
+    async fn get_attachment(
+        &self,
+        message: ascolto_core::MessageId,
+        position: i32,
+    ) -> StoreResult<Option<Vec<u8>>> {
+        mail::get_attachment(&mut *self.conn().await?, message, position).await
     }
 }

@@ -83,3 +83,4 @@ async fn nodes_starting_together_migrate_once() {
     }
 }
 ascolto_store::live_conformance_tests!(async { fresh_store().await });
+ascolto_store::mail_conformance_tests!(async { fresh_store().await });

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use ascolto_core::{EmailAddress, Role};
+use ascolto_core::{Channel, EmailAddress, Role};
 use ascolto_service::Desk;
+use ascolto_service::mail::EmailDeliverer;
 use ascolto_store::{NewAgent, Store};
 use ascolto_store_postgres::PostgresStore;
 use ascolto_store_sqlite::SqliteStore;
@@ -118,13 +119,17 @@ pub async fn run(config: &Config, store: Arc<dyn Store>, listener: TcpListener) 
     }
     let state = app_state(config, desk.clone()).await;
     let (stop_workers, workers_stopped) = watch::channel(false);
-    let deliverers = ascolto_service::live::deliverers(store);
+    let mut deliverers = ascolto_service::live::deliverers(store.clone());
+    deliverers.insert(Channel::Email, Arc::new(EmailDeliverer::new(store)));
     let outbox =
         tokio::spawn(desk.clone().run_outbox(deliverers, state.outbox_wake.clone(), workers_stopped.clone()));
     let (timers, recompute) = spawn_queue_workers(&desk, &workers_stopped);
+    // Each node names itself in mailbox leases, so on many nodes one fetches each mailbox.
+    let holder = desk.events.node_id().to_string();
+    let mail = tokio::spawn(ascolto_service::mail::run_mail(desk.clone(), holder, workers_stopped.clone()));
     ascolto_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
     let _ = stop_workers.send(true);
-    let _ = tokio::join!(outbox, timers, recompute);
+    let _ = tokio::join!(outbox, timers, recompute, mail);
     info!("stopped");
     Ok(())
 }
