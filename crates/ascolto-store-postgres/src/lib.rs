@@ -64,7 +64,8 @@ use ascolto_store::{
     Page, PageRequest, Session, Store, StoreError, StoreResult,
 };
 use ascolto_store::{
-    CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState, QueueUpdate,
+    AssignmentScope, CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState,
+    QueueUpdate,
 };
 use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
@@ -462,6 +463,17 @@ impl Store for PostgresStore {
         let outcome = queue::add_checked_reply(&mut tx, &new, draft_started_at).await?;
         tx.commit().await.map_err(db)?;
         Ok(outcome)
+    }
+
+    async fn assign_waiting(
+        &self,
+        scope: &AssignmentScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>> {
+        let mut tx = self.begin().await?;
+        let assigned = queue::assign_waiting(&mut tx, scope, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(assigned)
     }
 
     async fn agent_capacity(&self, agent: AgentId) -> StoreResult<KindCounts> {

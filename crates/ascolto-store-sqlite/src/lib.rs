@@ -65,7 +65,8 @@ use ascolto_store::{
     Page, PageRequest, Session, Store, StoreResult,
 };
 use ascolto_store::{
-    CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState, QueueUpdate,
+    AssignmentScope, CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState,
+    QueueUpdate,
 };
 use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
@@ -510,6 +511,17 @@ impl Store for SqliteStore {
         let outcome = queue::add_checked_reply(&mut tx, &new, draft_started_at).await?;
         tx.commit().await.map_err(db)?;
         Ok(outcome)
+    }
+
+    async fn assign_waiting(
+        &self,
+        scope: &AssignmentScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>> {
+        let mut tx = self.begin_write().await?;
+        let assigned = queue::assign_waiting(&mut tx, scope, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(assigned)
     }
 
     async fn agent_capacity(&self, agent: AgentId) -> StoreResult<KindCounts> {

@@ -4,11 +4,11 @@
 //! Every write here runs in the caller's `BEGIN IMMEDIATE` transaction: SQLite has one
 //! writer, so a check followed by a write (capacity, collision, a job firing) cannot race.
 
-use ascolto_core::assignment::{ChannelKind, KindCounts};
+use ascolto_core::assignment::{AgentLoad, ChannelKind, KindCounts, QueuedConversation, plan_assignments};
 use ascolto_core::priority::{CustomerSignals, PriorityOverride};
-use ascolto_core::{AgentId, Channel, Conversation, ConversationId, Message, Priority};
+use ascolto_core::{AgentId, Channel, Conversation, ConversationId, Message, Presence, Priority, TeamId};
 use ascolto_store::{
-    CheckedReply, DEFAULT_CAPACITY, Job, JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest,
+    ASSIGNMENT_BATCH, AssignmentScope, CandidateFilter, CheckedReply, DEFAULT_CAPACITY, Job, JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest,
     QueueInputs, QueueScore, QueueState, QueueUpdate, StoreError, StoreResult, WaitingChange,
 };
 use chrono::{DateTime, Utc};
@@ -582,4 +582,150 @@ pub(crate) async fn fire_reply(
     let message = ingest::add_agent_message(conn, reply, &ingest::tokens_of(&reply.text)).await?;
     finish(conn, id, JobOutcome::Done, reply.created_at).await?;
     Ok(Some(message))
+}
+
+/// The online, active agents with their languages, teams, capacity and what they hold.
+pub(crate) async fn online_loads(conn: &mut SqliteConnection) -> StoreResult<Vec<AgentLoad>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.languages, cap.live, cap.email FROM agents a
+         LEFT JOIN agent_capacity cap ON cap.agent_id = a.id
+         WHERE a.active AND a.presence = 'online' ORDER BY a.id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let mut loads = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let capacity = match (get::<Option<i64>>(row, "live")?, get::<Option<i64>>(row, "email")?) {
+            (Some(live), Some(email)) => KindCounts {
+                live: u16::try_from(live).unwrap_or(u16::MAX),
+                email: u16::try_from(email).unwrap_or(u16::MAX),
+            },
+            _ => DEFAULT_CAPACITY,
+        };
+        loads.push(AgentLoad {
+            agent_id: AgentId(get(row, "id")?),
+            presence: Presence::Online,
+            languages: json_list(row, "languages")?,
+            teams: Vec::new(),
+            capacity,
+            assigned: KindCounts::default(),
+        });
+    }
+    let ids = id_array(loads.iter().map(|agent| agent.agent_id.0));
+    let teams: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT agent_id, team_id FROM agent_teams WHERE agent_id IN (SELECT value FROM json_each($1))
+         ORDER BY team_id",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let held: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT assignee_id, channel, COUNT(*) FROM conversations
+         WHERE assignee_id IN (SELECT value FROM json_each($1))
+           AND status IN ('open', 'pending') AND merged_into IS NULL
+         GROUP BY assignee_id, channel",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    for load in &mut loads {
+        load.teams = teams.iter().filter(|(a, _)| *a == load.agent_id.0).map(|(_, t)| TeamId(*t)).collect();
+        for (_, channel, count) in held.iter().filter(|(a, _, _)| *a == load.agent_id.0) {
+            let channel: Channel =
+                channel.parse().map_err(|e: ascolto_core::ParseError| corrupt(e.to_string()))?;
+            for _ in 0..*count {
+                ascolto_store::add_to_load(&mut load.assigned, channel);
+            }
+        }
+    }
+    Ok(loads)
+}
+
+/// The next unassigned open conversations in queue order after `after` that `filter` lets
+/// through, outside `scope`'s excluded teams, with the key of the last one read.
+async fn candidates(
+    conn: &mut SqliteConnection,
+    filter: &CandidateFilter,
+    scope: &AssignmentScope,
+    after: (i64, i64, i64),
+) -> StoreResult<Vec<(QueuedConversation, (i64, i64, i64))>> {
+    let rows = sqlx::query(
+        "SELECT id, channel, language, team_id, priority_rank, queue_score, queue_order, queue_since
+         FROM conversations
+         WHERE status = 'open' AND assignee_id IS NULL AND merged_into IS NULL
+           AND (queue_order, queue_since, id) > ($1, $2, $3)
+           AND channel IN (SELECT value FROM json_each($4))
+           AND (language IS NULL OR lower(language) IN (SELECT value FROM json_each($5)))
+           AND (team_id IS NULL OR team_id IN (SELECT value FROM json_each($6)))
+           AND (team_id IS NULL OR team_id NOT IN (SELECT value FROM json_each($7)))
+         ORDER BY queue_order, queue_since, id LIMIT $8",
+    )
+    .bind(after.0)
+    .bind(after.1)
+    .bind(after.2)
+    .bind(to_json(&filter.channels)?)
+    .bind(to_json(&filter.languages)?)
+    .bind(to_json(&filter.teams)?)
+    .bind(id_array(scope.excluded_teams.iter().map(|t| t.0)))
+    .bind(i64::from(ASSIGNMENT_BATCH))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = get(row, "id")?;
+            let queued = QueuedConversation {
+                id: ConversationId(id),
+                channel: word(row, "channel")?,
+                language: get(row, "language")?,
+                team: get::<Option<i64>>(row, "team_id")?.map(TeamId),
+                level: rank(row, "priority_rank")?,
+                score: score(row)?,
+                waiting_since: time(row, "queue_since")?,
+            };
+            Ok((queued, (get(row, "queue_order")?, get(row, "queue_since")?, id)))
+        })
+        .collect()
+}
+
+/// One automatic assignment pass; SQLite's single writer makes the read and the writes atomic.
+pub(crate) async fn assign_waiting(
+    conn: &mut SqliteConnection,
+    scope: &AssignmentScope,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Conversation>> {
+    let mut loads = online_loads(conn).await?;
+    let mut assigned = Vec::new();
+    let mut after = (i64::MIN, i64::MIN, i64::MIN);
+    while let Some(filter) = ascolto_store::candidate_filter(&loads) {
+        let batch = candidates(conn, &filter, scope, after).await?;
+        let Some((_, last)) = batch.last() else { break };
+        after = *last;
+        let full_batch = batch.len() == ASSIGNMENT_BATCH as usize;
+        let queue: Vec<QueuedConversation> = batch.into_iter().map(|(queued, _)| queued).collect();
+        for (id, agent) in plan_assignments(&loads, &queue) {
+            let row = sqlx::query(concat!(
+                "UPDATE conversations SET assignee_id = $2, updated_at = $3 WHERE id = $1 RETURNING ",
+                conversation_columns!()
+            ))
+            .bind(id.0)
+            .bind(agent.0)
+            .bind(ms(now))
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
+            let conversation = conversation(&row)?;
+            if let Some(load) = loads.iter_mut().find(|load| load.agent_id == agent) {
+                ascolto_store::add_to_load(&mut load.assigned, conversation.channel);
+            }
+            assigned.push(conversation);
+        }
+        if !full_batch {
+            break;
+        }
+    }
+    Ok(assigned)
 }

@@ -285,6 +285,17 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         request: &NextRequest,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Conversation>>;
+    /// Automatic assignment: hands unassigned open conversations, most pressing first, to
+    /// online agents by free capacity, language and team (`ascolto_core::assignment::
+    /// plan_assignments`), leaving out `scope`'s excluded teams. The loads are read and the
+    /// assignments written in one transaction (on PostgreSQL with the online agents' rows
+    /// locked), so passes on several nodes never put an agent over capacity. Returns the
+    /// conversations assigned, in the order they were decided.
+    async fn assign_waiting(
+        &self,
+        scope: &AssignmentScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>>;
     /// Unassigns the agent's open and pending conversations (they go offline). Returns them.
     async fn release_conversations(
         &self,

@@ -162,3 +162,71 @@ pub enum JobOutcome {
 
 /// The default capacity of an agent nobody configured: 3 live chats and 15 e-mails.
 pub const DEFAULT_CAPACITY: KindCounts = KindCounts { live: 3, email: 15 };
+
+/// What one automatic assignment pass may hand out, and to whom it may not.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AssignmentScope {
+    /// Teams whose conversations are left for their agents to pick by hand.
+    pub excluded_teams: Vec<TeamId>,
+}
+
+/// What an unassigned conversation must match for some online agent with room to take it:
+/// the filter a backend puts on the candidates it reads, so a pass does not read conversations
+/// nobody could take. `None` when no agent has room for anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateFilter {
+    /// Channels of the kinds some agent has room for.
+    pub channels: Vec<&'static str>,
+    /// Languages some agent with room speaks, lower-case primary subtags; a conversation
+    /// without a known language fits anyone.
+    pub languages: Vec<String>,
+    /// Teams some agent with room belongs to; a conversation without a team fits anyone.
+    pub teams: Vec<i64>,
+}
+
+/// The filter for the candidates `agents` (online agents and what they hold) could take now.
+pub fn candidate_filter(agents: &[ascolto_core::assignment::AgentLoad]) -> Option<CandidateFilter> {
+    use ascolto_core::assignment::{ChannelKind, accepts_new_conversations};
+    let with_room: Vec<_> = agents
+        .iter()
+        .filter(|agent| accepts_new_conversations(agent.presence))
+        .filter(|agent| agent.free(ChannelKind::Live) > 0 || agent.free(ChannelKind::Email) > 0)
+        .collect();
+    let channels: Vec<&'static str> = Channel::ALL
+        .iter()
+        .filter(|channel| with_room.iter().any(|agent| agent.free(ChannelKind::of(**channel)) > 0))
+        .map(|channel| channel.as_str())
+        .collect();
+    if channels.is_empty() {
+        return None;
+    }
+    let mut languages: Vec<String> = with_room
+        .iter()
+        .flat_map(|agent| agent.languages.iter())
+        .map(|code| primary_language(code))
+        .collect();
+    languages.sort();
+    languages.dedup();
+    let mut teams: Vec<i64> = with_room.iter().flat_map(|agent| agent.teams.iter().map(|t| t.0)).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    Some(CandidateFilter { channels, languages, teams })
+}
+
+/// `it-IT` → `it`: the part of a language code assignment compares.
+pub fn primary_language(code: &str) -> String {
+    let code = code.trim();
+    code.split(['-', '_']).next().unwrap_or(code).to_ascii_lowercase()
+}
+
+/// Counts `conversation` in `agent`'s load after a pass hands it to them.
+pub fn add_to_load(load: &mut KindCounts, channel: Channel) {
+    use ascolto_core::assignment::ChannelKind;
+    match ChannelKind::of(channel) {
+        ChannelKind::Live => load.live = load.live.saturating_add(1),
+        ChannelKind::Email => load.email = load.email.saturating_add(1),
+    }
+}
+
+/// Candidates an assignment pass reads per query.
+pub const ASSIGNMENT_BATCH: u32 = 500;
