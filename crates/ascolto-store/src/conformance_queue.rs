@@ -488,45 +488,54 @@ async fn sim_agents(store: &dyn Store, teams: &[TeamId], random: &mut Random) ->
     agents
 }
 
-async fn sim_conversation(
-    store: &dyn Store,
-    n: u64,
-    minute: i64,
-    teams: &[TeamId],
-    random: &mut Random,
-) -> SimConversation {
+/// What the test draws for one simulated conversation, before it is stored.
+#[derive(Debug, Clone)]
+struct SimDraw {
+    number: u64,
+    channel: Channel,
+    language: &'static str,
+    level: Priority,
+    score: u16,
+    team: Option<TeamId>,
+}
+
+fn sim_draw(number: u64, teams: &[TeamId], random: &mut Random) -> SimDraw {
     let channel = if random.below(100) < 25 { Channel::WebChat } else { Channel::Email };
-    let id = conversation(store, &format!("sim-customer{n}"), channel, minute).await;
     let language = match random.below(100) {
         0..60 => "it",
         60..95 => "en",
         _ => "de",
     };
-    let (level, points) = match random.below(100) {
+    let (level, score) = match random.below(100) {
         0..10 => (Priority::Urgent, 700 + random.below(300) as u16),
         10..30 => (Priority::High, 350 + random.below(300) as u16),
         _ => (Priority::Normal, random.below(300) as u16),
     };
+    let team = if random.below(100) < 10 { Some(teams[random.below(3) as usize]) } else { None };
+    SimDraw { number, channel, language, level, score, team }
+}
+
+async fn sim_conversation(store: &dyn Store, draw: SimDraw, minute: i64) -> SimConversation {
+    let id = conversation(store, &format!("sim-customer{}", draw.number), draw.channel, minute).await;
     let update = QueueUpdate {
-        signals: Some((CustomerSignals::default(), Some(language.to_owned()))),
+        signals: Some((CustomerSignals::default(), Some(draw.language.to_owned()))),
         waiting: WaitingChange::CustomerWrote(at(minute)),
-        score: points,
-        computed_level: Some(level),
+        score: draw.score,
+        computed_level: Some(draw.level),
         ..Default::default()
     };
     store.save_queue_state(id, update, at(minute)).await.expect("save queue state");
-    let team = if random.below(100) < 10 { Some(teams[random.below(3) as usize]) } else { None };
-    if team.is_some() {
-        let patch = ConversationPatch { team: Some(team), ..Default::default() };
+    if draw.team.is_some() {
+        let patch = ConversationPatch { team: Some(draw.team), ..Default::default() };
         store.update_conversation(id, patch, at(minute)).await.expect("set the team");
     }
     SimConversation {
         id,
-        channel,
-        language: language.to_owned(),
-        team,
-        level,
-        score: points,
+        channel: draw.channel,
+        language: draw.language.to_owned(),
+        team: draw.team,
+        level: draw.level,
+        score: draw.score,
         waiting_since: at(minute),
     }
 }
@@ -633,10 +642,12 @@ pub async fn a_busy_day_of_automatic_assignment_never_overloads_anyone(store: &d
     let mut assigned_total = 0;
     for burst in 0..SIM_BURSTS {
         let minute = burst as i64 * 60;
-        for n in 0..SIM_BURST {
-            let number = burst * SIM_BURST + n;
-            conversations.push(sim_conversation(store, number, minute, &teams, &mut random).await);
-        }
+        // A burst arrives all at once: its conversations are stored concurrently.
+        let draws: Vec<SimDraw> =
+            (0..SIM_BURST).map(|n| sim_draw(burst * SIM_BURST + n, &teams, &mut random)).collect();
+        let stored =
+            futures_util::future::join_all(draws.into_iter().map(|draw| sim_conversation(store, draw, minute)));
+        conversations.extend(stored.await);
         let assigned = store
             .assign_waiting(&AssignmentScope::default(), at(minute + 30))
             .await
