@@ -381,6 +381,10 @@ impl Desk {
         for conversation in &released {
             self.events.publish(Event::ConversationUpdated { conversation: Box::new(conversation.clone()) });
         }
+        if ascolto_core::assignment::accepts_new_conversations(presence) {
+            // An agent with room came online: automatic assignment may have work for them.
+            self.assignment_wake.notify_one();
+        }
         Ok((agent, released))
     }
 

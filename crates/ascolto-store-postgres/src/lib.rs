@@ -64,8 +64,8 @@ use ascolto_store::{
     Page, PageRequest, Session, Store, StoreError, StoreResult,
 };
 use ascolto_store::{
-    AssignmentScope, CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState,
-    QueueUpdate,
+    AgentPresence, AssignmentScope, CheckedReply, Job, JobOutcome, NewJob, NextRequest, PresenceOf,
+    QueueInputs, QueueScore, QueueState, QueueUpdate,
 };
 use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
@@ -474,6 +474,10 @@ impl Store for PostgresStore {
         let assigned = queue::assign_waiting(&mut tx, scope, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(assigned)
+    }
+
+    async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>> {
+        queue::presence(&mut *self.conn().await?, of).await
     }
 
     async fn agent_capacity(&self, agent: AgentId) -> StoreResult<KindCounts> {

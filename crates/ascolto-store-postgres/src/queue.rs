@@ -10,8 +10,9 @@ use ascolto_core::assignment::{AgentLoad, ChannelKind, KindCounts, QueuedConvers
 use ascolto_core::priority::{CustomerSignals, PriorityOverride};
 use ascolto_core::{AgentId, Channel, Conversation, ConversationId, Message, Presence, Priority, TeamId};
 use ascolto_store::{
-    ASSIGNMENT_BATCH, AssignmentScope, CandidateFilter, CheckedReply, DEFAULT_CAPACITY, Job, JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest,
-    QueueInputs, QueueScore, QueueState, QueueUpdate, StoreError, StoreResult, WaitingChange,
+    ASSIGNMENT_BATCH, AgentPresence, AssignmentScope, CandidateFilter, CheckedReply, DEFAULT_CAPACITY, Job,
+    JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest, PresenceOf, QueueInputs, QueueScore,
+    QueueState, QueueUpdate, StoreError, StoreResult, WaitingChange,
 };
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -643,13 +644,12 @@ pub(crate) async fn lock_online_loads(conn: &mut PgConnection) -> StoreResult<Ve
         });
     }
     let ids = id_array(loads.iter().map(|agent| agent.agent_id.0));
-    let teams: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT agent_id, team_id FROM agent_teams WHERE agent_id = ANY($1) ORDER BY team_id",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?;
+    let teams: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT agent_id, team_id FROM agent_teams WHERE agent_id = ANY($1) ORDER BY team_id")
+            .bind(&ids)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
     let held: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT assignee_id, channel, COUNT(*) FROM conversations
          WHERE assignee_id = ANY($1) AND status IN ('open', 'pending') AND merged_into IS NULL
@@ -757,4 +757,29 @@ pub(crate) async fn assign_waiting(
         }
     }
     Ok(assigned)
+}
+
+pub(crate) async fn presence(conn: &mut PgConnection, of: PresenceOf) -> StoreResult<Vec<AgentPresence>> {
+    let ids: Vec<i64> = match of {
+        PresenceOf::Agent(agent) => vec![agent.0],
+        PresenceOf::Team(team) => {
+            crate::agents::load_team(conn, team).await?;
+            sqlx::query_scalar(
+                "SELECT a.id FROM agents a JOIN agent_teams t ON t.agent_id = a.id
+                 WHERE t.team_id = $1 AND a.active ORDER BY a.id",
+            )
+            .bind(team.0)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?
+        }
+    };
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let agent = crate::agents::load(conn, AgentId(id)).await?;
+        let capacity = capacity(conn, agent.id).await?;
+        let assigned = load_of(conn, agent.id).await?;
+        found.push(AgentPresence { agent, capacity, assigned });
+    }
+    Ok(found)
 }

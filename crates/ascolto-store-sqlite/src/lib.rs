@@ -65,8 +65,8 @@ use ascolto_store::{
     Page, PageRequest, Session, Store, StoreResult,
 };
 use ascolto_store::{
-    AssignmentScope, CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState,
-    QueueUpdate,
+    AgentPresence, AssignmentScope, CheckedReply, Job, JobOutcome, NewJob, NextRequest, PresenceOf,
+    QueueInputs, QueueScore, QueueState, QueueUpdate,
 };
 use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
@@ -522,6 +522,10 @@ impl Store for SqliteStore {
         let assigned = queue::assign_waiting(&mut tx, scope, now).await?;
         tx.commit().await.map_err(db)?;
         Ok(assigned)
+    }
+
+    async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>> {
+        queue::presence(&mut *self.reader().await?, of).await
     }
 
     async fn agent_capacity(&self, agent: AgentId) -> StoreResult<KindCounts> {

@@ -8,8 +8,9 @@ use ascolto_core::assignment::{AgentLoad, ChannelKind, KindCounts, QueuedConvers
 use ascolto_core::priority::{CustomerSignals, PriorityOverride};
 use ascolto_core::{AgentId, Channel, Conversation, ConversationId, Message, Presence, Priority, TeamId};
 use ascolto_store::{
-    ASSIGNMENT_BATCH, AssignmentScope, CandidateFilter, CheckedReply, DEFAULT_CAPACITY, Job, JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest,
-    QueueInputs, QueueScore, QueueState, QueueUpdate, StoreError, StoreResult, WaitingChange,
+    ASSIGNMENT_BATCH, AgentPresence, AssignmentScope, CandidateFilter, CheckedReply, DEFAULT_CAPACITY, Job,
+    JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest, PresenceOf, QueueInputs, QueueScore,
+    QueueState, QueueUpdate, StoreError, StoreResult, WaitingChange,
 };
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
@@ -728,4 +729,29 @@ pub(crate) async fn assign_waiting(
         }
     }
     Ok(assigned)
+}
+
+pub(crate) async fn presence(conn: &mut SqliteConnection, of: PresenceOf) -> StoreResult<Vec<AgentPresence>> {
+    let ids: Vec<i64> = match of {
+        PresenceOf::Agent(agent) => vec![agent.0],
+        PresenceOf::Team(team) => {
+            crate::agents::load_team(conn, team).await?;
+            sqlx::query_scalar(
+                "SELECT a.id FROM agents a JOIN agent_teams t ON t.agent_id = a.id
+                 WHERE t.team_id = $1 AND a.active ORDER BY a.id",
+            )
+            .bind(team.0)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?
+        }
+    };
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let agent = crate::agents::load(conn, AgentId(id)).await?;
+        let capacity = capacity(conn, agent.id).await?;
+        let assigned = load_of(conn, agent.id).await?;
+        found.push(AgentPresence { agent, capacity, assigned });
+    }
+    Ok(found)
 }

@@ -12,9 +12,9 @@ use ascolto_core::{
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{
-    AgentPatch, AssignmentScope, CheckedReply, ConversationFilter, ConversationPatch, ConversationSort, DEFAULT_CAPACITY, InboundMessage,
-    JobOutcome, JobState, NewAgent, NewAgentMessage, NewJob, NextRequest, PageRequest, QueueScore,
-    QueueUpdate, Store, StoreError, WaitingChange,
+    AgentPatch, AssignmentScope, CheckedReply, ConversationFilter, ConversationPatch, ConversationSort,
+    DEFAULT_CAPACITY, InboundMessage, JobOutcome, JobState, NewAgent, NewAgentMessage, NewJob, NextRequest,
+    PageRequest, PresenceOf, QueueScore, QueueUpdate, Store, StoreError, WaitingChange,
 };
 
 /// Expands to one `#[tokio::test]` per queue case, like [`crate::conformance_tests!`].
@@ -37,6 +37,7 @@ macro_rules! queue_conformance_tests {
             a_dedupe_key_stores_a_job_once,
             automatic_assignment_fills_capacity_by_language_team_and_urgency,
             a_busy_day_of_automatic_assignment_never_overloads_anyone,
+            presence_reads_capacity_and_load_of_an_agent_or_a_team,
         }
     };
 }
@@ -480,7 +481,8 @@ async fn sim_agents(store: &dyn Store, teams: &[TeamId], random: &mut Random) ->
         let agent_teams = if random.below(100) < 30 { vec![teams[random.below(3) as usize]] } else { vec![] };
         let online = random.below(100) < 80;
         let presence = if online { Presence::Online } else { Presence::Away };
-        let patch = AgentPatch { presence: Some(presence), teams: Some(agent_teams.clone()), ..Default::default() };
+        let patch =
+            AgentPatch { presence: Some(presence), teams: Some(agent_teams.clone()), ..Default::default() };
         store.update_agent(id, patch).await.expect("agent settings");
         let languages = languages.iter().map(|l| l.to_string()).collect();
         agents.push(SimAgent { id, languages, teams: agent_teams, capacity, online });
@@ -541,7 +543,9 @@ async fn sim_conversation(store: &dyn Store, draw: SimDraw, minute: i64) -> SimC
 }
 
 /// Every open or pending conversation's assignee, read back from the store.
-async fn assignees(store: &dyn Store) -> std::collections::HashMap<ConversationId, (ConversationStatus, Option<AgentId>)> {
+async fn assignees(
+    store: &dyn Store,
+) -> std::collections::HashMap<ConversationId, (ConversationStatus, Option<AgentId>)> {
     let mut all = std::collections::HashMap::new();
     let filter = ConversationFilter::default();
     let mut page = PageRequest::first(200);
@@ -607,7 +611,8 @@ fn check_pass(
     let by_id: std::collections::HashMap<_, _> = conversations.iter().map(|c| (c.id, c)).collect();
     for load in &loads {
         // Ignoring capacity: could this agent have taken the waiting conversation at all?
-        let unlimited = AgentLoad { capacity: KindCounts { live: u16::MAX, email: u16::MAX }, ..load.clone() };
+        let unlimited =
+            AgentLoad { capacity: KindCounts { live: u16::MAX, email: u16::MAX }, ..load.clone() };
         for kind in [ChannelKind::Live, ChannelKind::Email] {
             let Some(least_pressing) = assigned_now
                 .iter()
@@ -645,8 +650,9 @@ pub async fn a_busy_day_of_automatic_assignment_never_overloads_anyone(store: &d
         // A burst arrives all at once: its conversations are stored concurrently.
         let draws: Vec<SimDraw> =
             (0..SIM_BURST).map(|n| sim_draw(burst * SIM_BURST + n, &teams, &mut random)).collect();
-        let stored =
-            futures_util::future::join_all(draws.into_iter().map(|draw| sim_conversation(store, draw, minute)));
+        let stored = futures_util::future::join_all(
+            draws.into_iter().map(|draw| sim_conversation(store, draw, minute)),
+        );
         conversations.extend(stored.await);
         let assigned = store
             .assign_waiting(&AssignmentScope::default(), at(minute + 30))
@@ -660,9 +666,10 @@ pub async fn a_busy_day_of_automatic_assignment_never_overloads_anyone(store: &d
         let state = assignees(store).await;
         check_pass(&agents, &conversations, &state, &pairs);
         // Between bursts agents finish about a third of what they hold, and one goes offline.
-        for (id, _) in state.iter().filter(|(_, (status, assignee))| {
-            *status == ConversationStatus::Open && assignee.is_some()
-        }) {
+        for (id, _) in state
+            .iter()
+            .filter(|(_, (status, assignee))| *status == ConversationStatus::Open && assignee.is_some())
+        {
             if random.below(3) == 0 {
                 let resolve =
                     ConversationPatch { status: Some(ConversationStatus::Resolved), ..Default::default() };
@@ -678,4 +685,36 @@ pub async fn a_busy_day_of_automatic_assignment_never_overloads_anyone(store: &d
         }
     }
     assert!(assigned_total > 1_000, "the passes assigned only {assigned_total} conversations");
+}
+
+pub async fn presence_reads_capacity_and_load_of_an_agent_or_a_team(store: &dyn Store) {
+    let team = store.create_team("Resi").await.expect("team").id;
+    let (nora, olga, outsider) = (
+        agent(store, "nora", &["it"]).await,
+        agent(store, "olga", &["en"]).await,
+        agent(store, "out", &["it"]).await,
+    );
+    for member in [nora, olga] {
+        let patch = AgentPatch { teams: Some(vec![team]), ..Default::default() };
+        store.update_agent(member, patch).await.expect("join");
+    }
+    online(store, nora).await;
+    store.set_agent_capacity(nora, KindCounts { live: 2, email: 4 }).await.expect("capacity");
+    let chat = conversation(store, "presence-chat", Channel::WebChat, 0).await;
+    let assign = ConversationPatch { assignee: Some(Some(nora)), ..Default::default() };
+    store.update_conversation(chat, assign, at(1)).await.expect("assign");
+
+    let mine = store.agent_presence(PresenceOf::Agent(nora)).await.expect("presence");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        (mine[0].agent.presence, mine[0].capacity),
+        (Presence::Online, KindCounts { live: 2, email: 4 })
+    );
+    assert_eq!(mine[0].assigned, KindCounts { live: 1, email: 0 });
+    let members = store.agent_presence(PresenceOf::Team(team)).await.expect("team presence");
+    assert_eq!(members.iter().map(|m| m.agent.id).collect::<Vec<_>>(), vec![nora, olga]);
+    assert_eq!((members[1].agent.presence, members[1].capacity), (Presence::Offline, DEFAULT_CAPACITY));
+    assert!(!members.iter().any(|m| m.agent.id == outsider));
+    assert_err!(store.agent_presence(PresenceOf::Agent(AgentId(999_999))).await, StoreError::NotFound { .. });
+    assert_err!(store.agent_presence(PresenceOf::Team(TeamId(999_999))).await, StoreError::NotFound { .. });
 }

@@ -296,6 +296,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         scope: &AssignmentScope,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Conversation>>;
+    /// Presence, capacity and load of one agent or of a team's active members (in id order).
+    /// An unknown agent or team is `NotFound`.
+    async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>>;
     /// Unassigns the agent's open and pending conversations (they go offline). Returns them.
     async fn release_conversations(
         &self,

@@ -230,3 +230,20 @@ pub fn add_to_load(load: &mut KindCounts, channel: Channel) {
 
 /// Candidates an assignment pass reads per query.
 pub const ASSIGNMENT_BATCH: u32 = 500;
+
+/// Whose presence to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresenceOf {
+    Agent(AgentId),
+    /// The team's active members.
+    Team(TeamId),
+}
+
+/// An agent's presence with their capacity and what they hold now (open and pending
+/// conversations, counted per kind).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct AgentPresence {
+    pub agent: ascolto_core::Agent,
+    pub capacity: KindCounts,
+    pub assigned: KindCounts,
+}
