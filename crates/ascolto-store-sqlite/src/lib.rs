@@ -65,8 +65,8 @@ use ascolto_store::{
     Page, PageRequest, Session, Store, StoreResult,
 };
 use ascolto_store::{
-    AgentPresence, AssignmentScope, CheckedReply, Job, JobOutcome, NewJob, NextRequest, PresenceOf,
-    QueueInputs, QueueScore, QueueState, QueueUpdate,
+    AgentPresence, AssignmentScope, CheckedReply, EscalationEffect, Job, JobOutcome, NewJob, NextRequest,
+    PresenceOf, QueueInputs, QueueScore, QueueState, QueueUpdate, SlaEscalation,
 };
 use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
@@ -85,6 +85,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "live", include_str!("../migrations/0003_live.sql")),
     (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
+    (7, "sla escalations", include_str!("../migrations/0007_sla_escalations.sql")),
 ];
 
 /// How many read connections a file-backed store opens at most.
@@ -526,6 +527,21 @@ impl Store for SqliteStore {
 
     async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>> {
         queue::presence(&mut *self.reader().await?, of).await
+    }
+
+    async fn record_sla_escalation(
+        &self,
+        escalation: &SlaEscalation,
+        effect: EscalationEffect,
+    ) -> StoreResult<Option<Conversation>> {
+        let mut tx = self.begin_write().await?;
+        let recorded = queue::record_escalation(&mut tx, escalation, effect).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(recorded)
+    }
+
+    async fn sla_escalations(&self, ids: &[ConversationId]) -> StoreResult<Vec<SlaEscalation>> {
+        queue::escalations(&mut *self.reader().await?, ids).await
     }
 
     async fn agent_capacity(&self, agent: AgentId) -> StoreResult<KindCounts> {

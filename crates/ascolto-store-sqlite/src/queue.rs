@@ -8,9 +8,9 @@ use ascolto_core::assignment::{AgentLoad, ChannelKind, KindCounts, QueuedConvers
 use ascolto_core::priority::{CustomerSignals, PriorityOverride};
 use ascolto_core::{AgentId, Channel, Conversation, ConversationId, Message, Presence, Priority, TeamId};
 use ascolto_store::{
-    ASSIGNMENT_BATCH, AgentPresence, AssignmentScope, CandidateFilter, CheckedReply, DEFAULT_CAPACITY, Job,
-    JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest, PresenceOf, QueueInputs, QueueScore,
-    QueueState, QueueUpdate, StoreError, StoreResult, WaitingChange,
+    ASSIGNMENT_BATCH, AgentPresence, AssignmentScope, CandidateFilter, CheckedReply, DEFAULT_CAPACITY,
+    EscalationEffect, Job, JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest, PresenceOf,
+    QueueInputs, QueueScore, QueueState, QueueUpdate, SlaEscalation, StoreError, StoreResult, WaitingChange,
 };
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
@@ -23,7 +23,7 @@ use crate::messages::message;
 use crate::row::{get, id_array, json_list, ms, opt_ms, opt_time, time, to_json, word};
 
 const STATE_COLUMNS: &str = "id, urgency, anger, sentiment, abuse, language, waiting_since, queue_score, \
-     computed_rank, override_rank, override_by, override_at, sla_deadline, sla_pauses, paused_since";
+     computed_rank, override_rank, override_by, override_at, sla_deadline, sla_pauses, paused_since, escalated_rank";
 
 /// A job with its conversation's latest customer message.
 const JOB_SELECT: &str = "SELECT j.id, j.conversation_id, j.kind, j.due_at, j.created_at,
@@ -50,6 +50,13 @@ fn score(row: &SqliteRow) -> StoreResult<u16> {
     u16::try_from(score).map_err(|_| corrupt(format!("queue_score = {score}")))
 }
 
+fn escalated(row: &SqliteRow) -> StoreResult<Option<Priority>> {
+    match get::<Option<i64>>(row, "escalated_rank")? {
+        Some(_) => rank(row, "escalated_rank").map(Some),
+        None => Ok(None),
+    }
+}
+
 fn state(row: &SqliteRow) -> StoreResult<QueueState> {
     let overridden = match get::<Option<i64>>(row, "override_rank")? {
         Some(_) => Some(PriorityOverride {
@@ -70,6 +77,7 @@ fn state(row: &SqliteRow) -> StoreResult<QueueState> {
         sla_deadline: opt_time(row, "sla_deadline")?,
         pauses: json_list(row, "sla_pauses")?,
         paused_since: opt_time(row, "paused_since")?,
+        escalated_level: escalated(row)?,
     })
 }
 
@@ -139,6 +147,7 @@ pub(crate) async fn save_state(
     .await
     .map_err(db)?
     .ok_or_else(|| StoreError::not_found("conversation", id))?;
+    insert_sla_checks(conn, id, &update.sla_checks, now).await?;
     conversation(&row)
 }
 
@@ -173,7 +182,7 @@ pub(crate) async fn open_inputs(
 ) -> StoreResult<Vec<QueueInputs>> {
     let rows = sqlx::query(
         "SELECT c.id, c.channel, c.urgency, c.anger, c.sentiment, c.abuse, c.waiting_since, cu.tags,
-             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank
+             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank
          FROM conversations c JOIN customers cu ON cu.id = c.customer_id
          WHERE c.status = 'open' AND c.merged_into IS NULL AND c.id > $1
          ORDER BY c.id LIMIT $2",
@@ -195,6 +204,7 @@ pub(crate) async fn open_inputs(
                 score: score(row)?,
                 computed_level: rank(row, "computed_rank")?,
                 overridden: get::<Option<i64>>(row, "override_rank")?.is_some(),
+                escalated_level: escalated(row)?,
             })
         })
         .collect()
@@ -230,7 +240,7 @@ pub(crate) async fn add_checked_reply(
     }
     let message = ingest::add_agent_message(conn, new, &ingest::tokens_of(&new.text)).await?;
     if !new.note {
-        sqlx::query("UPDATE conversations SET waiting_since = NULL WHERE id = $1")
+        sqlx::query("UPDATE conversations SET waiting_since = NULL, escalated_rank = NULL WHERE id = $1")
             .bind(message.conversation_id.0)
             .execute(&mut *conn)
             .await
@@ -754,4 +764,101 @@ pub(crate) async fn presence(conn: &mut SqliteConnection, of: PresenceOf) -> Sto
         found.push(AgentPresence { agent, capacity, assigned });
     }
     Ok(found)
+}
+
+/// Stores the SLA check timers of a conversation, each once per time.
+async fn insert_sla_checks(
+    conn: &mut SqliteConnection,
+    id: ConversationId,
+    checks: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for at in checks {
+        sqlx::query(
+            "INSERT INTO queue_jobs (conversation_id, kind, due_at, created_at, cancel_on_customer_reply, dedupe_key)
+             VALUES ($1, '{\"type\":\"sla_check\"}', $2, $3, FALSE, $4) ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(id.0)
+        .bind(ms(*at))
+        .bind(ms(now))
+        .bind(ascolto_store::sla_check_key(id, *at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn record_escalation(
+    conn: &mut SqliteConnection,
+    escalation: &SlaEscalation,
+    effect: EscalationEffect,
+) -> StoreResult<Option<Conversation>> {
+    let id = escalation.conversation_id;
+    crate::conversations::load(conn, id).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO sla_escalations (conversation_id, event_key, metric, action, breach, deadline, fired_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (conversation_id, event_key) DO NOTHING",
+    )
+    .bind(id.0)
+    .bind(&escalation.key)
+    .bind(escalation.metric.as_str())
+    .bind(escalation.action.as_str())
+    .bind(escalation.breach)
+    .bind(ms(escalation.deadline))
+    .bind(ms(escalation.fired_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    if inserted.rows_affected() == 0 {
+        return Ok(None);
+    }
+    // The override, when there is one, stays in charge; the raise lasts until an agent answers.
+    let row = sqlx::query(concat!(
+        "UPDATE conversations SET
+             escalated_rank = CASE WHEN $3 IS NULL THEN escalated_rank ELSE MIN(COALESCE(escalated_rank, $3), $3) END,
+             computed_rank = CASE WHEN $3 IS NULL THEN computed_rank ELSE MIN(computed_rank, $3) END,
+             priority_rank = COALESCE(override_rank,
+                 CASE WHEN $3 IS NULL THEN computed_rank ELSE MIN(computed_rank, $3) END),
+             assignee_id = CASE WHEN $2 THEN NULL ELSE assignee_id END,
+             updated_at = $4
+         WHERE id = $1 RETURNING ",
+        conversation_columns!()
+    ))
+    .bind(id.0)
+    .bind(effect.unassign)
+    .bind(effect.raise_to.map(Priority::rank))
+    .bind(ms(escalation.fired_at))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db)?;
+    conversation(&row).map(Some)
+}
+
+fn escalation(row: &SqliteRow) -> StoreResult<SlaEscalation> {
+    Ok(SlaEscalation {
+        conversation_id: ConversationId(get(row, "conversation_id")?),
+        key: get(row, "event_key")?,
+        metric: word(row, "metric")?,
+        action: word(row, "action")?,
+        breach: get(row, "breach")?,
+        deadline: time(row, "deadline")?,
+        fired_at: time(row, "fired_at")?,
+    })
+}
+
+pub(crate) async fn escalations(
+    conn: &mut SqliteConnection,
+    ids: &[ConversationId],
+) -> StoreResult<Vec<SlaEscalation>> {
+    let rows = sqlx::query(
+        "SELECT conversation_id, event_key, metric, action, breach, deadline, fired_at FROM sla_escalations
+         WHERE conversation_id IN (SELECT value FROM json_each($1))
+         ORDER BY fired_at, conversation_id, event_key",
+    )
+    .bind(id_array(ids.iter().map(|id| id.0)))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    rows.iter().map(escalation).collect()
 }

@@ -299,6 +299,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Presence, capacity and load of one agent or of a team's active members (in id order).
     /// An unknown agent or team is `NotFound`.
     async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>>;
+    /// Records that an SLA warning or escalation fired and applies its effect, in one
+    /// transaction; `None` (and no change) when it was recorded before, so it acts once.
+    async fn record_sla_escalation(
+        &self,
+        escalation: &SlaEscalation,
+        effect: EscalationEffect,
+    ) -> StoreResult<Option<Conversation>>;
+    /// The escalations that fired for these conversations, oldest first.
+    async fn sla_escalations(&self, ids: &[ConversationId]) -> StoreResult<Vec<SlaEscalation>>;
     /// Unassigns the agent's open and pending conversations (they go offline). Returns them.
     async fn release_conversations(
         &self,

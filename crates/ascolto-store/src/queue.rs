@@ -35,6 +35,9 @@ pub struct QueueState {
     pub pauses: Vec<Pause>,
     /// Set while the conversation waits on the customer.
     pub paused_since: Option<DateTime<Utc>>,
+    /// A level raised by an SLA escalation: the computed level stays at least this pressing
+    /// until an agent answers.
+    pub escalated_level: Option<Priority>,
 }
 
 /// How a change moves the customer's wait.
@@ -58,6 +61,10 @@ pub struct QueueUpdate {
     pub sla_deadline: Option<DateTime<Utc>>,
     /// New pauses and `paused_since`, when the status moved into or out of `pending`.
     pub pauses: Option<(Vec<Pause>, Option<DateTime<Utc>>)>,
+    /// When a worker should look at the conversation's SLA escalations
+    /// (`ascolto_core::sla::check_times`): stored as timers in the same transaction, once per
+    /// conversation and time.
+    pub sla_checks: Vec<DateTime<Utc>>,
 }
 
 /// One open conversation as a queue recompute reads it.
@@ -72,6 +79,8 @@ pub struct QueueInputs {
     pub score: u16,
     pub computed_level: Priority,
     pub overridden: bool,
+    /// See [`QueueState::escalated_level`].
+    pub escalated_level: Option<Priority>,
 }
 
 /// A recomputed score to store.
@@ -246,4 +255,32 @@ pub struct AgentPresence {
     pub agent: ascolto_core::Agent,
     pub capacity: KindCounts,
     pub assigned: KindCounts,
+}
+
+/// A warning or escalation of the SLA policy that fired for a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SlaEscalation {
+    pub conversation_id: ConversationId,
+    /// `ascolto_core::sla::SlaEvent::key`: it fires once per conversation and key.
+    pub key: String,
+    pub metric: ascolto_core::sla::SlaMetric,
+    pub action: ascolto_core::sla::EscalationAction,
+    /// Fired at or after the deadline.
+    pub breach: bool,
+    pub deadline: DateTime<Utc>,
+    pub fired_at: DateTime<Utc>,
+}
+
+/// What recording an escalation changes on its conversation, in the same transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EscalationEffect {
+    /// Raise the computed level to at least this (an override still wins).
+    pub raise_to: Option<Priority>,
+    /// Take the conversation from its assignee, back to the queue.
+    pub unassign: bool,
+}
+
+/// The settings key of a conversation's SLA check timers: one per conversation and time.
+pub fn sla_check_key(conversation: ConversationId, at: DateTime<Utc>) -> String {
+    format!("sla-check:{}:{}", conversation.0, at.timestamp_millis())
 }
