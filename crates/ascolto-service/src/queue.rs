@@ -568,6 +568,7 @@ impl Desk {
             html: None,
             note,
             created_at: self.now(),
+            template: None,
         };
         if let Some(message) = self.store.fire_reply_job(job.id, reply).await? {
             info!(job.id = job.id, message.id = %message.id, "timer {} sent message {}", job.id, message.id);
@@ -606,7 +607,12 @@ impl Desk {
         request: crate::ReplyRequest,
         draft_started_at: Option<DateTime<Utc>>,
     ) -> Result<CheckedReply, ServiceError> {
-        if !request.note {
+        let mut request = request;
+        if request.template.is_some() {
+            // An approved template may go out at any time; its text is its filled-in body.
+            let conversation = self.store.get_conversation(request.conversation).await?;
+            request.text = self.check_template(&conversation, &request).await?;
+        } else if !request.note {
             // WhatsApp allows free text only within 24 hours of the customer's last message.
             self.check_service_window(&self.store.get_conversation(request.conversation).await?)?;
         }

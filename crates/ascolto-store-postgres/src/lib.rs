@@ -29,7 +29,7 @@ macro_rules! conversation_columns {
 macro_rules! message_columns {
     () => {
         "id, conversation_id, direction, customer_id, agent_id, text, html, attachments, \
-         channel_message_id, delivery_status, delivery_error, created_at"
+         channel_message_id, delivery_status, delivery_error, created_at, template"
     };
 }
 
@@ -83,6 +83,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
     (7, "sla escalations", include_str!("../migrations/0007_sla_escalations.sql")),
+    (9, "reply templates", include_str!("../migrations/0009_reply_templates.sql")),
 ];
 
 /// Connections one node opens at most, unless told otherwise.
@@ -616,6 +617,14 @@ impl Store for PostgresStore {
 
     async fn delete_channel_config(&self, id: &str) -> StoreResult<()> {
         live::delete(&mut *self.conn().await?, id).await
+    }
+
+    async fn update_channel_settings(
+        &self,
+        id: &str,
+        settings: ascolto_store::ChannelSettings,
+    ) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::update_settings(&mut *self.conn().await?, id, settings).await
     }
 
     async fn update_delivery_status(

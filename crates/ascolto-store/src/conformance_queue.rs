@@ -119,6 +119,7 @@ fn reply(conversation: ConversationId, agent: AgentId, minute: i64) -> NewAgentM
         html: None,
         note: false,
         created_at: at(minute),
+        template: None,
     }
 }
 
