@@ -54,15 +54,23 @@ pub enum Event {
     Typing { scope: Scope, agent_id: Option<AgentId>, typing: bool },
     /// An agent opened or left a conversation.
     Viewing { scope: Scope, agent_id: AgentId, viewing: bool },
+    /// An SLA warning or escalation fired; `notify` names the agents it is meant for (the
+    /// assignee, their lead, or the team's leads), though everyone who may see the
+    /// conversation hears of it.
+    SlaEscalated {
+        conversation: Box<Conversation>,
+        escalation: Box<ascolto_store::SlaEscalation>,
+        notify: Vec<AgentId>,
+    },
 }
 
 impl Event {
     /// The conversation the event is about, for visibility checks.
     pub fn scope(&self) -> Scope {
         match self {
-            Event::MessageCreated { conversation, .. } | Event::ConversationUpdated { conversation } => {
-                Scope::from(conversation.as_ref())
-            }
+            Event::MessageCreated { conversation, .. }
+            | Event::ConversationUpdated { conversation }
+            | Event::SlaEscalated { conversation, .. } => Scope::from(conversation.as_ref()),
             Event::DeliveryUpdated { scope, .. }
             | Event::Typing { scope, .. }
             | Event::Viewing { scope, .. } => *scope,

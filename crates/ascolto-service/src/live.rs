@@ -57,7 +57,8 @@ fn encode(envelope: &Envelope) -> Option<String> {
     let reference = match &envelope.event {
         Event::MessageCreated { message, .. } => Wire::MessageCreated { origin, message_id: message.id },
         Event::DeliveryUpdated { message, .. } => Wire::DeliveryUpdated { origin, message_id: message.id },
-        Event::ConversationUpdated { conversation } => {
+        // Too big to carry whole (a long subject): the other nodes hear of the change only.
+        Event::ConversationUpdated { conversation } | Event::SlaEscalated { conversation, .. } => {
             Wire::ConversationUpdated { origin, conversation_id: conversation.id }
         }
         Event::Typing { .. } | Event::Viewing { .. } => return None,

@@ -65,7 +65,8 @@ use ascolto_store::{
     Page, PageRequest, Session, Store, StoreError, StoreResult,
 };
 use ascolto_store::{
-    CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState, QueueUpdate,
+    AgentPresence, AssignmentScope, CheckedReply, EscalationEffect, Job, JobOutcome, NewJob, NextRequest,
+    PresenceOf, QueueInputs, QueueScore, QueueState, QueueUpdate, SlaEscalation,
 };
 use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
@@ -83,6 +84,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
     (6, "email", include_str!("../migrations/0006_email.sql")),
+    (7, "sla escalations", include_str!("../migrations/0007_sla_escalations.sql")),
     (9, "reply templates", include_str!("../migrations/0009_reply_templates.sql")),
 ];
 
@@ -469,6 +471,36 @@ impl Store for PostgresStore {
         let outcome = queue::add_checked_reply(&mut tx, &new, draft_started_at).await?;
         tx.commit().await.map_err(db)?;
         Ok(outcome)
+    }
+
+    async fn assign_waiting(
+        &self,
+        scope: &AssignmentScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>> {
+        let mut tx = self.begin().await?;
+        let assigned = queue::assign_waiting(&mut tx, scope, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(assigned)
+    }
+
+    async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>> {
+        queue::presence(&mut *self.conn().await?, of).await
+    }
+
+    async fn record_sla_escalation(
+        &self,
+        escalation: &SlaEscalation,
+        effect: EscalationEffect,
+    ) -> StoreResult<Option<Conversation>> {
+        let mut tx = self.begin().await?;
+        let recorded = queue::record_escalation(&mut tx, escalation, effect).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(recorded)
+    }
+
+    async fn sla_escalations(&self, ids: &[ConversationId]) -> StoreResult<Vec<SlaEscalation>> {
+        queue::escalations(&mut *self.conn().await?, ids).await
     }
 
     async fn agent_capacity(&self, agent: AgentId) -> StoreResult<KindCounts> {

@@ -292,6 +292,29 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         request: &NextRequest,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Conversation>>;
+    /// Automatic assignment: hands unassigned open conversations, most pressing first, to
+    /// online agents by free capacity, language and team (`ascolto_core::assignment::
+    /// plan_assignments`), leaving out `scope`'s excluded teams. The loads are read and the
+    /// assignments written in one transaction (on PostgreSQL with the online agents' rows
+    /// locked), so passes on several nodes never put an agent over capacity. Returns the
+    /// conversations assigned, in the order they were decided.
+    async fn assign_waiting(
+        &self,
+        scope: &AssignmentScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>>;
+    /// Presence, capacity and load of one agent or of a team's active members (in id order).
+    /// An unknown agent or team is `NotFound`.
+    async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>>;
+    /// Records that an SLA warning or escalation fired and applies its effect, in one
+    /// transaction; `None` (and no change) when it was recorded before, so it acts once.
+    async fn record_sla_escalation(
+        &self,
+        escalation: &SlaEscalation,
+        effect: EscalationEffect,
+    ) -> StoreResult<Option<Conversation>>;
+    /// The escalations that fired for these conversations, oldest first.
+    async fn sla_escalations(&self, ids: &[ConversationId]) -> StoreResult<Vec<SlaEscalation>>;
     /// Unassigns the agent's open and pending conversations (they go offline). Returns them.
     async fn release_conversations(
         &self,
