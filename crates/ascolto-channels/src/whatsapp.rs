@@ -348,14 +348,19 @@ pub fn template_body(to: &str, name: &str, language: &str, parameters: &[String]
 pub fn check_template_name(name: &str) -> Result<(), String> {
     let valid = (1..=512).contains(&name.len())
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if valid { Ok(()) } else { Err(format!("{name:?} is not a template name (lower-case letters, digits and _)")) }
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("{name:?} is not a template name (lower-case letters, digits and _)"))
+    }
 }
 
 /// Checks a language code of the kind templates use: `it`, `en_US`.
 pub fn check_language(code: &str) -> Result<(), String> {
     let (language, region) = code.split_once('_').unwrap_or((code, ""));
     let language_ok = (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
-    let region_ok = region.is_empty() || (region.len() == 2 && region.chars().all(|c| c.is_ascii_uppercase()));
+    let region_ok =
+        region.is_empty() || (region.len() == 2 && region.chars().all(|c| c.is_ascii_uppercase()));
     if language_ok && region_ok && !code.ends_with('_') {
         Ok(())
     } else {
@@ -372,7 +377,9 @@ pub fn parameter_count(body: &str) -> Result<usize, String> {
         let after = &rest[start + 2..];
         let Some(end) = after.find("}}") else { break };
         let inside = after[..end].trim();
-        let number = inside.parse::<usize>().map_err(|_| format!("`{{{{{inside}}}}}` is not a placeholder such as {{{{1}}}}"))?;
+        let number = inside
+            .parse::<usize>()
+            .map_err(|_| format!("`{{{{{inside}}}}}` is not a placeholder such as {{{{1}}}}"))?;
         numbers.push(number);
         rest = &after[end + 2..];
     }
@@ -491,7 +498,11 @@ mod tests {
         assert!(check_template_name("order_update_2").is_ok());
         assert!(check_template_name("Order Update").is_err());
         assert!(check_language("it").is_ok() && check_language("en_US").is_ok());
-        assert!(check_language("EN").is_err() && check_language("en_us").is_err() && check_language("en_").is_err());
+        assert!(
+            check_language("EN").is_err()
+                && check_language("en_us").is_err()
+                && check_language("en_").is_err()
+        );
         assert_eq!(parameter_count("Ciao {{1}}, l'ordine {{2}} è partito. {{1}}"), Ok(2));
         assert_eq!(parameter_count("Nessun parametro"), Ok(0));
         assert!(parameter_count("Ciao {{2}}").is_err());

@@ -74,7 +74,8 @@ impl Event {
     fn interests(&self) -> ([Interest; 2], usize) {
         let conversation = Interest::Conversation(self.scope().conversation_id);
         match self {
-            Event::MessageCreated { conversation: c, .. } | Event::ConversationUpdated { conversation: c } => {
+            Event::MessageCreated { conversation: c, .. }
+            | Event::ConversationUpdated { conversation: c } => {
                 ([conversation, Interest::Customer(c.customer_id)], 2)
             }
             _ => ([conversation, conversation], 1),

@@ -110,8 +110,9 @@ impl Desk {
             });
             ingested.conversation =
                 self.after_customer_message(&ingested.conversation, signals, received_at).await?;
-            self.events
-                .publish(Event::ConversationUpdated { conversation: Box::new(ingested.conversation.clone()) });
+            self.events.publish(Event::ConversationUpdated {
+                conversation: Box::new(ingested.conversation.clone()),
+            });
         }
         Ok(ingested)
     }

@@ -243,15 +243,21 @@ fn whatsapp_settings(templates: Vec<WhatsAppTemplate>) -> ChannelSettings {
 }
 
 pub async fn whatsapp_templates_are_kept_in_the_settings_and_on_the_reply(store: &dyn Store) {
-    let new = NewChannelConfig { id: "wa1".to_owned(), name: "Numero".to_owned(), settings: whatsapp_settings(vec![]) };
+    let new = NewChannelConfig {
+        id: "wa1".to_owned(),
+        name: "Numero".to_owned(),
+        settings: whatsapp_settings(vec![]),
+    };
     store.create_channel_config(new, at(0)).await.expect("create");
     let template = WhatsAppTemplate {
         name: "order_update".to_owned(),
         language: "it".to_owned(),
         body: "Ciao {{1}}, il tuo ordine {{2}} è partito.".to_owned(),
     };
-    let updated =
-        store.update_channel_settings("wa1", whatsapp_settings(vec![template.clone()])).await.expect("update");
+    let updated = store
+        .update_channel_settings("wa1", whatsapp_settings(vec![template.clone()]))
+        .await
+        .expect("update");
     assert_eq!(updated.settings, whatsapp_settings(vec![template]));
     assert_eq!(store.get_channel_config("wa1").await.expect("get"), updated);
     let other_kind = store.update_channel_settings("wa1", telegram("x").settings).await;

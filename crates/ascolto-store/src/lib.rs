@@ -335,7 +335,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn delete_channel_config(&self, id: &str) -> StoreResult<()>;
     /// Replaces a channel's settings (secrets included). A channel keeps its kind: settings of
     /// another kind are `Invalid`; an unknown id is `NotFound`.
-    async fn update_channel_settings(&self, id: &str, settings: ChannelSettings) -> StoreResult<ChannelConfig>;
+    async fn update_channel_settings(
+        &self,
+        id: &str,
+        settings: ChannelSettings,
+    ) -> StoreResult<ChannelConfig>;
     /// Records what a channel reported about a reply it carries (its id there is
     /// `channel_message_id`). Statuses only move forward — `sent`, `delivered`, `read` — so a
     /// late `delivered` never hides a `read`; `failed` is kept unless the reply was already

@@ -439,7 +439,7 @@ async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCu
                     // A reply comes minutes to hours after the question, but never in the future.
                     created_at: (received_at + TimeDelta::minutes(rng.i64(3..240)))
                         .min(now - TimeDelta::minutes(1)),
-                        template: None,
+                    template: None,
                 })
                 .await?;
             if rng.bool() {

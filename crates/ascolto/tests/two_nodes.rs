@@ -196,8 +196,10 @@ impl Visitor {
     /// Starts (or, with a cookie, resumes) the session on `node` and opens the socket, as the
     /// widget does on every (re)connection. Returns the socket and the history it was sent.
     async fn connect(&mut self, node: &Node) -> (Socket, Vec<Value>) {
-        let mut request =
-            self.http.post(format!("{}/widget/v1/session", node.base)).json(&json!({"channel": self.channel}));
+        let mut request = self
+            .http
+            .post(format!("{}/widget/v1/session", node.base))
+            .json(&json!({"channel": self.channel}));
         if let Some(cookie) = &self.cookie {
             request = request.header("cookie", cookie);
         }
@@ -230,8 +232,10 @@ async fn agent_heard(agent: &mut Socket, text: &str) -> Value {
 }
 
 async fn visitor_heard(visitor: &mut Socket, text: &str) {
-    heard(visitor, &format!("{text:?} in the widget"), |v| v["type"] == "message" && v["message"]["text"] == text)
-        .await;
+    heard(visitor, &format!("{text:?} in the widget"), |v| {
+        v["type"] == "message" && v["message"]["text"] == text
+    })
+    .await;
 }
 
 async fn agent_reply(node: &Node, token: &str, conversation: i64, text: &str) {
@@ -257,7 +261,8 @@ async fn a_visitor_on_node_a_and_an_agent_on_node_b_chat_and_node_a_dies_without
     let node_a = Node::start(&database.url, data.path());
     let node_b = Node::start(&database.url, data.path());
 
-    let mut agent = socket(node_b.ws("/api/v1/live"), ("authorization", format!("Bearer {}", desk.token))).await;
+    let mut agent =
+        socket(node_b.ws("/api/v1/live"), ("authorization", format!("Bearer {}", desk.token))).await;
     let mut visitor = Visitor { http: reqwest::Client::new(), channel: desk.channel.clone(), cookie: None };
     let (mut on_a, history) = visitor.connect(&node_a).await;
     assert!(history.is_empty(), "a new visitor has no history: {history:?}");

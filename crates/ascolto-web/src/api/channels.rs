@@ -1,8 +1,8 @@
 //! `/channels`: admins connect the web-chat widget, Telegram bots and WhatsApp numbers.
 //! Secrets go in and never come out: answers only say which secrets are set.
 
-use ascolto_core::Channel;
 use ascolto_channels::whatsapp;
+use ascolto_core::Channel;
 use ascolto_store::{ChannelConfig, ChannelSettings, NewChannelConfig, Secret, WhatsAppTemplate};
 use axum::Json;
 use axum::extract::State;
@@ -107,7 +107,9 @@ fn templates(input: Vec<TemplateInput>) -> ApiResult<Vec<WhatsAppTemplate>> {
         }
         whatsapp::parameter_count(&body).map_err(|why| ApiError::Unprocessable(format!("{name}: {why}")))?;
         if checked.iter().any(|other| other.name == name && other.language == language) {
-            return Err(ApiError::Unprocessable(format!("the template {name} in {language} is listed twice")));
+            return Err(ApiError::Unprocessable(format!(
+                "the template {name} in {language} is listed twice"
+            )));
         }
         checked.push(WhatsAppTemplate { name, language, body });
     }
@@ -294,7 +296,9 @@ async fn list_templates(
 ) -> ApiResult<Json<Vec<TemplateView>>> {
     // Every signed-in agent may read them: whoever may answer a WhatsApp customer may need one.
     match state.desk.store.get_channel_config(&id).await?.settings {
-        ChannelSettings::WhatsApp { templates, .. } => Ok(Json(templates.iter().map(TemplateView::from).collect())),
+        ChannelSettings::WhatsApp { templates, .. } => {
+            Ok(Json(templates.iter().map(TemplateView::from).collect()))
+        }
         _ => Err(ApiError::NotFound("no such WhatsApp channel".to_owned())),
     }
 }

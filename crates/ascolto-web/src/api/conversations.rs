@@ -2,8 +2,8 @@
 
 use ascolto_core::text::parse_tags;
 use ascolto_core::{
-    AgentId, Channel, Conversation, ConversationId, ConversationStatus, CustomerId, Message, Priority, TeamId,
-    TemplateMessage,
+    AgentId, Channel, Conversation, ConversationId, ConversationStatus, CustomerId, Message, Priority,
+    TeamId, TemplateMessage,
 };
 use ascolto_service::ReplyRequest;
 use ascolto_store::{AssigneeFilter, CheckedReply, ConversationFilter, ConversationPatch, ConversationSort};

@@ -384,22 +384,45 @@ async fn a_template_send_is_checked_against_the_approved_templates() {
     let conversation = closed_window(&app, &cloud_api).await;
     let cases = [
         (json!({"template": {"name": "promo", "language": "it", "parameters": []}}), "no approved template"),
-        (json!({"template": {"name": "order_update", "language": "en_US", "parameters": ["a", "b"]}}), "no approved template"),
-        (json!({"template": {"name": "order_update", "language": "it", "parameters": ["Giulia"]}}), "takes 2 parameters"),
-        (json!({"template": {"name": "order_update", "language": "it", "parameters": ["Giulia", "riga\nnuova"]}}), "new lines"),
-        (json!({"template": {"name": "order_update", "language": "it", "parameters": ["Giulia", " "]}}), "empty"),
-        (json!({"text": "e anche testo", "template": {"name": "order_update", "language": "it", "parameters": ["a", "b"]}}), "either"),
-        (json!({"kind": "note", "template": {"name": "order_update", "language": "it", "parameters": ["a", "b"]}}), "note"),
+        (
+            json!({"template": {"name": "order_update", "language": "en_US", "parameters": ["a", "b"]}}),
+            "no approved template",
+        ),
+        (
+            json!({"template": {"name": "order_update", "language": "it", "parameters": ["Giulia"]}}),
+            "takes 2 parameters",
+        ),
+        (
+            json!({"template": {"name": "order_update", "language": "it", "parameters": ["Giulia", "riga\nnuova"]}}),
+            "new lines",
+        ),
+        (
+            json!({"template": {"name": "order_update", "language": "it", "parameters": ["Giulia", " "]}}),
+            "empty",
+        ),
+        (
+            json!({"text": "e anche testo", "template": {"name": "order_update", "language": "it", "parameters": ["a", "b"]}}),
+            "either",
+        ),
+        (
+            json!({"kind": "note", "template": {"name": "order_update", "language": "it", "parameters": ["a", "b"]}}),
+            "note",
+        ),
     ];
     for (body, reason) in cases {
         let (status, answer) = send_template(&app, &conversation, body.clone()).await;
-        assert_eq!((status, error_code(&answer)), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"), "{body}");
+        assert_eq!(
+            (status, error_code(&answer)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+            "{body}"
+        );
         assert!(answer["error"]["message"].as_str().unwrap().contains(reason), "{body}: {answer}");
     }
     // A conversation on another channel has no templates to send.
     let email = app.inbound("anna@example.it", "Ciao", None).await.conversation.id;
     let template = json!({"template": {"name": "order_update", "language": "it", "parameters": ["a", "b"]}});
-    let (status, answer) = app.call(&app.admin, Method::POST, &format!("/conversations/{email}/messages"), Some(template)).await;
+    let (status, answer) =
+        app.call(&app.admin, Method::POST, &format!("/conversations/{email}/messages"), Some(template)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(answer["error"]["message"].as_str().unwrap().contains("WhatsApp"), "{answer}");
     assert_eq!(messages(&app, &conversation).await.len(), 1, "a refused template was stored");
@@ -436,7 +459,11 @@ async fn agents_list_a_numbers_templates_and_only_admins_replace_them() {
         json!([order_update(), order_update()]),
     ] {
         let (status, answer) = app.call(&app.admin, Method::PUT, &path, Some(bad.clone())).await;
-        assert_eq!((status, error_code(&answer)), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"), "{bad}");
+        assert_eq!(
+            (status, error_code(&answer)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+            "{bad}"
+        );
     }
     let (status, _) = app.get(&app.agent_a, "/channels/no-such-channel/templates").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
