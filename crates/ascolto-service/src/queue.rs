@@ -9,6 +9,7 @@
 //! and never stored in one language. A periodic recompute refreshes the scores that grow with
 //! waiting time.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use ascolto_core::calendar::Pause;
@@ -19,7 +20,8 @@ use ascolto_core::priority::{
 use ascolto_core::search::Lang;
 use ascolto_core::sla::{self, ConversationTiming, SlaMetric, SlaPolicy, SlaStatus};
 use ascolto_core::{
-    Agent, AgentId, Conversation, ConversationId, ConversationStatus, Message, ParseError, Presence, Priority,
+    Agent, AgentId, Conversation, ConversationId, ConversationStatus, Customer, CustomerId, Message,
+    ParseError, Presence, Priority,
 };
 use ascolto_store::{
     CheckedReply, Job, JobOutcome, NewAgentMessage, NewJob, NextRequest, QueueScore, QueueState, QueueUpdate,
@@ -50,6 +52,15 @@ pub struct SlaView {
     pub breached: bool,
     pub warning: bool,
     pub paused: bool,
+    /// When the clock stopped (its target met); `None` while it runs.
+    pub met_at: Option<DateTime<Utc>>,
+}
+
+impl SlaView {
+    /// Whether the clock still runs (paused counts as running: it resumes).
+    pub fn is_running(&self) -> bool {
+        self.met_at.is_none()
+    }
 }
 
 impl From<&SlaStatus> for SlaView {
@@ -61,6 +72,7 @@ impl From<&SlaStatus> for SlaView {
             breached: status.breached,
             warning: status.warning,
             paused: status.paused,
+            met_at: status.met_at,
         }
     }
 }
@@ -259,29 +271,40 @@ impl Desk {
         conversations: &[Conversation],
         lang: Lang,
     ) -> Result<Vec<QueueView>, ServiceError> {
+        let mut ids: Vec<CustomerId> = conversations.iter().map(|c| c.customer_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let customers = self.store.get_customers(&ids).await?;
+        self.queue_views_with(conversations, &customers, lang).await
+    }
+
+    /// [`Desk::queue_views`] for a caller that has read the conversations' customers already
+    /// (their tags count towards the score): a fixed number of store reads for any number of
+    /// conversations.
+    pub async fn queue_views_with(
+        &self,
+        conversations: &[Conversation],
+        customers: &[Customer],
+        lang: Lang,
+    ) -> Result<Vec<QueueView>, ServiceError> {
         let now = self.now();
         let policy = self.sla_policy().await?;
         let ids: Vec<_> = conversations.iter().map(|c| c.id).collect();
-        let states = self.store.queue_states(&ids).await?;
-        let mut tags = std::collections::HashMap::new();
-        let mut views = Vec::with_capacity(conversations.len());
-        for conversation in conversations {
-            let Some(state) = states.iter().find(|s| s.conversation_id == conversation.id) else {
-                return Err(StoreError::not_found("conversation", conversation.id).into());
-            };
-            if let std::collections::hash_map::Entry::Vacant(entry) = tags.entry(conversation.customer_id) {
-                entry.insert(self.store.get_customer(conversation.customer_id).await?.tags);
-            }
-            views.push(view(
-                conversation,
-                state,
-                tags[&conversation.customer_id].clone(),
-                &policy,
-                lang,
-                now,
-            ));
-        }
-        Ok(views)
+        let states: HashMap<ConversationId, QueueState> =
+            self.store.queue_states(&ids).await?.into_iter().map(|s| (s.conversation_id, s)).collect();
+        let tags: HashMap<CustomerId, &Vec<String>> = customers.iter().map(|c| (c.id, &c.tags)).collect();
+        conversations
+            .iter()
+            .map(|conversation| {
+                let state = states
+                    .get(&conversation.id)
+                    .ok_or_else(|| StoreError::not_found("conversation", conversation.id))?;
+                let customer_tags = tags
+                    .get(&conversation.customer_id)
+                    .ok_or_else(|| StoreError::not_found("customer", conversation.customer_id))?;
+                Ok(view(conversation, state, (*customer_tags).clone(), &policy, lang, now))
+            })
+            .collect()
     }
 
     /// Recomputes the score of every open conversation (scores grow with waiting time and

@@ -165,6 +165,10 @@ impl Store for PostgresStore {
         customers::load(&mut *self.conn().await?, id).await
     }
 
+    async fn get_customers(&self, ids: &[CustomerId]) -> StoreResult<Vec<Customer>> {
+        customers::load_many(&mut *self.conn().await?, ids).await
+    }
+
     async fn find_customer_by_identity(&self, identity: &Identity) -> StoreResult<Option<Customer>> {
         customers::find_by_identity(&mut *self.conn().await?, identity).await
     }
@@ -593,6 +597,15 @@ impl Store for PostgresStore {
         settings: ascolto_store::ChannelSettings,
     ) -> StoreResult<ascolto_store::ChannelConfig> {
         live::update_settings(&mut *self.conn().await?, id, settings).await
+    }
+
+    async fn update_channel_config(
+        &self,
+        id: &str,
+        name: &str,
+        settings: &ascolto_store::ChannelSettings,
+    ) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::update(&mut *self.conn().await?, id, name, settings).await
     }
 
     async fn update_delivery_status(

@@ -215,6 +215,10 @@ impl Store for SqliteStore {
         customers::load(&mut *self.reader().await?, id).await
     }
 
+    async fn get_customers(&self, ids: &[CustomerId]) -> StoreResult<Vec<Customer>> {
+        customers::load_many(&mut *self.reader().await?, ids).await
+    }
+
     async fn find_customer_by_identity(&self, identity: &Identity) -> StoreResult<Option<Customer>> {
         customers::find_by_identity(&mut *self.reader().await?, identity).await
     }
@@ -641,6 +645,15 @@ impl Store for SqliteStore {
         settings: ascolto_store::ChannelSettings,
     ) -> StoreResult<ascolto_store::ChannelConfig> {
         live::update_settings(&mut *self.write.acquire().await.map_err(db)?, id, settings).await
+    }
+
+    async fn update_channel_config(
+        &self,
+        id: &str,
+        name: &str,
+        settings: &ascolto_store::ChannelSettings,
+    ) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::update(&mut *self.write.acquire().await.map_err(db)?, id, name, settings).await
     }
 
     async fn update_delivery_status(

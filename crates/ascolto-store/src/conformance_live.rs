@@ -19,6 +19,7 @@ macro_rules! live_conformance_tests {
         $crate::__live_conformance_cases! { $fixture;
             channel_configs_round_trip_with_their_secrets,
             channel_ids_are_unique_and_deletion_is_checked,
+            channel_settings_are_replaced_but_never_change_kind,
             channel_statuses_only_move_forward,
             a_failure_reported_after_read_is_ignored,
             unknown_channel_message_ids_change_nothing,
@@ -90,6 +91,29 @@ pub async fn channel_ids_are_unique_and_deletion_is_checked(store: &dyn Store) {
     store.delete_channel_config("same").await.expect("delete");
     assert!(matches!(store.get_channel_config("same").await, Err(StoreError::NotFound { .. })));
     assert!(matches!(store.delete_channel_config("same").await, Err(StoreError::NotFound { .. })));
+}
+
+pub async fn channel_settings_are_replaced_but_never_change_kind(store: &dyn Store) {
+    let created = store.create_channel_config(telegram("tg"), at(0)).await.expect("create");
+    let settings = ChannelSettings::Telegram {
+        bot_token: Secret::new("456:new"),
+        webhook_secret: Secret::new("hook"),
+        api_base: "http://127.0.0.1:10".to_owned(),
+    };
+    let updated = store.update_channel_config("tg", "Support bot", &settings).await.expect("update");
+    assert_eq!((updated.name.as_str(), &updated.settings), ("Support bot", &settings));
+    assert_eq!(updated.created_at, created.created_at);
+    assert_eq!(store.get_channel_config("tg").await.expect("get"), updated);
+    let web = ChannelSettings::WebChat {
+        identity_secret: None,
+        visitor_key: Secret::new("k"),
+        allowed_origins: Vec::new(),
+    };
+    let other_kind = store.update_channel_config("tg", "Chat", &web).await;
+    assert!(matches!(other_kind, Err(StoreError::Invalid(_))), "{other_kind:?}");
+    assert_eq!(store.get_channel_config("tg").await.expect("get"), updated, "nothing changed");
+    let missing = store.update_channel_config("nope", "Bot", &settings).await;
+    assert!(matches!(missing, Err(StoreError::NotFound { .. })), "{missing:?}");
 }
 
 /// A WhatsApp conversation with one reply, handed to the channel as `wamid.1`.

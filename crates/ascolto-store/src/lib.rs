@@ -90,6 +90,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     async fn create_customer(&self, new: NewCustomer, now: DateTime<Utc>) -> StoreResult<Customer>;
     async fn get_customer(&self, id: CustomerId) -> StoreResult<Customer>;
+    /// The customers with these ids that exist (merged-away ones included), in no particular
+    /// order, in a fixed number of queries: for pages that show many conversations' customers.
+    async fn get_customers(&self, ids: &[CustomerId]) -> StoreResult<Vec<Customer>>;
     /// The customer holding `identity`, if any (never a merged-away one).
     async fn find_customer_by_identity(&self, identity: &Identity) -> StoreResult<Option<Customer>>;
     /// Applies a patch. Adding an identity another customer holds is a `Conflict`.
@@ -335,10 +338,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn delete_channel_config(&self, id: &str) -> StoreResult<()>;
     /// Replaces a channel's settings (secrets included). A channel keeps its kind: settings of
     /// another kind are `Invalid`; an unknown id is `NotFound`.
-    async fn update_channel_settings(
+    async fn update_channel_settings(&self, id: &str, settings: ChannelSettings) -> StoreResult<ChannelConfig>;
+    /// Renames a channel and replaces its settings. Changing its kind (web chat to Telegram)
+    /// is `Invalid`; a missing channel is `NotFound`.
+    async fn update_channel_config(
         &self,
         id: &str,
-        settings: ChannelSettings,
+        name: &str,
+        settings: &ChannelSettings,
     ) -> StoreResult<ChannelConfig>;
     /// Records what a channel reported about a reply it carries (its id there is
     /// `channel_message_id`). Statuses only move forward — `sent`, `delivered`, `read` — so a

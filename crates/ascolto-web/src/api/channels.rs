@@ -20,49 +20,49 @@ use crate::extract::{ApiJson, ApiPath};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_channels, create_channel))
-        .routes(routes!(get_channel, delete_channel))
+        .routes(routes!(get_channel, update_channel, delete_channel))
         .routes(routes!(list_templates, replace_templates))
 }
 
 /// A channel to connect. Which fields are required depends on `kind`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ChannelInput {
+pub(crate) struct ChannelInput {
     /// `webchat`, `telegram` or `whatsapp`.
     #[schema(value_type = String)]
-    kind: Channel,
-    name: String,
+    pub(crate) kind: Channel,
+    pub(crate) name: String,
     /// Web chat: the key your site signs logged-in customers' e-mail addresses with
     /// (hex HMAC-SHA256 of the address). Leave out to treat every visitor as anonymous.
-    identity_secret: Option<String>,
+    pub(crate) identity_secret: Option<String>,
     /// Web chat: origins allowed to embed the widget (`https://shop.example`); empty allows any.
     #[serde(default)]
-    allowed_origins: Vec<String>,
+    pub(crate) allowed_origins: Vec<String>,
     /// Telegram: the bot token from BotFather.
-    bot_token: Option<String>,
+    pub(crate) bot_token: Option<String>,
     /// Telegram: the secret token set with `setWebhook`, echoed in every update.
-    webhook_secret: Option<String>,
+    pub(crate) webhook_secret: Option<String>,
     /// WhatsApp: the phone number id.
-    phone_number_id: Option<String>,
+    pub(crate) phone_number_id: Option<String>,
     /// WhatsApp: a system user's access token.
-    access_token: Option<String>,
+    pub(crate) access_token: Option<String>,
     /// WhatsApp: the app secret that signs webhook deliveries.
-    app_secret: Option<String>,
+    pub(crate) app_secret: Option<String>,
     /// WhatsApp: the verify token of the webhook subscription.
-    verify_token: Option<String>,
+    pub(crate) verify_token: Option<String>,
     /// Telegram and WhatsApp: the API's base URL (defaults to the platform's).
-    api_base: Option<String>,
+    pub(crate) api_base: Option<String>,
     /// WhatsApp: the Graph API version (default `v21.0`).
-    api_version: Option<String>,
+    pub(crate) api_version: Option<String>,
     /// WhatsApp: the message templates approved for the number in WhatsApp Manager.
     #[serde(default)]
-    templates: Vec<TemplateInput>,
+    pub(crate) templates: Vec<TemplateInput>,
 }
 
 /// A message template approved for a WhatsApp number, as WhatsApp Manager shows it.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TemplateInput {
+pub(crate) struct TemplateInput {
     /// The template's name: lower-case letters, digits and underscores (`order_update`).
     name: String,
     /// The language it was approved in (`it`, `en_US`).
@@ -201,17 +201,14 @@ fn base_url(value: Option<String>, default: &str) -> ApiResult<String> {
     }
 }
 
-fn settings(input: ChannelInput) -> ApiResult<ChannelSettings> {
+/// The settings of a new channel from the admin's input.
+pub(crate) fn settings(input: ChannelInput) -> ApiResult<ChannelSettings> {
     let kind = input.kind;
     Ok(match kind {
         Channel::WebChat => ChannelSettings::WebChat {
             identity_secret: input.identity_secret.filter(|s| !s.trim().is_empty()).map(Secret::new),
             visitor_key: Secret::new(random_token()?),
-            allowed_origins: input
-                .allowed_origins
-                .iter()
-                .map(|o| o.trim().trim_end_matches('/').to_owned())
-                .collect(),
+            allowed_origins: origins(&input.allowed_origins),
         },
         Channel::Telegram => ChannelSettings::Telegram {
             bot_token: secret(input.bot_token, "bot_token", kind)?,
@@ -235,6 +232,89 @@ fn settings(input: ChannelInput) -> ApiResult<ChannelSettings> {
     })
 }
 
+fn origins(raw: &[String]) -> Vec<String> {
+    raw.iter().map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect()
+}
+
+/// A value given and not blank.
+fn given(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The settings after an edit. A secret left out or blank keeps its stored value, so
+/// nobody needs to see a secret to change something else; the kind cannot change.
+pub(crate) fn updated_settings(current: ChannelSettings, input: ChannelInput) -> ApiResult<ChannelSettings> {
+    if input.kind != current.channel() {
+        return Err(ApiError::Unprocessable(format!(
+            "this is a {} channel; it cannot become a {} one",
+            current.channel(),
+            input.kind
+        )));
+    }
+    let keep = |new: Option<String>, old: Secret| given(new).map(Secret::new).unwrap_or(old);
+    let base = |new: Option<String>, old: String| match given(new) {
+        Some(url) => base_url(Some(url), ""),
+        None => Ok(old),
+    };
+    Ok(match current {
+        ChannelSettings::WebChat { identity_secret, visitor_key, .. } => ChannelSettings::WebChat {
+            identity_secret: given(input.identity_secret).map(Secret::new).or(identity_secret),
+            visitor_key,
+            allowed_origins: origins(&input.allowed_origins),
+        },
+        ChannelSettings::Telegram { bot_token, webhook_secret, api_base } => ChannelSettings::Telegram {
+            bot_token: keep(input.bot_token, bot_token),
+            webhook_secret: keep(input.webhook_secret, webhook_secret),
+            api_base: base(input.api_base, api_base)?,
+        },
+        ChannelSettings::WhatsApp {
+            phone_number_id,
+            access_token,
+            app_secret,
+            verify_token,
+            api_base,
+            api_version,
+            templates: stored_templates,
+        } => ChannelSettings::WhatsApp {
+            phone_number_id: given(input.phone_number_id).unwrap_or(phone_number_id),
+            access_token: keep(input.access_token, access_token),
+            app_secret: keep(input.app_secret, app_secret),
+            verify_token: keep(input.verify_token, verify_token),
+            api_base: base(input.api_base, api_base)?,
+            api_version: given(input.api_version).unwrap_or(api_version),
+            // Templates are replaced through `PUT /channels/{id}/templates`; an edit that
+            // lists none keeps them.
+            templates: if input.templates.is_empty() { stored_templates } else { templates(input.templates)? },
+        },
+    })
+}
+
+/// A channel's name as the admin typed it: 1 to 200 characters.
+pub(crate) fn channel_name(raw: &str) -> ApiResult<String> {
+    let name = raw.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::Unprocessable("`name` must be 1 to 200 characters".to_owned()));
+    }
+    Ok(name)
+}
+
+/// Connects a channel and returns it (shared by the API and the settings page).
+pub(crate) async fn connect(state: &AppState, input: ChannelInput) -> ApiResult<ChannelConfig> {
+    let name = channel_name(&input.name)?;
+    // Short enough for a script tag, long enough that nobody guesses another desk's channel.
+    let id: String = random_token()?.chars().take(22).collect();
+    let new = NewChannelConfig { id, name, settings: settings(input)? };
+    Ok(state.desk.store.create_channel_config(new, state.desk.now()).await?)
+}
+
+/// Applies an edit to channel `id` (shared by the API and the settings page).
+pub(crate) async fn edit(state: &AppState, id: &str, input: ChannelInput) -> ApiResult<ChannelConfig> {
+    let name = channel_name(&input.name)?;
+    let current = state.desk.store.get_channel_config(id).await?;
+    let settings = updated_settings(current.settings, input)?;
+    Ok(state.desk.store.update_channel_config(id, &name, &settings).await?)
+}
+
 /// List connected channels (admin).
 #[utoipa::path(get, path = "/channels", tag = "channels", responses((status = 200, body = [ChannelView])))]
 async fn list_channels(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<ChannelView>>> {
@@ -252,14 +332,7 @@ async fn create_channel(
     ApiJson(input): ApiJson<ChannelInput>,
 ) -> ApiResult<(StatusCode, Json<ChannelView>)> {
     caller.require_admin()?;
-    let name = input.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::Unprocessable("`name` must be 1 to 200 characters".to_owned()));
-    }
-    // Short enough for a script tag, long enough that nobody guesses another desk's channel.
-    let id: String = random_token()?.chars().take(22).collect();
-    let new = NewChannelConfig { id, name, settings: settings(input)? };
-    let config = state.desk.store.create_channel_config(new, state.desk.now()).await?;
+    let config = connect(&state, input).await?;
     Ok((StatusCode::CREATED, Json(config.into())))
 }
 
@@ -272,6 +345,21 @@ async fn get_channel(
 ) -> ApiResult<Json<ChannelView>> {
     caller.require_admin()?;
     Ok(Json(state.desk.store.get_channel_config(&id).await?.into()))
+}
+
+/// Change a channel (admin): its name and settings. Secrets left out keep their stored
+/// value; the kind cannot change.
+#[utoipa::path(put, path = "/channels/{id}", tag = "channels", request_body = ChannelInput,
+    responses((status = 200, body = ChannelView), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+async fn update_channel(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<ChannelInput>,
+) -> ApiResult<Json<ChannelView>> {
+    caller.require_admin()?;
+    Ok(Json(edit(&state, &id, input).await?.into()))
 }
 
 /// Disconnect a channel (admin). Its conversations stay.

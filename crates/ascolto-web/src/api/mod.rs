@@ -3,13 +3,13 @@
 
 mod activity;
 mod agents;
-mod channels;
+pub(crate) mod channels;
 mod coach;
 pub(crate) mod conversations;
 mod customers;
 mod inbound;
 pub(crate) mod macros;
-mod queue;
+pub(crate) mod queue;
 mod search;
 pub(crate) mod sessions;
 mod teams;

@@ -71,6 +71,40 @@ async fn a_forged_telegram_update_is_refused_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn changing_a_channel_keeps_the_secrets_left_out_and_never_changes_its_kind() {
+    let app = spawn_app().await;
+    let channel = telegram_channel(&app, &platforms::telegram().await).await;
+    let path = format!("/channels/{channel}");
+    let rename = json!({"kind": "telegram", "name": "Support bot"});
+    let (status, view) = app.call(&app.admin, Method::PUT, &path, Some(rename.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["name"], "Support bot");
+    assert_eq!(view["secrets_set"], json!(["bot_token", "webhook_secret"]));
+    assert!(!view.to_string().contains("SECRET-TOKEN") && !view.to_string().contains("hook-secret"));
+    let update = telegram_update(1, 5, "Ciao");
+    assert_eq!(
+        post_telegram(&app, &channel, Some("hook-secret"), &update).await,
+        StatusCode::OK,
+        "secret kept"
+    );
+
+    let new_secret = json!({"kind": "telegram", "name": "Support bot", "webhook_secret": "rotated"});
+    let (status, _) = app.call(&app.admin, Method::PUT, &path, Some(new_secret)).await;
+    assert_eq!(status, StatusCode::OK);
+    let next = telegram_update(2, 6, "Ancora");
+    assert_eq!(post_telegram(&app, &channel, Some("hook-secret"), &next).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(post_telegram(&app, &channel, Some("rotated"), &next).await, StatusCode::OK);
+
+    let other_kind = json!({"kind": "whatsapp", "name": "Numero"});
+    let (status, body) = app.call(&app.admin, Method::PUT, &path, Some(other_kind)).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"));
+    let (status, _) = app.call(&app.agent_a, Method::PUT, &path, Some(rename.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.call(&app.admin, Method::PUT, "/channels/nope", Some(rename)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn a_telegram_message_is_stored_once_and_answered_through_send_message() {
     let app = spawn_app().await;
     let bot_api = platforms::telegram().await;
