@@ -6,6 +6,7 @@
 //! [`SendError`] so the outbox knows whether to retry. Everything that compares a secret does
 //! so in constant time.
 
+pub mod email;
 pub mod signature;
 pub mod telegram;
 pub mod webchat;

@@ -29,7 +29,7 @@ macro_rules! conversation_columns {
 macro_rules! message_columns {
     () => {
         "id, conversation_id, direction, customer_id, agent_id, text, html, attachments, \
-         channel_message_id, delivery_status, delivery_error, created_at"
+         channel_message_id, delivery_status, delivery_error, created_at, template"
     };
 }
 
@@ -40,6 +40,7 @@ mod customers;
 mod error;
 mod ingest;
 mod live;
+mod mail;
 mod messages;
 pub mod notify;
 mod outbox;
@@ -64,7 +65,8 @@ use ascolto_store::{
     Page, PageRequest, Session, Store, StoreError, StoreResult,
 };
 use ascolto_store::{
-    CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState, QueueUpdate,
+    AgentPresence, AssignmentScope, CheckedReply, EscalationEffect, Job, JobOutcome, NewJob, NextRequest,
+    PresenceOf, QueueInputs, QueueScore, QueueState, QueueUpdate, SlaEscalation,
 };
 use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
@@ -81,6 +83,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "live", include_str!("../migrations/0003_live.sql")),
     (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
+    (6, "email", include_str!("../migrations/0006_email.sql")),
+    (7, "sla escalations", include_str!("../migrations/0007_sla_escalations.sql")),
+    (9, "reply templates", include_str!("../migrations/0009_reply_templates.sql")),
 ];
 
 /// Connections one node opens at most, unless told otherwise.
@@ -468,6 +473,36 @@ impl Store for PostgresStore {
         Ok(outcome)
     }
 
+    async fn assign_waiting(
+        &self,
+        scope: &AssignmentScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>> {
+        let mut tx = self.begin().await?;
+        let assigned = queue::assign_waiting(&mut tx, scope, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(assigned)
+    }
+
+    async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>> {
+        queue::presence(&mut *self.conn().await?, of).await
+    }
+
+    async fn record_sla_escalation(
+        &self,
+        escalation: &SlaEscalation,
+        effect: EscalationEffect,
+    ) -> StoreResult<Option<Conversation>> {
+        let mut tx = self.begin().await?;
+        let recorded = queue::record_escalation(&mut tx, escalation, effect).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(recorded)
+    }
+
+    async fn sla_escalations(&self, ids: &[ConversationId]) -> StoreResult<Vec<SlaEscalation>> {
+        queue::escalations(&mut *self.conn().await?, ids).await
+    }
+
     async fn agent_capacity(&self, agent: AgentId) -> StoreResult<KindCounts> {
         queue::capacity(&mut *self.conn().await?, agent).await
     }
@@ -590,6 +625,14 @@ impl Store for PostgresStore {
         live::delete(&mut *self.conn().await?, id).await
     }
 
+    async fn update_channel_settings(
+        &self,
+        id: &str,
+        settings: ascolto_store::ChannelSettings,
+    ) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::update_settings(&mut *self.conn().await?, id, settings).await
+    }
+
     async fn update_channel_config(
         &self,
         id: &str,
@@ -615,5 +658,118 @@ impl Store for PostgresStore {
         since: DateTime<Utc>,
     ) -> StoreResult<ascolto_store::WaitStats> {
         live::wait_stats(&mut *self.conn().await?, channel, since).await
+    }
+
+    // --- mail ---
+
+    async fn create_mailbox(
+        &self,
+        new: ascolto_store::NewMailbox,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::Mailbox> {
+        mail::create(&mut *self.conn().await?, new, now).await
+    }
+
+    async fn get_mailbox(&self, id: i64) -> StoreResult<ascolto_store::Mailbox> {
+        mail::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn list_mailboxes(&self) -> StoreResult<Vec<ascolto_store::Mailbox>> {
+        mail::list(&mut *self.conn().await?).await
+    }
+
+    async fn update_mailbox(
+        &self,
+        id: i64,
+        new: ascolto_store::NewMailbox,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ascolto_store::Mailbox> {
+        mail::update(&mut *self.conn().await?, id, new, now).await
+    }
+
+    async fn delete_mailbox(&self, id: i64) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        mail::delete(&mut tx, id).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn claim_mailbox(
+        &self,
+        id: i64,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        mail::claim(&mut *self.conn().await?, id, holder, now, lease_until).await
+    }
+
+    async fn release_mailbox(&self, id: i64, holder: &str) -> StoreResult<()> {
+        mail::release(&mut *self.conn().await?, id, holder).await
+    }
+
+    async fn get_mail_sync(
+        &self,
+        mailbox: i64,
+        folder: &str,
+    ) -> StoreResult<Option<ascolto_store::MailSync>> {
+        mail::get_sync(&mut *self.conn().await?, mailbox, folder).await
+    }
+
+    async fn save_mail_sync(
+        &self,
+        mailbox: i64,
+        folder: &str,
+        sync: ascolto_store::MailSync,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        mail::save_sync(&mut *self.conn().await?, mailbox, folder, sync, now).await
+    }
+
+    async fn record_mail(&self, record: ascolto_store::MailRecord, now: DateTime<Utc>) -> StoreResult<()> {
+        mail::record(&mut *self.conn().await?, record, now).await
+    }
+
+    async fn find_mail_threads(
+        &self,
+        rfc_message_ids: &[String],
+    ) -> StoreResult<Vec<ascolto_store::MailThreadHit>> {
+        mail::find_threads(&mut *self.conn().await?, rfc_message_ids).await
+    }
+
+    async fn mail_references(
+        &self,
+        conversation: ConversationId,
+    ) -> StoreResult<Vec<ascolto_store::MailReference>> {
+        mail::references(&mut *self.conn().await?, conversation).await
+    }
+
+    async fn open_mail_conversation(
+        &self,
+        key: &str,
+        customer: CustomerId,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ConversationId> {
+        let mut tx = self.begin().await?;
+        let conversation = mail::open_conversation(&mut tx, key, customer, subject, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(conversation)
+    }
+
+    async fn save_attachment(
+        &self,
+        message: ascolto_core::MessageId,
+        position: i32,
+        data: &[u8],
+    ) -> StoreResult<()> {
+        mail::save_attachment(&mut *self.conn().await?, message, position, data).await
+    }
+
+    async fn get_attachment(
+        &self,
+        message: ascolto_core::MessageId,
+        position: i32,
+    ) -> StoreResult<Option<Vec<u8>>> {
+        mail::get_attachment(&mut *self.conn().await?, message, position).await
     }
 }

@@ -101,6 +101,36 @@ pub(crate) async fn delete(conn: &mut PgConnection, id: &str) -> StoreResult<()>
     Ok(())
 }
 
+pub(crate) async fn update_settings(
+    conn: &mut PgConnection,
+    id: &str,
+    settings: ChannelSettings,
+) -> StoreResult<ChannelConfig> {
+    let json = serde_json::to_string(&settings).map_err(StoreError::backend)?;
+    // The kind is part of the condition, so a change of kind cannot slip in between a check
+    // and the write.
+    let row = sqlx::query(
+        "UPDATE channels SET settings = $3 WHERE id = $1 AND kind = $2 RETURNING id, name, settings, created_at",
+    )
+    .bind(id)
+    .bind(settings.channel().as_str())
+    .bind(json)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    match row {
+        Some(row) => channel_config(&row),
+        None => {
+            let existing = load(conn, id).await?;
+            Err(StoreError::Invalid(format!(
+                "channel {id} is a {} channel, not {}",
+                existing.settings.channel(),
+                settings.channel()
+            )))
+        }
+    }
+}
+
 /// The rank a status must exceed the current one's by to replace it (see the trait's doc).
 pub(crate) fn forward_rank(status: DeliveryStatus) -> Option<i64> {
     match status {

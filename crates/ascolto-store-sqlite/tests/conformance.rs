@@ -38,3 +38,4 @@ async fn in_memory_store_works() {
     ascolto_store::conformance::ingest_twice_is_idempotent(&store).await;
 }
 ascolto_store::live_conformance_tests!(async { fresh_store().await });
+ascolto_store::mail_conformance_tests!(async { fresh_store().await });

@@ -223,6 +223,7 @@ async fn reply(
         html: None,
         note,
         created_at: at(minute),
+        template: None,
     };
     store.add_agent_message(new).await.expect("agent message");
 }
@@ -539,6 +540,7 @@ pub async fn agent_message_to_a_missing_conversation_or_from_a_missing_agent_fai
         html: None,
         note: false,
         created_at: at(1),
+        template: None,
     };
     assert_err!(store.add_agent_message(new.clone()).await, StoreError::NotFound { .. });
     new.conversation = conversation.id;

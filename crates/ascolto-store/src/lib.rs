@@ -16,6 +16,7 @@
 //! - times are stored as UTC milliseconds; lists are keyset-paginated ([`page`]).
 
 mod live;
+mod mail;
 pub mod page;
 mod queue;
 mod types;
@@ -26,11 +27,14 @@ pub mod conformance;
 #[cfg(feature = "conformance")]
 pub mod conformance_live;
 #[cfg(feature = "conformance")]
+pub mod conformance_mail;
+#[cfg(feature = "conformance")]
 pub mod conformance_queue;
 #[cfg(feature = "conformance")]
 pub mod conformance_ui;
 
 pub use live::*;
+pub use mail::*;
 pub use page::{BadCursor, Cursor, Page, PageRequest};
 pub use queue::*;
 pub use types::*;
@@ -288,6 +292,29 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         request: &NextRequest,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Conversation>>;
+    /// Automatic assignment: hands unassigned open conversations, most pressing first, to
+    /// online agents by free capacity, language and team (`ascolto_core::assignment::
+    /// plan_assignments`), leaving out `scope`'s excluded teams. The loads are read and the
+    /// assignments written in one transaction (on PostgreSQL with the online agents' rows
+    /// locked), so passes on several nodes never put an agent over capacity. Returns the
+    /// conversations assigned, in the order they were decided.
+    async fn assign_waiting(
+        &self,
+        scope: &AssignmentScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>>;
+    /// Presence, capacity and load of one agent or of a team's active members (in id order).
+    /// An unknown agent or team is `NotFound`.
+    async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>>;
+    /// Records that an SLA warning or escalation fired and applies its effect, in one
+    /// transaction; `None` (and no change) when it was recorded before, so it acts once.
+    async fn record_sla_escalation(
+        &self,
+        escalation: &SlaEscalation,
+        effect: EscalationEffect,
+    ) -> StoreResult<Option<Conversation>>;
+    /// The escalations that fired for these conversations, oldest first.
+    async fn sla_escalations(&self, ids: &[ConversationId]) -> StoreResult<Vec<SlaEscalation>>;
     /// Unassigns the agent's open and pending conversations (they go offline). Returns them.
     async fn release_conversations(
         &self,
@@ -336,6 +363,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Every configured channel, oldest first.
     async fn list_channel_configs(&self) -> StoreResult<Vec<ChannelConfig>>;
     async fn delete_channel_config(&self, id: &str) -> StoreResult<()>;
+    /// Replaces a channel's settings (secrets included). A channel keeps its kind: settings of
+    /// another kind are `Invalid`; an unknown id is `NotFound`.
+    async fn update_channel_settings(
+        &self,
+        id: &str,
+        settings: ChannelSettings,
+    ) -> StoreResult<ChannelConfig>;
     /// Renames a channel and replaces its settings. Changing its kind (web chat to Telegram)
     /// is `Invalid`; a missing channel is `NotFound`.
     async fn update_channel_config(
@@ -358,4 +392,70 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The queue figures of `channel` for a wait estimate, averaging first responses of
     /// conversations created since `since`.
     async fn wait_stats(&self, channel: Channel, since: DateTime<Utc>) -> StoreResult<WaitStats>;
+
+    // --- mail ---
+
+    /// Creates a mailbox. A name already in use is a `Conflict`.
+    async fn create_mailbox(&self, new: NewMailbox, now: DateTime<Utc>) -> StoreResult<Mailbox>;
+    async fn get_mailbox(&self, id: i64) -> StoreResult<Mailbox>;
+    /// Every mailbox, oldest first.
+    async fn list_mailboxes(&self) -> StoreResult<Vec<Mailbox>>;
+    /// Replaces a mailbox's name, settings and active flag. A missing one is `NotFound`.
+    async fn update_mailbox(&self, id: i64, new: NewMailbox, now: DateTime<Utc>) -> StoreResult<Mailbox>;
+    /// Deletes a mailbox with its sync state; stored mail stays. A missing one is `NotFound`.
+    async fn delete_mailbox(&self, id: i64) -> StoreResult<()>;
+    /// Takes (or extends) the fetch lease of a mailbox for `holder` until `lease_until`. True
+    /// when `holder` holds it now: it was free, expired, or already theirs. So on many nodes one
+    /// node at a time fetches each mailbox.
+    async fn claim_mailbox(
+        &self,
+        id: i64,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Gives the lease back if `holder` holds it.
+    async fn release_mailbox(&self, id: i64, holder: &str) -> StoreResult<()>;
+    /// How far a folder has been fetched; `None` before the first fetch.
+    async fn get_mail_sync(&self, mailbox: i64, folder: &str) -> StoreResult<Option<MailSync>>;
+    async fn save_mail_sync(
+        &self,
+        mailbox: i64,
+        folder: &str,
+        sync: MailSync,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Indexes a stored message under its Message-ID. Recording the same message twice keeps
+    /// the first record.
+    async fn record_mail(&self, record: MailRecord, now: DateTime<Utc>) -> StoreResult<()>;
+    /// The conversations (followed through merges) holding messages with any of these
+    /// Message-IDs, with their customers, latest message first.
+    async fn find_mail_threads(&self, rfc_message_ids: &[String]) -> StoreResult<Vec<MailThreadHit>>;
+    /// The indexed Message-IDs of a conversation, oldest first.
+    async fn mail_references(&self, conversation: ConversationId) -> StoreResult<Vec<MailReference>>;
+    /// A new, empty e-mail conversation for `customer`, created once per `key`: calling
+    /// again with the same key returns the same conversation. A mail that must not join the
+    /// customer's open conversation is then ingested into it; a crash in between cannot
+    /// leave a second conversation behind.
+    async fn open_mail_conversation(
+        &self,
+        key: &str,
+        customer: CustomerId,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ConversationId>;
+    /// Keeps the bytes of a message's attachment at `position` (its place in the message's
+    /// attachment list). Saving again replaces nothing.
+    async fn save_attachment(
+        &self,
+        message: ascolto_core::MessageId,
+        position: i32,
+        data: &[u8],
+    ) -> StoreResult<()>;
+    /// The bytes of an attachment, `None` when none were kept.
+    async fn get_attachment(
+        &self,
+        message: ascolto_core::MessageId,
+        position: i32,
+    ) -> StoreResult<Option<Vec<u8>>>;
 }

@@ -1,8 +1,9 @@
 //! `/channels`: admins connect the web-chat widget, Telegram bots and WhatsApp numbers.
 //! Secrets go in and never come out: answers only say which secrets are set.
 
+use ascolto_channels::whatsapp;
 use ascolto_core::Channel;
-use ascolto_store::{ChannelConfig, ChannelSettings, NewChannelConfig, Secret};
+use ascolto_store::{ChannelConfig, ChannelSettings, NewChannelConfig, Secret, WhatsAppTemplate};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,11 +18,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_channels, create_channel)).routes(routes!(
-        get_channel,
-        update_channel,
-        delete_channel
-    ))
+    OpenApiRouter::new()
+        .routes(routes!(list_channels, create_channel))
+        .routes(routes!(get_channel, update_channel, delete_channel))
+        .routes(routes!(list_templates, replace_templates))
 }
 
 /// A channel to connect. Which fields are required depends on `kind`.
@@ -54,6 +54,66 @@ pub(crate) struct ChannelInput {
     pub(crate) api_base: Option<String>,
     /// WhatsApp: the Graph API version (default `v21.0`).
     pub(crate) api_version: Option<String>,
+    /// WhatsApp: the message templates approved for the number in WhatsApp Manager.
+    #[serde(default)]
+    pub(crate) templates: Vec<TemplateInput>,
+}
+
+/// A message template approved for a WhatsApp number, as WhatsApp Manager shows it.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TemplateInput {
+    /// The template's name: lower-case letters, digits and underscores (`order_update`).
+    name: String,
+    /// The language it was approved in (`it`, `en_US`).
+    language: String,
+    /// The approved body text, with `{{1}}`, `{{2}}`, ... where the parameters go.
+    body: String,
+}
+
+/// A message template agents may send on a WhatsApp number.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct TemplateView {
+    name: String,
+    language: String,
+    body: String,
+    /// How many parameters a send must give (the body's placeholders).
+    parameters: usize,
+}
+
+impl From<&WhatsAppTemplate> for TemplateView {
+    fn from(template: &WhatsAppTemplate) -> Self {
+        Self {
+            name: template.name.clone(),
+            language: template.language.clone(),
+            body: template.body.clone(),
+            parameters: whatsapp::parameter_count(&template.body).unwrap_or(0),
+        }
+    }
+}
+
+/// Checks templates as WhatsApp names them: a valid name and language, a non-empty body
+/// with well-numbered placeholders, and each (name, language) once.
+fn templates(input: Vec<TemplateInput>) -> ApiResult<Vec<WhatsAppTemplate>> {
+    let mut checked: Vec<WhatsAppTemplate> = Vec::with_capacity(input.len());
+    for template in input {
+        let name = template.name.trim().to_owned();
+        let language = template.language.trim().to_owned();
+        let body = template.body.trim().to_owned();
+        whatsapp::check_template_name(&name).map_err(ApiError::Unprocessable)?;
+        whatsapp::check_language(&language).map_err(ApiError::Unprocessable)?;
+        if body.is_empty() || body.chars().count() > 1024 {
+            return Err(ApiError::Unprocessable(format!("the body of {name} must be 1 to 1024 characters")));
+        }
+        whatsapp::parameter_count(&body).map_err(|why| ApiError::Unprocessable(format!("{name}: {why}")))?;
+        if checked.iter().any(|other| other.name == name && other.language == language) {
+            return Err(ApiError::Unprocessable(format!(
+                "the template {name} in {language} is listed twice"
+            )));
+        }
+        checked.push(WhatsAppTemplate { name, language, body });
+    }
+    Ok(checked)
 }
 
 /// A connected channel, without its secrets.
@@ -70,6 +130,9 @@ struct ChannelView {
     api_base: Option<String>,
     api_version: Option<String>,
     phone_number_id: Option<String>,
+    /// WhatsApp: the approved message templates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    templates: Option<Vec<TemplateView>>,
     /// The names of the secrets that are set.
     secrets_set: Vec<String>,
     created_at: DateTime<Utc>,
@@ -86,6 +149,7 @@ impl From<ChannelConfig> for ChannelView {
             api_base: None,
             api_version: None,
             phone_number_id: None,
+            templates: None,
             secrets_set: Vec::new(),
             created_at: config.created_at,
             id: config.id.clone(),
@@ -104,8 +168,9 @@ impl From<ChannelConfig> for ChannelView {
                 view.api_base = Some(api_base);
                 view.secrets_set = vec!["bot_token".into(), "webhook_secret".into()];
             }
-            ChannelSettings::WhatsApp { phone_number_id, api_base, api_version, .. } => {
+            ChannelSettings::WhatsApp { phone_number_id, api_base, api_version, templates, .. } => {
                 view.endpoint = format!("/webhooks/whatsapp/{id}");
+                view.templates = Some(templates.iter().map(TemplateView::from).collect());
                 view.api_base = Some(api_base);
                 view.api_version = Some(api_version);
                 view.phone_number_id = Some(phone_number_id);
@@ -157,6 +222,7 @@ pub(crate) fn settings(input: ChannelInput) -> ApiResult<ChannelSettings> {
             verify_token: secret(input.verify_token, "verify_token", kind)?,
             api_base: base_url(input.api_base, "https://graph.facebook.com")?,
             api_version: input.api_version.unwrap_or_else(|| "v21.0".to_owned()),
+            templates: templates(input.templates)?,
         },
         Channel::Email | Channel::Api => {
             return Err(ApiError::Unprocessable(format!(
@@ -208,6 +274,7 @@ pub(crate) fn updated_settings(current: ChannelSettings, input: ChannelInput) ->
             verify_token,
             api_base,
             api_version,
+            templates: stored_templates,
         } => ChannelSettings::WhatsApp {
             phone_number_id: given(input.phone_number_id).unwrap_or(phone_number_id),
             access_token: keep(input.access_token, access_token),
@@ -215,6 +282,13 @@ pub(crate) fn updated_settings(current: ChannelSettings, input: ChannelInput) ->
             verify_token: keep(input.verify_token, verify_token),
             api_base: base(input.api_base, api_base)?,
             api_version: given(input.api_version).unwrap_or(api_version),
+            // Templates are replaced through `PUT /channels/{id}/templates`; an edit that
+            // lists none keeps them.
+            templates: if input.templates.is_empty() {
+                stored_templates
+            } else {
+                templates(input.templates)?
+            },
         },
     })
 }
@@ -302,4 +376,45 @@ async fn delete_channel(
     caller.require_admin()?;
     state.desk.store.delete_channel_config(&id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The approved message templates of a WhatsApp channel, for agents choosing one.
+#[utoipa::path(get, path = "/channels/{id}/templates", tag = "channels",
+    responses((status = 200, body = [TemplateView]), (status = 404, body = crate::error::ErrorBody)))]
+async fn list_templates(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Vec<TemplateView>>> {
+    // Every signed-in agent may read them: whoever may answer a WhatsApp customer may need one.
+    match state.desk.store.get_channel_config(&id).await?.settings {
+        ChannelSettings::WhatsApp { templates, .. } => {
+            Ok(Json(templates.iter().map(TemplateView::from).collect()))
+        }
+        _ => Err(ApiError::NotFound("no such WhatsApp channel".to_owned())),
+    }
+}
+
+/// Replace a WhatsApp channel's approved message templates (admin).
+#[utoipa::path(put, path = "/channels/{id}/templates", tag = "channels", request_body = [TemplateInput],
+    responses((status = 200, body = [TemplateView]), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+async fn replace_templates(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<Vec<TemplateInput>>,
+) -> ApiResult<Json<Vec<TemplateView>>> {
+    caller.require_admin()?;
+    let checked = templates(input)?;
+    let mut settings = state.desk.store.get_channel_config(&id).await?.settings;
+    let ChannelSettings::WhatsApp { templates: current, .. } = &mut settings else {
+        return Err(ApiError::NotFound("no such WhatsApp channel".to_owned()));
+    };
+    *current = checked;
+    let updated = state.desk.store.update_channel_settings(&id, settings).await?;
+    let ChannelSettings::WhatsApp { templates, .. } = &updated.settings else {
+        return Err(ApiError::Internal("the channel changed kind".to_owned()));
+    };
+    Ok(Json(templates.iter().map(TemplateView::from).collect()))
 }

@@ -9,6 +9,7 @@ pub(crate) mod conversations;
 mod customers;
 mod inbound;
 pub(crate) mod macros;
+mod mailboxes;
 pub(crate) mod queue;
 mod search;
 pub(crate) mod sessions;
@@ -66,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(coach::router())
         .merge(queue::router())
         .merge(channels::router())
+        .merge(mailboxes::router())
         .merge(macros::router())
         .merge(activity::router());
     let (router, openapi) =

@@ -6,9 +6,10 @@ use ascolto_core::assignment::KindCounts;
 use ascolto_core::followup::{FollowUpAction, FollowUpRule, ScheduledAction};
 use ascolto_core::priority::ui_lang;
 use ascolto_core::sla::SlaPolicy;
-use ascolto_core::{AgentId, Conversation, ConversationId, ConversationStatus, Role};
+use ascolto_core::{AgentId, Conversation, ConversationId, ConversationStatus, Presence, Role, TeamId};
+use ascolto_service::assignment::AutoAssignment;
 use ascolto_service::queue::QueueView;
-use ascolto_store::{ConversationPatch, Job};
+use ascolto_store::{AgentPresence, ConversationPatch, Job, PresenceOf};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -35,6 +36,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_scheduled_reply))
         .routes(routes!(list_jobs))
         .routes(routes!(cancel_job))
+        .routes(routes!(get_my_presence, put_my_presence))
+        .routes(routes!(team_presence))
+        .routes(routes!(get_auto_assignment, put_auto_assignment))
 }
 
 /// A conversation with its place in the queue.
@@ -340,4 +344,79 @@ async fn cancel_job(
 ) -> ApiResult<Json<Job>> {
     visible_conversation(&state, &caller, id).await?;
     Ok(Json(cancel_conversation_job(&state, id, job_id).await?))
+}
+
+/// The caller's presence, with their capacity and what they hold now.
+async fn my_presence(state: &AppState, caller: &Caller) -> ApiResult<AgentPresence> {
+    let mut mine = state.desk.store.agent_presence(PresenceOf::Agent(caller.agent.id)).await?;
+    mine.pop().ok_or_else(|| ApiError::Internal("the caller's presence went missing".into()))
+}
+
+/// Your presence, capacity and load.
+#[utoipa::path(get, path = "/me/presence", tag = "queue", responses((status = 200, body = AgentPresence)))]
+async fn get_my_presence(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<AgentPresence>> {
+    Ok(Json(my_presence(&state, &caller).await?))
+}
+
+/// A presence to set.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PresenceRequest {
+    /// `online` (receives conversations), `away` or `break` (keeps what they hold, gets
+    /// nothing new), `offline` (gives their open conversations back to the queue).
+    presence: Presence,
+}
+
+/// Set your presence; going offline returns your open conversations to the queue, coming
+/// online lets automatic assignment hand you conversations up to your capacity.
+#[utoipa::path(put, path = "/me/presence", tag = "queue", request_body = PresenceRequest,
+    responses((status = 200, body = AgentPresence), (status = 422, body = crate::error::ErrorBody)))]
+async fn put_my_presence(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<PresenceRequest>,
+) -> ApiResult<Json<AgentPresence>> {
+    state.desk.set_presence(caller.agent.id, request.presence).await?;
+    Ok(Json(my_presence(&state, &caller).await?))
+}
+
+/// A team's members with their presence, capacity and load (admins, and leads of the team).
+#[utoipa::path(get, path = "/teams/{id}/presence", tag = "queue",
+    responses((status = 200, body = Vec<AgentPresence>), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+async fn team_presence(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<TeamId>,
+) -> ApiResult<Json<Vec<AgentPresence>>> {
+    caller.require(&[Role::Admin, Role::Lead])?;
+    if caller.agent.role == Role::Lead && !caller.agent.teams.contains(&id) {
+        return Err(ApiError::Forbidden("a lead sees the presence of their own teams only".into()));
+    }
+    Ok(Json(state.desk.store.agent_presence(PresenceOf::Team(id)).await?))
+}
+
+/// Whether the desk assigns waiting conversations by itself, and for which teams (admins
+/// and leads may read it).
+#[utoipa::path(get, path = "/auto-assignment", tag = "queue",
+    responses((status = 200, body = AutoAssignment), (status = 403, body = crate::error::ErrorBody)))]
+async fn get_auto_assignment(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<AutoAssignment>> {
+    caller.require(&[Role::Admin, Role::Lead])?;
+    Ok(Json(state.desk.auto_assignment().await?))
+}
+
+/// Turn automatic assignment on or off, for the desk or some teams (admins).
+#[utoipa::path(put, path = "/auto-assignment", tag = "queue", request_body = AutoAssignment,
+    responses((status = 200, body = AutoAssignment), (status = 403, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+async fn put_auto_assignment(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(setting): ApiJson<AutoAssignment>,
+) -> ApiResult<Json<AutoAssignment>> {
+    caller.require_admin()?;
+    Ok(Json(state.desk.set_auto_assignment(setting).await?))
 }

@@ -256,6 +256,8 @@ impl ChannelForm {
             verify_token: given(self.verify_token),
             api_base: given(self.api_base),
             api_version: given(self.api_version),
+            // Edited on their own page: an empty list keeps the stored ones.
+            templates: Vec::new(),
         })
     }
 }

@@ -405,8 +405,14 @@ pub async fn reply(
     ui.check_csrf(&form.csrf)?;
     let conversation = visible(&state, &ui, ConversationId(id)).await?;
     let note = form.kind == "note";
-    let request =
-        ReplyRequest { conversation: conversation.id, agent: ui.agent.id, text: form.text, html: None, note };
+    let request = ReplyRequest {
+        conversation: conversation.id,
+        agent: ui.agent.id,
+        text: form.text,
+        html: None,
+        note,
+        template: None,
+    };
     state.desk.reply(request).await.ui(ui.lang)?;
     if !note {
         state.outbox_wake.notify_one();

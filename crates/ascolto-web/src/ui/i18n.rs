@@ -177,6 +177,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("timers.kind.remind", "Remind the agent", "Ricorda all'operatore"),
     ("timers.kind.reply", "Scheduled reply", "Risposta programmata"),
     ("timers.kind.snooze", "End of snooze", "Fine del rinvio"),
+    ("timers.kind.sla", "SLA check", "Controllo SLA"),
     ("timers.state.scheduled", "scheduled", "in programma"),
     ("timers.state.done", "done", "eseguito"),
     ("timers.state.cancelled", "cancelled", "annullato"),

@@ -54,6 +54,7 @@ fn kind_label(lang: Lang, kind: &ScheduledKind) -> &'static str {
         ScheduledKind::RemindAgent => lang.t("timers.kind.remind"),
         ScheduledKind::ScheduledReply { .. } => lang.t("timers.kind.reply"),
         ScheduledKind::EndSnooze => lang.t("timers.kind.snooze"),
+        ScheduledKind::SlaCheck => lang.t("timers.kind.sla"),
     }
 }
 
@@ -69,7 +70,7 @@ fn job_text(kind: &ScheduledKind) -> Option<&str> {
     match kind {
         ScheduledKind::Nudge { template } => Some(template),
         ScheduledKind::ScheduledReply { text } => Some(text),
-        ScheduledKind::RemindAgent | ScheduledKind::EndSnooze => None,
+        ScheduledKind::RemindAgent | ScheduledKind::EndSnooze | ScheduledKind::SlaCheck => None,
     }
 }
 

@@ -7,6 +7,7 @@ mod conversations;
 mod customers;
 mod live;
 mod macros;
+mod mailboxes;
 mod platforms;
 mod queue;
 mod roles;

@@ -227,8 +227,14 @@ impl Desk {
 
     pub async fn reply_as(&self, email: &str, conversation: ConversationId, text: &str) {
         let (agent, _) = self.desk.store.agent_credentials(email).await.unwrap().unwrap();
-        let request =
-            ReplyRequest { conversation, agent: agent.id, text: text.to_owned(), html: None, note: false };
+        let request = ReplyRequest {
+            conversation,
+            agent: agent.id,
+            text: text.to_owned(),
+            html: None,
+            note: false,
+            template: None,
+        };
         self.desk.reply(request).await.unwrap();
     }
 
