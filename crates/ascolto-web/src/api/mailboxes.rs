@@ -18,9 +18,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_mailboxes, create_mailbox))
-        .routes(routes!(get_mailbox, update_mailbox, delete_mailbox))
+    OpenApiRouter::new().routes(routes!(list_mailboxes, create_mailbox)).routes(routes!(
+        get_mailbox,
+        update_mailbox,
+        delete_mailbox
+    ))
 }
 
 /// How to reach one mail server.
@@ -150,7 +152,8 @@ fn new_mailbox(input: MailboxInput, stored: Option<&MailboxSettings>) -> ApiResu
     if name.is_empty() || name.chars().count() > 200 {
         return Err(invalid("`name` must be 1 to 200 characters"));
     }
-    let address = EmailAddress::parse(&input.address).map_err(|_| invalid("`address` must be an e-mail address"))?;
+    let address =
+        EmailAddress::parse(&input.address).map_err(|_| invalid("`address` must be an e-mail address"))?;
     let folders: Vec<String> = input
         .folders
         .unwrap_or_else(|| vec!["INBOX".to_owned()])
@@ -158,7 +161,10 @@ fn new_mailbox(input: MailboxInput, stored: Option<&MailboxSettings>) -> ApiResu
         .map(|f| f.trim().to_owned())
         .filter(|f| !f.is_empty())
         .collect();
-    if folders.is_empty() || folders.len() > 20 || folders.iter().any(|f| f.len() > 200 || f.contains(['\r', '\n', '"'])) {
+    if folders.is_empty()
+        || folders.len() > 20
+        || folders.iter().any(|f| f.len() > 200 || f.contains(['\r', '\n', '"']))
+    {
         return Err(invalid("`folders` must name 1 to 20 folders"));
     }
     let poll_seconds = input.poll_seconds.unwrap_or(60);
@@ -171,7 +177,11 @@ fn new_mailbox(input: MailboxInput, stored: Option<&MailboxSettings>) -> ApiResu
     }
     let settings = MailboxSettings {
         address: address.as_str().to_owned(),
-        display_name: input.display_name.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).unwrap_or(name.clone()),
+        display_name: input
+            .display_name
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty())
+            .unwrap_or(name.clone()),
         imap: server(input.imap, "imap", stored.map(|s| &s.imap))?,
         smtp: server(input.smtp, "smtp", stored.map(|s| &s.smtp))?,
         folders,
@@ -206,7 +216,11 @@ async fn create_mailbox(
 
 /// One mailbox (admin).
 #[utoipa::path(get, path = "/mailboxes/{id}", tag = "mailboxes", responses((status = 200, body = MailboxView)))]
-async fn get_mailbox(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<MailboxView>> {
+async fn get_mailbox(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MailboxView>> {
     caller.require_admin()?;
     Ok(Json(state.desk.store.get_mailbox(id).await?.into()))
 }
@@ -228,7 +242,11 @@ async fn update_mailbox(
 
 /// Disconnect a mailbox (admin). Its mail and conversations stay.
 #[utoipa::path(delete, path = "/mailboxes/{id}", tag = "mailboxes", responses((status = 204)))]
-async fn delete_mailbox(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+async fn delete_mailbox(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
     caller.require_admin()?;
     state.desk.store.delete_mailbox(id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,12 +4,12 @@
 mod activity;
 mod agents;
 mod channels;
-mod mailboxes;
 mod coach;
 pub(crate) mod conversations;
 mod customers;
 mod inbound;
 pub(crate) mod macros;
+mod mailboxes;
 mod queue;
 mod search;
 pub(crate) mod sessions;

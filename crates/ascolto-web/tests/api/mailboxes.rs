@@ -22,7 +22,8 @@ fn input(name: &str, imap_password: Option<&str>) -> Value {
 #[tokio::test]
 async fn admins_manage_mailboxes_and_passwords_never_come_back() {
     let app = spawn_app().await;
-    let (status, created) = app.call(&app.admin, Method::POST, "/mailboxes", Some(input("Support", Some("imap-pass")))).await;
+    let (status, created) =
+        app.call(&app.admin, Method::POST, "/mailboxes", Some(input("Support", Some("imap-pass")))).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["id"].as_i64().unwrap();
     assert_eq!(created["address"], "support@desk.example");
@@ -33,7 +34,8 @@ async fn admins_manage_mailboxes_and_passwords_never_come_back() {
 
     let mut changed = input("Assistenza", None);
     changed["active"] = json!(false);
-    let (status, updated) = app.call(&app.admin, Method::PUT, &format!("/mailboxes/{id}"), Some(changed)).await;
+    let (status, updated) =
+        app.call(&app.admin, Method::PUT, &format!("/mailboxes/{id}"), Some(changed)).await;
     assert_eq!(status, StatusCode::OK, "{updated}");
     assert_eq!((updated["name"].as_str(), updated["active"].as_bool()), (Some("Assistenza"), Some(false)));
     let stored = app.desk.store.get_mailbox(id).await.unwrap();
@@ -84,7 +86,8 @@ async fn bad_mailbox_settings_are_refused_clearly() {
     let (status, answer) = app.call(&app.admin, Method::POST, "/mailboxes", Some(bad_security)).await;
     assert!(status.is_client_error(), "{status} {answer}");
     app.call(&app.admin, Method::POST, "/mailboxes", Some(input("Support", Some("p")))).await;
-    let (status, answer) = app.call(&app.admin, Method::POST, "/mailboxes", Some(input("Support", Some("p")))).await;
+    let (status, answer) =
+        app.call(&app.admin, Method::POST, "/mailboxes", Some(input("Support", Some("p")))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{answer}");
     let (status, _) = app.get(&app.admin, "/mailboxes/abc").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
