@@ -291,15 +291,16 @@ impl WhatsAppClient {
         self.send(body).await
     }
 
-    /// Sends the approved template `name` in `language` (such as `it` or `en_US`).
-    pub async fn send_template(&self, to: &str, name: &str, language: &str) -> Result<String, SendError> {
-        let body = serde_json::json!({
-            "messaging_product": "whatsapp",
-            "to": to.trim_start_matches('+'),
-            "type": "template",
-            "template": { "name": name, "language": { "code": language } },
-        });
-        self.send(body).await
+    /// Sends the approved template `name` in `language` (such as `it` or `en_US`), with
+    /// `parameters` filling its body's `{{1}}`, `{{2}}`, ... in order. Returns the `wamid`.
+    pub async fn send_template(
+        &self,
+        to: &str,
+        name: &str,
+        language: &str,
+        parameters: &[String],
+    ) -> Result<String, SendError> {
+        self.send(template_body(to, name, language, parameters)).await
     }
 
     async fn send(&self, body: serde_json::Value) -> Result<String, SendError> {
@@ -322,6 +323,107 @@ impl WhatsAppClient {
             (_, error) => Err(graph_error(status, error)),
         }
     }
+}
+
+/// The Cloud API's request for a template message: the body's parameters go in one `body`
+/// component, as text parameters; a template without parameters has no components.
+pub fn template_body(to: &str, name: &str, language: &str, parameters: &[String]) -> serde_json::Value {
+    let mut template = serde_json::json!({ "name": name, "language": { "code": language } });
+    if !parameters.is_empty() {
+        let parameters: Vec<_> =
+            parameters.iter().map(|text| serde_json::json!({ "type": "text", "text": text })).collect();
+        template["components"] = serde_json::json!([{ "type": "body", "parameters": parameters }]);
+    }
+    serde_json::json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to.trim_start_matches('+'),
+        "type": "template",
+        "template": template,
+    })
+}
+
+/// Checks a template's name as WhatsApp Manager allows it: 1 to 512 lower-case letters,
+/// digits and underscores.
+pub fn check_template_name(name: &str) -> Result<(), String> {
+    let valid = (1..=512).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("{name:?} is not a template name (lower-case letters, digits and _)"))
+    }
+}
+
+/// Checks a language code of the kind templates use: `it`, `en_US`.
+pub fn check_language(code: &str) -> Result<(), String> {
+    let (language, region) = code.split_once('_').unwrap_or((code, ""));
+    let language_ok = (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
+    let region_ok =
+        region.is_empty() || (region.len() == 2 && region.chars().all(|c| c.is_ascii_uppercase()));
+    if language_ok && region_ok && !code.ends_with('_') {
+        Ok(())
+    } else {
+        Err(format!("{code:?} is not a language code such as `it` or `en_US`"))
+    }
+}
+
+/// How many parameters a template body takes: its placeholders must be `{{1}}` to `{{n}}`,
+/// each number used, none skipped.
+pub fn parameter_count(body: &str) -> Result<usize, String> {
+    let mut numbers = Vec::new();
+    let mut rest = body;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let inside = after[..end].trim();
+        let number = inside
+            .parse::<usize>()
+            .map_err(|_| format!("`{{{{{inside}}}}}` is not a placeholder such as {{{{1}}}}"))?;
+        numbers.push(number);
+        rest = &after[end + 2..];
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+    if numbers.iter().enumerate().any(|(index, number)| *number != index + 1) {
+        return Err("placeholders must be numbered {{1}}, {{2}}, ... without gaps".to_owned());
+    }
+    Ok(numbers.len())
+}
+
+/// Checks one parameter value the way the Cloud API does (error 132018): not empty, at most
+/// 1,024 characters, no new lines or tabs, no more than four spaces in a row.
+pub fn check_parameter(value: &str) -> Result<(), String> {
+    if value.trim().is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    if value.chars().count() > 1024 {
+        return Err("must be at most 1024 characters".to_owned());
+    }
+    if value.contains(['\n', '\r', '\t']) || value.contains("     ") {
+        return Err("must not contain new lines, tabs or more than four spaces in a row".to_owned());
+    }
+    Ok(())
+}
+
+/// The body with `{{n}}` replaced by the n-th parameter: the text an agent sees for a sent
+/// template.
+pub fn render_template(body: &str, parameters: &[String]) -> String {
+    let mut text = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let value = after[..end].trim().parse::<usize>().ok().and_then(|n| parameters.get(n.checked_sub(1)?));
+        text.push_str(&rest[..start]);
+        match value {
+            Some(value) => text.push_str(value),
+            None => text.push_str(&rest[start..start + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    text.push_str(rest);
+    text
 }
 
 fn graph_error(status: u16, error: Option<GraphError>) -> SendError {
@@ -375,6 +477,44 @@ mod tests {
         assert!(window_is_open(Some(now - TimeDelta::hours(23)), now));
         assert!(!window_is_open(Some(now - TimeDelta::hours(24)), now));
         assert!(!window_is_open(None, now));
+    }
+
+    #[test]
+    fn template_bodies_follow_the_cloud_api_shape() {
+        let body = template_body("+393331234567", "order_update", "it", &["Giulia".into(), "A-12".into()]);
+        assert_eq!(
+            body,
+            serde_json::json!({"messaging_product": "whatsapp", "recipient_type": "individual",
+                "to": "393331234567", "type": "template", "template": {"name": "order_update",
+                "language": {"code": "it"}, "components": [{"type": "body", "parameters": [
+                {"type": "text", "text": "Giulia"}, {"type": "text", "text": "A-12"}]}]}})
+        );
+        let plain = template_body("+1555", "hello_world", "en_US", &[]);
+        assert!(plain["template"].get("components").is_none(), "{plain}");
+    }
+
+    #[test]
+    fn template_settings_and_parameters_are_checked() {
+        assert!(check_template_name("order_update_2").is_ok());
+        assert!(check_template_name("Order Update").is_err());
+        assert!(check_language("it").is_ok() && check_language("en_US").is_ok());
+        assert!(
+            check_language("EN").is_err()
+                && check_language("en_us").is_err()
+                && check_language("en_").is_err()
+        );
+        assert_eq!(parameter_count("Ciao {{1}}, l'ordine {{2}} è partito. {{1}}"), Ok(2));
+        assert_eq!(parameter_count("Nessun parametro"), Ok(0));
+        assert!(parameter_count("Ciao {{2}}").is_err());
+        assert!(parameter_count("Ciao {{nome}}").is_err());
+        assert!(check_parameter("Giulia").is_ok());
+        for bad in ["", "  ", "a\nb", "a\tb", "a     b"] {
+            assert!(check_parameter(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            render_template("Ciao {{1}}, ordine {{2}}", &["Giulia".into(), "A-12".into()]),
+            "Ciao Giulia, ordine A-12"
+        );
     }
 
     #[test]

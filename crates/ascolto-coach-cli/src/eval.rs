@@ -30,6 +30,39 @@ pub enum DataSet {
     Bitext,
 }
 
+/// One of two fixed halves of a data set, so that rules can be studied on one half and measured on the
+/// other. An item belongs to half A when the FNV-1a hash of its group key is even: the dialogue
+/// (`dialog_index`) for ESConv, the seeker post (`sp_id`) for EPITOME, the item `id` otherwise, so
+/// that windows of one conversation or replies to one post never straddle the halves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Half {
+    /// Items whose key hashes to an even number: the half errors may be studied on.
+    A,
+    /// Items whose key hashes to an odd number: the half figures are reported on, never studied.
+    B,
+}
+
+/// The half an item of `set` belongs to (see [`Half`]).
+pub fn half_of(item: &Value, set: DataSet) -> Half {
+    let field = match set {
+        DataSet::Esconv => "dialog_index",
+        DataSet::Epitome => "sp_id",
+        _ => "id",
+    };
+    let key = match item.get(field) {
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in key.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    if hash % 2 == 0 { Half::A } else { Half::B }
+}
+
 /// One label's figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LabelScore {
@@ -64,6 +97,10 @@ pub struct TaskReport {
     pub labels: Vec<LabelScore>,
     /// `confusion[gold][predicted]`, rows and columns in `labels` order.
     pub confusion: Vec<Vec<usize>>,
+    /// Every scored item: its line index among the items read (after `--half`), gold and predicted
+    /// label. Not printed; for studying errors.
+    #[serde(skip)]
+    pub predictions: Vec<(usize, String, String)>,
 }
 
 /// What `ascolto coach eval` prints.
@@ -78,23 +115,15 @@ pub struct EvalReport {
 }
 
 /// Reads a JSONL file and evaluates the coach on it.
-pub fn evaluate_file(path: &Path, set: DataSet) -> anyhow::Result<EvalReport> {
+pub fn evaluate_file(path: &Path, set: DataSet, half: Option<Half>) -> anyhow::Result<EvalReport> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    evaluate(std::io::BufReader::new(file), set).with_context(|| format!("evaluating {}", path.display()))
+    evaluate(std::io::BufReader::new(file), set, half)
+        .with_context(|| format!("evaluating {}", path.display()))
 }
 
-/// Evaluates the coach on JSONL read from `reader`.
-pub fn evaluate(reader: impl BufRead, set: DataSet) -> anyhow::Result<EvalReport> {
-    let mut items = Vec::new();
-    for (number, line) in reader.lines().enumerate() {
-        let line = line.with_context(|| format!("reading line {}", number + 1))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: Value =
-            serde_json::from_str(&line).with_context(|| format!("parsing line {}", number + 1))?;
-        items.push(value);
-    }
+/// Evaluates the coach on JSONL read from `reader`, on every item or on one [`Half`].
+pub fn evaluate(reader: impl BufRead, set: DataSet, half: Option<Half>) -> anyhow::Result<EvalReport> {
+    let items = read_items(reader, set, half)?;
     let tasks = match set {
         DataSet::Esconv => vec![esconv(&items)?],
         DataSet::Epitome => epitome(&items)?,
@@ -103,6 +132,23 @@ pub fn evaluate(reader: impl BufRead, set: DataSet) -> anyhow::Result<EvalReport
         DataSet::Bitext => vec![bitext(&items)?],
     };
     Ok(EvalReport { set, lines: items.len(), tasks })
+}
+
+/// Reads the JSONL items, keeping those of `half` when one is given.
+pub fn read_items(reader: impl BufRead, set: DataSet, half: Option<Half>) -> anyhow::Result<Vec<Value>> {
+    let mut items = Vec::new();
+    for (number, line) in reader.lines().enumerate() {
+        let line = line.with_context(|| format!("reading line {}", number + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value =
+            serde_json::from_str(&line).with_context(|| format!("parsing line {}", number + 1))?;
+        if half.is_none_or(|h| half_of(&value, set) == h) {
+            items.push(value);
+        }
+    }
+    Ok(items)
 }
 
 fn text_field<'v>(item: &'v Value, field: &str) -> anyhow::Result<&'v str> {
@@ -136,7 +182,7 @@ const ESCONV_MAPPING: &str = "a question in the reply (listening strength `good_
 /// ESConv: the supporter's turn is the reply, the seeker's turns are the customer's messages.
 fn esconv(items: &[Value]) -> anyhow::Result<TaskReport> {
     let mut pairs = Vec::new();
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
         let gold = text_field(item, "strategy")?.to_string();
         let response = text_field(item, "response")?;
         let seeker: Vec<String> = item
@@ -148,9 +194,9 @@ fn esconv(items: &[Value]) -> anyhow::Result<TaskReport> {
             .filter_map(|turn| turn.get("text").and_then(Value::as_str).map(str::to_string))
             .collect();
         let report = analyze_reply(response, &english_context(seeker), None);
-        pairs.push((gold, esconv_label(&report).to_string()));
+        pairs.push((index, gold, esconv_label(&report).to_string()));
     }
-    Ok(score_task(
+    Ok(score_indexed(
         "ESConv strategy of the supporter's turn",
         ESCONV_MAPPING,
         &pairs,
@@ -188,33 +234,39 @@ fn esconv_label(report: &ReplyReport) -> &'static str {
     }
 }
 
-/// EPITOME: emotional reactions (0 against 1–2) from `good_empathy`; explorations from `good_question`.
+/// EPITOME: emotional reactions (0 against 1–2) from `good_empathy` or `good_reassurance`; explorations from `good_question`.
 fn epitome(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
     let mut reactions = Vec::new();
     let mut explorations = Vec::new();
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
         let seeker = text_field(item, "seeker_post")?.to_string();
         let response = text_field(item, "response_post")?;
         let report = analyze_reply(response, &english_context(vec![seeker]), None);
         let binary = |level: f64| if level >= 1.0 { "yes" } else { "no" };
         let predicted = |code: &str| if has_code(&report, code) { "yes" } else { "no" };
+        // Emotional reactions are expressions of warmth, compassion and concern: EPITOME's own weak
+        // example is "Everything will be fine" (Sharma et al. 2020, table 1), which the coach calls
+        // reassurance, so both strengths count.
+        let warm = has_code(&report, "good_empathy") || has_code(&report, "good_reassurance");
         reactions.push((
+            index,
             binary(number_field(item, "emotional_reactions")?).to_string(),
-            predicted("good_empathy").to_string(),
+            (if warm { "yes" } else { "no" }).to_string(),
         ));
         explorations.push((
+            index,
             binary(number_field(item, "explorations")?).to_string(),
             predicted("good_question").to_string(),
         ));
     }
     Ok(vec![
-        score_task(
+        score_indexed(
             "EPITOME emotional reactions (0 = no, 1-2 = yes)",
-            "yes when the reply acknowledges feelings (empathy strength `good_empathy`)",
+            "yes when the reply acknowledges feelings or reassures (empathy strengths `good_empathy`, `good_reassurance`)",
             &reactions,
             &["yes", "no"],
         ),
-        score_task(
+        score_indexed(
             "EPITOME explorations (0 = no, 1-2 = yes)",
             "yes when the reply asks a question (listening strength `good_question`)",
             &explorations,
@@ -226,16 +278,16 @@ fn epitome(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
 /// Stanford politeness: polite against impolite quartiles; the middle quartiles are left out.
 fn politeness(items: &[Value]) -> anyhow::Result<TaskReport> {
     let mut pairs = Vec::new();
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
         let gold = text_field(item, "quartile_label")?;
         if gold == "middle" {
             continue;
         }
         let score = courtesy(text_field(item, "request")?).score;
         let predicted = if score > 0.0 { "polite" } else { "impolite" };
-        pairs.push((gold.to_string(), predicted.to_string()));
+        pairs.push((index, gold.to_string(), predicted.to_string()));
     }
-    Ok(score_task(
+    Ok(score_indexed(
         "Stanford politeness, polite against impolite quartiles",
         "polite when `courtesy(text).score > 0` (the sum of the politeness strategies' weights), else impolite",
         &pairs,
@@ -247,7 +299,7 @@ fn politeness(items: &[Value]) -> anyhow::Result<TaskReport> {
 fn multiemotions(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
     let mut polarity = Vec::new();
     let mut anger = Vec::new();
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
         let report = analyze_customer(text_field(item, "text")?);
         let gold = text_field(item, "polarity")?;
         if matches!(gold, "positive" | "negative") {
@@ -256,20 +308,24 @@ fn multiemotions(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
                 s if s < 0.0 => "negative",
                 _ => "neutral",
             };
-            polarity.push((gold.to_string(), predicted.to_string()));
+            polarity.push((index, gold.to_string(), predicted.to_string()));
         }
         let gold_anger = item.pointer("/emotions/anger").and_then(Value::as_f64).unwrap_or(0.0) >= 1.0;
         let label = |yes: bool| if yes { "anger" } else { "no anger" };
-        anger.push((label(gold_anger).to_string(), label(report.emotions.anger.score >= 0.5).to_string()));
+        anger.push((
+            index,
+            label(gold_anger).to_string(),
+            label(report.emotions.anger.score >= 0.5).to_string(),
+        ));
     }
     Ok(vec![
-        score_task(
+        score_indexed(
             "MultiEmotions-It polarity (positive and negative items)",
             "positive when `sentiment > 0`, negative when `< 0`, neutral (always wrong here) when 0",
             &polarity,
             &["positive", "negative"],
         ),
-        score_task(
+        score_indexed(
             "MultiEmotions-It anger",
             "anger when `emotions.anger.score >= 0.5` (at least one anger word, or shouting plus abuse)",
             &anger,
@@ -281,18 +337,29 @@ fn multiemotions(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
 /// Bitext: the `W` (offensive language) tag from the customer-side abuse detector.
 fn bitext(items: &[Value]) -> anyhow::Result<TaskReport> {
     let mut pairs = Vec::new();
-    for item in items {
+    for (index, item) in items.iter().enumerate() {
         let gold = if text_field(item, "tags")?.contains('W') { "offensive" } else { "not offensive" };
         let report = analyze_customer(text_field(item, "customer_message")?);
         let predicted = if report.abuse.is_empty() { "not offensive" } else { "offensive" };
-        pairs.push((gold.to_string(), predicted.to_string()));
+        pairs.push((index, gold.to_string(), predicted.to_string()));
     }
-    Ok(score_task(
+    Ok(score_indexed(
         "Bitext W (offensive language)",
         "offensive when the customer report's `abuse` list is not empty",
         &pairs,
         &["offensive"],
     ))
+}
+
+/// Scores (item index, gold, predicted) triples and keeps them as the report's `predictions`.
+fn score_indexed(
+    name: &str,
+    mapping: &str,
+    predictions: &[(usize, String, String)],
+    macro_labels: &[&str],
+) -> TaskReport {
+    let pairs: Vec<(String, String)> = predictions.iter().map(|(_, g, p)| (g.clone(), p.clone())).collect();
+    TaskReport { predictions: predictions.to_vec(), ..score_task(name, mapping, &pairs, macro_labels) }
 }
 
 /// Scores (gold, predicted) pairs: per-label precision, recall, F1, accuracy, macro-F1, confusion.
@@ -345,6 +412,7 @@ pub fn score_task(
         macro_labels: macro_labels.iter().map(|s| s.to_string()).collect(),
         labels: scores,
         confusion,
+        predictions: pairs.iter().enumerate().map(|(i, (g, p))| (i, g.clone(), p.clone())).collect(),
     }
 }
 

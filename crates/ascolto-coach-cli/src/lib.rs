@@ -14,7 +14,7 @@ use anyhow::Context;
 use ascolto_coach::{Language, ReplyContext, Spelling, analyze_customer, analyze_reply};
 use serde::Deserialize;
 
-pub use eval::{DataSet, EvalReport, LabelScore};
+pub use eval::{DataSet, EvalReport, Half, LabelScore};
 
 /// Where Debian's `hunspell-it` and `hunspell-en-us` put their dictionaries.
 pub const SYSTEM_DICTIONARY_DIR: &str = "/usr/share/hunspell";
@@ -53,6 +53,10 @@ pub enum CoachCommand {
         /// Which data set the file belongs to.
         #[arg(long, value_enum)]
         set: DataSet,
+        /// Score only one fixed half of the file (a: the half to study errors on; b: the held-back
+        /// half to report on). See `eval::Half`.
+        #[arg(long, value_enum)]
+        half: Option<Half>,
         /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
@@ -105,8 +109,8 @@ pub fn run_with(
             coach_reply(&reply_input, ui_lang, spelling.as_ref(), json, output)
         }
         CoachCommand::Customer { json, ui_lang } => coach_customer(&read_all(input)?, ui_lang, json, output),
-        CoachCommand::Eval { file, set, json } => {
-            let report = eval::evaluate_file(&file, set)?;
+        CoachCommand::Eval { file, set, half, json } => {
+            let report = eval::evaluate_file(&file, set, half)?;
             if json {
                 serde_json::to_writer_pretty(&mut *output, &report)?;
                 writeln!(output)?;

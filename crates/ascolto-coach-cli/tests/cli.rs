@@ -80,13 +80,13 @@ fn eval_scores_a_tiny_handmade_file() {
     ] {
         writeln!(file, "{}", serde_json::json!({"customer_message": message, "tags": tags})).unwrap();
     }
-    let report = eval::evaluate_file(&path, DataSet::Bitext).unwrap();
+    let report = eval::evaluate_file(&path, DataSet::Bitext, None).unwrap();
     let task = &report.tasks[0];
     let offensive = task.labels.iter().find(|l| l.label == "offensive").unwrap();
     assert_eq!((offensive.support, offensive.precision, offensive.recall), (3, 1.0, 0.667));
     // Gold labels sorted: "not offensive" first, then "offensive"; rows gold, columns predicted.
     assert_eq!(task.confusion, vec![vec![1, 0], vec![1, 2]]);
-    let table = run(CoachCommand::Eval { file: path, set: DataSet::Bitext, json: false }, "");
+    let table = run(CoachCommand::Eval { file: path, set: DataSet::Bitext, half: None, json: false }, "");
     assert!(table.contains("offensive") && table.contains("confusion"), "{table}");
 }
 

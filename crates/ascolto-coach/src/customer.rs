@@ -79,6 +79,7 @@ fn spans<'h>(text: &Analysed<'_>, hits: impl Iterator<Item = &'h Hit>) -> Vec<Sp
 /// intensifier just before strengthens; a clause after "ma"/"but" weighs more than the one before
 /// (as people put their real point after the contrast). Overlapping phrases count once, longest first.
 fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
+    let sarcastic = sarcastic_thanks(text, hits);
     let mut polar: Vec<(&Hit, f32)> = hits
         .iter()
         .filter_map(|hit| {
@@ -88,6 +89,13 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
                 Cat::Neg => -1.0,
                 Cat::NegStrong => -2.0,
                 Cat::Abuse => -1.5,
+                // Emotions and complaint signals carry valence too: gratitude and joy are positive;
+                // anger, sadness, fear, threats, repeated contact and losses are negative.
+                Cat::Joy => 1.0,
+                Cat::Thanks if !sarcastic.get(hit.first).copied().unwrap_or(false) => 1.0,
+                Cat::Anger | Cat::Sadness | Cat::Fear => -1.0,
+                Cat::RepeatedContact | Cat::MoneyLost | Cat::BusinessStopped => -1.0,
+                Cat::CancelThreat | Cat::LegalThreat => -1.5,
                 _ => return None,
             };
             Some((hit, value))
@@ -184,7 +192,18 @@ fn contrast_weight(text: &Analysed<'_>, contrasts: &[Option<usize>], position: u
 
 /// Extra anger from shouting: capitals or "!!" in a message that also carries negative words.
 fn shouting_weight(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
-    let negative = hits.iter().any(|h| matches!(h.cat, Cat::Neg | Cat::NegStrong | Cat::Anger | Cat::Abuse));
+    let negative = hits.iter().any(|h| {
+        matches!(
+            h.cat,
+            Cat::Neg
+                | Cat::NegStrong
+                | Cat::Anger
+                | Cat::Abuse
+                | Cat::CancelThreat
+                | Cat::LegalThreat
+                | Cat::RepeatedContact
+        )
+    });
     if !negative {
         return 0.0;
     }
@@ -193,18 +212,31 @@ fn shouting_weight(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
         .iter()
         .filter(|t| t.all_caps && t.kind == Kind::Word && t.lower.chars().count() >= 3)
         .count();
-    let bangs = text.text.contains("!!");
+    // "!!" and "??" (exasperated repetition) both raise the voice.
+    let bangs = text.text.contains("!!") || text.text.contains("??");
     (if caps >= 2 { 0.6 } else { 0.0 }) + if bangs { 0.4 } else { 0.0 }
 }
 
 fn emotion(text: &Analysed<'_>, hits: &[Hit], cat: Cat, extra: f32) -> Emotion {
-    let found: Vec<&Hit> = of(hits, cat).filter(|hit| !hit.negated).collect();
+    let mut found: Vec<&Hit> = of(hits, cat).filter(|hit| !hit.negated).collect();
     let mut weight = extra;
     for hit in &found {
         weight += if intensified(text, hit.first) { 1.5 } else { 1.0 };
     }
     if cat == Cat::Anger {
         weight += of(hits, Cat::Abuse).count() as f32;
+        // A threat to leave or to sue is anger put into action; having to write again is its start.
+        // They are evidence of anger too.
+        for hit in hits.iter().filter(|h| !h.negated || conditional(text, h.first)) {
+            let share = match hit.cat {
+                Cat::CancelThreat | Cat::LegalThreat => 1.0,
+                Cat::RepeatedContact => 0.5,
+                _ => continue,
+            };
+            weight += share;
+            found.push(hit);
+        }
+        found.sort_by_key(|hit| (hit.first, hit.end));
     }
     Emotion { score: round2(1.0 - (-0.8 * weight).exp()), evidence: spans(text, found.into_iter()) }
 }
@@ -243,7 +275,7 @@ fn conditional(text: &Analysed<'_>, position: usize) -> bool {
 
 /// Auxiliaries and modals that, put before their subject, make an English question ("do you",
 /// "have you", "is it", "could we").
-const AUXILIARIES: &[&str] = &[
+pub(crate) const AUXILIARIES: &[&str] = &[
     "do", "does", "did", "is", "are", "was", "were", "am", "have", "has", "had", "can", "could", "would",
     "will", "should", "shall", "may", "might", "must",
 ];
@@ -272,7 +304,8 @@ const SUBJECTS: &[&str] = &[
 
 /// English wh-words that open a question when an auxiliary or a subject follows ("what do you",
 /// "how long have", "why not").
-const WH_WORDS: &[&str] = &["what", "how", "why", "when", "where", "which", "who", "whom", "whose"];
+pub(crate) const WH_WORDS: &[&str] =
+    &["what", "how", "why", "when", "where", "which", "who", "whom", "whose"];
 
 /// Italian interrogative words at the start of a sentence (word order does not change in Italian,
 /// so the question is in the word).
@@ -423,11 +456,17 @@ fn tried(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
     found
 }
 
-fn thanks(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
+/// Tokens inside a sarcastic "thanks" ("thanks for nothing", "grazie tante per niente").
+fn sarcastic_thanks(text: &Analysed<'_>, hits: &[Hit]) -> Vec<bool> {
     let mut sarcastic = vec![false; text.tokens.len()];
     for hit in of(hits, Cat::NotThanks) {
         sarcastic[hit.first..hit.end].iter_mut().for_each(|c| *c = true);
     }
+    sarcastic
+}
+
+fn thanks(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
+    let sarcastic = sarcastic_thanks(text, hits);
     of(hits, Cat::Thanks)
         .filter(|hit| !hit.negated && !sarcastic[hit.first])
         .map(|hit| span_of(text, hit))

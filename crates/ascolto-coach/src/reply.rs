@@ -11,6 +11,83 @@ use crate::{
     SpellingSummary, Target, UrgencyKind, customer, lang, readability, spelling, tone,
 };
 
+/// Words that may surround a greeting question without making it a real one ("Hi! How are you
+/// doing today?").
+const PHATIC_FILLERS: &[&str] = &[
+    "you",
+    "u",
+    "ti",
+    "la",
+    "le",
+    "vi",
+    "hi",
+    "hello",
+    "hey",
+    "there",
+    "today",
+    "tonight",
+    "doing",
+    "now",
+    "this",
+    "morning",
+    "evening",
+    "afternoon",
+    "so",
+    "and",
+    "then",
+    "dear",
+    "ciao",
+    "salve",
+    "buongiorno",
+    "buonasera",
+    "oggi",
+    "stasera",
+    "adesso",
+    "e",
+    "allora",
+];
+
+/// Words that may come before a suggestion that opens a question ("So, how about…?", "E perché
+/// non provi…?").
+const QUESTION_OPENERS: &[&str] = &[
+    "so", "well", "and", "but", "then", "ok", "okay", "also", "or", "e", "ma", "allora", "quindi", "oppure",
+];
+
+/// Verbs that, after "can you"/"could you", ask for information or a favour rather than propose a
+/// step ("can you tell me more?", "could you send the invoice?").
+const INFORMATION_VERBS: &[&str] = &[
+    "tell",
+    "describe",
+    "explain",
+    "share",
+    "say",
+    "give",
+    "send",
+    "clarify",
+    "elaborate",
+    "confirm",
+    "remember",
+    "recall",
+    "think",
+    "imagine",
+    "provide",
+    "let",
+    "help",
+    "be",
+    "please",
+    "do",
+    "hear",
+    "see",
+    "understand",
+    "forward",
+    "attach",
+    "specify",
+    "repeat",
+    "believe",
+    "ask",
+    "answer",
+];
+
 /// Most findings of one kind reported for one reply, so a bad draft stays readable.
 const MAX_REPEATS: usize = 5;
 const STEM_CHARS: usize = 5;
@@ -199,7 +276,7 @@ impl<'a> Coach<'a> {
         self.restatement(&reply_stems);
         self.already_tried();
         self.vague_request();
-        if let Some(hit) = self.found(Cat::Restatement).first() {
+        if let Some(hit) = self.restatements().first() {
             let span = self.hit_span(hit);
             self.push(Skill::Listening, Severity::Info, "good_restatement", span, "");
         }
@@ -219,7 +296,7 @@ impl<'a> Coach<'a> {
             .into_iter()
             .filter(|stem| reply_stems.contains(*stem))
             .count();
-        let restated = has(&self.hits, Cat::Restatement) || shared >= 3;
+        let restated = !self.restatements().is_empty() || shared >= 3;
         if !restated {
             let span = self.opening();
             self.push(Skill::Listening, Severity::Warn, "no_restatement", span, "");
@@ -277,14 +354,172 @@ impl<'a> Coach<'a> {
             .iter()
             .any(|t| matches!(t.kind, Kind::Number | Kind::Code | Kind::Url | Kind::Email));
         let vague = has(&last.hits, Cat::Vague) && last.text.word_count() <= 15 && !specific;
-        if vague && !self.reply.sentences.iter().any(|s| customer::interrogative(&self.reply, s)) {
+        if vague && !self.reply.sentences.iter().any(|s| self.asks(s)) {
             let span = self.opening();
             self.push(Skill::Listening, Severity::Warn, "vague_no_question", span, "");
         }
     }
 
+    /// Restatement phrases, except those after an inverted auxiliary: "do you feel", "have you
+    /// been" ask about the customer, they do not restate what the customer said.
+    fn restatements(&self) -> Vec<Hit> {
+        self.found(Cat::Restatement).into_iter().filter(|hit| !self.after_auxiliary(hit)).collect()
+    }
+
+    /// The hit follows an inverted auxiliary: "[Do] you feel…", "how [do] you feel", "so [have] you
+    /// been…": the auxiliary opens the sentence or follows a wh-word or an opener. "The problem is
+    /// you feel…" and "you will, you seem…" are statements.
+    fn after_auxiliary(&self, hit: &Hit) -> bool {
+        let Some(auxiliary) = hit.first.checked_sub(1) else {
+            return false;
+        };
+        let tokens = &self.reply.tokens;
+        let sentence = tokens[hit.first].sentence;
+        if tokens[auxiliary].sentence != sentence
+            || !customer::AUXILIARIES.contains(&tokens[auxiliary].lower.as_str())
+        {
+            return false;
+        }
+        let before = auxiliary.checked_sub(1).map(|i| &tokens[i]).filter(|t| t.sentence == sentence);
+        before.is_none_or(|t| {
+            let word = t.lower.as_str();
+            customer::WH_WORDS.contains(&word) || QUESTION_OPENERS.contains(&word)
+        })
+    }
+
+    /// A sentence that asks something specific enough to clarify a request: interrogative, and not
+    /// a greeting or service-opening formula ("How are you today?", "How can I help you?"), which is
+    /// a `Phatic` phrase plus at most a few filler words. Such a formula is still an open question
+    /// (`good_question`), but it does not clarify a vague request.
+    fn asks(&self, sentence: &crate::text::Sentence) -> bool {
+        if !customer::interrogative(&self.reply, sentence) {
+            return false;
+        }
+        let (first, end) = (sentence.first_token, sentence.end_token);
+        let phatic = of(&self.hits, Cat::Phatic).find(|hit| hit.first >= first && hit.end <= end);
+        let Some(phatic) = phatic else {
+            return true;
+        };
+        let filler = |i: usize| {
+            let token = &self.reply.tokens[i];
+            !token.is_word() || PHATIC_FILLERS.contains(&token.lower.as_str())
+        };
+        !((first..phatic.first).all(filler) && (phatic.end..end).all(filler))
+    }
+
+    /// Feelings reflected: acknowledgement phrases, and restatements that name a feeling later in
+    /// the same sentence ("it sounds like this loneliness is getting to you"), spanning both.
+    fn reflections(&self) -> Vec<Hit> {
+        // "Do you feel…?", "are you feeling…?" ask about the feeling; they do not reflect it.
+        let mut found: Vec<Hit> = self
+            .found(Cat::EmpathyAck)
+            .into_iter()
+            .filter(|hit| self.reply.tokens[hit.first].lower != "you" || !self.after_auxiliary(hit))
+            .collect();
+        let feelings = self.found(Cat::Feeling);
+        for restatement in self.restatements() {
+            let sentence = self.reply.tokens[restatement.first].sentence;
+            let feeling = feelings
+                .iter()
+                .copied()
+                .find(|f| f.first >= restatement.end && self.reply.tokens[f.first].sentence == sentence);
+            if let Some(feeling) = feeling {
+                found.push(Hit {
+                    cat: Cat::EmpathyAck,
+                    first: restatement.first,
+                    end: feeling.end,
+                    negated: false,
+                });
+            }
+        }
+        found.sort_by_key(|hit| (hit.first, hit.end));
+        found
+    }
+
+    /// Reassurance and encouragement. In a short closing turn ("You're welcome, good luck!") the
+    /// wishes and the "no worries" that answer thanks are the farewell ritual, not reassurance.
+    fn reassurances(&self) -> Vec<Hit> {
+        let closings = self.found(Cat::Closing);
+        let closing_turn = !closings.is_empty() && self.words() <= 30;
+        let inside_closing = |hit: &Hit| closings.iter().any(|c| c.first <= hit.first && hit.first < c.end);
+        let mut found: Vec<Hit> = self
+            .found(Cat::Reassurance)
+            .into_iter()
+            .filter(|hit| !(closing_turn && inside_closing(hit)))
+            .collect();
+        if !closing_turn {
+            found.extend(self.found(Cat::Wish));
+        }
+        found.sort_by_key(|hit| (hit.first, hit.end));
+        found
+    }
+
+    /// Suggestions that propose something: not the words of an encouragement ("you can do this",
+    /// "you can get through this" are reassurance), and, inside a question, only a suggestion that
+    /// opens it ("have you considered…?", "how about…?"); "do you have someone you can talk to?"
+    /// explores, it does not propose.
+    fn proposals(&self) -> Vec<Hit> {
+        let encouragements: Vec<Hit> = self
+            .hits
+            .iter()
+            .filter(|h| matches!(h.cat, Cat::Reassurance | Cat::Wish) && !h.negated)
+            .copied()
+            .collect();
+        let mut found: Vec<Hit> = self.found(Cat::Suggestion);
+        found.extend(self.proposing_questions());
+        found.sort_by_key(|hit| (hit.first, hit.end));
+        found
+            .into_iter()
+            .filter(|hit| !encouragements.iter().any(|r| r.first <= hit.first && hit.end <= r.end))
+            .filter(|hit| {
+                let sentence = &self.reply.sentences[self.reply.tokens[hit.first].sentence];
+                !customer::interrogative(&self.reply, sentence)
+                    || (sentence.first_token..hit.first)
+                        .all(|i| QUESTION_OPENERS.contains(&self.reply.tokens[i].lower.as_str()))
+            })
+            .collect()
+    }
+
+    /// Questions that propose by their form: opening with "maybe"/"perhaps"/"magari" ("Maybe a
+    /// walk after dinner?"), or asking whether the person can do something ("Could you meet them
+    /// outside?", "Can you see your doctor?") with a verb that is not a request for information
+    /// ("can you tell me", "could you send"). The hit spans the opening words.
+    fn proposing_questions(&self) -> Vec<Hit> {
+        let mut found = Vec::new();
+        for sentence in &self.reply.sentences {
+            let (first, end) = (sentence.first_token, sentence.end_token);
+            let skip = (first..end)
+                .take_while(|&i| QUESTION_OPENERS.contains(&self.reply.tokens[i].lower.as_str()))
+                .count();
+            let lower = |k: usize| {
+                let index = first + skip + k;
+                if index < end { self.reply.tokens[index].lower.as_str() } else { "" }
+            };
+            if end - first < 2 || !customer::interrogative(&self.reply, sentence) {
+                continue;
+            }
+            let opening = if matches!(lower(0), "maybe" | "perhaps" | "magari") {
+                Some(1)
+            } else if matches!(lower(0), "could" | "can") && lower(1) == "you" {
+                let verb = if matches!(lower(2), "perhaps" | "maybe" | "possibly" | "also" | "not" | "t") {
+                    lower(3)
+                } else {
+                    lower(2)
+                };
+                (!verb.is_empty() && !INFORMATION_VERBS.contains(&verb)).then_some(3)
+            } else {
+                None
+            };
+            if let Some(length) = opening {
+                let end = (first + skip + length).min(end);
+                found.push(Hit { cat: Cat::Suggestion, first: first + skip, end, negated: false });
+            }
+        }
+        found
+    }
+
     fn empathy(&mut self) {
-        let acknowledged: Vec<Hit> = self.found(Cat::EmpathyAck);
+        let acknowledged: Vec<Hit> = self.reflections();
         let upset = self.customers.iter().any(CustomerView::upset);
         if upset && acknowledged.is_empty() {
             match self.found(Cat::FormulaicApology).first() {
@@ -302,7 +537,7 @@ impl<'a> Coach<'a> {
             let span = self.hit_span(hit);
             self.push(Skill::Empathy, Severity::Info, "good_empathy", span, "");
         }
-        if let Some(hit) = self.found(Cat::Reassurance).first() {
+        if let Some(hit) = self.reassurances().first() {
             let span = self.hit_span(hit);
             self.push(Skill::Empathy, Severity::Info, "good_reassurance", span, "");
         }
@@ -359,7 +594,14 @@ impl<'a> Coach<'a> {
         }
         for &index in &checked.misspelled {
             let token = &self.reply.tokens[index];
-            let (span, word) = ((token.start, token.end), &self.reply.text[token.start..token.end]);
+            // An apostrophe-less contraction ("dont") is flagged as the whole word.
+            let end = match self.reply.tokens.get(index + 1) {
+                Some(next) if token.unapostrophed && next.unapostrophed && next.start == token.end => {
+                    next.end
+                }
+                _ => token.end,
+            };
+            let (span, word) = ((token.start, end), &self.reply.text[token.start..end]);
             self.push(Skill::Clarity, Severity::Warn, "misspelled", span, word);
         }
         let words = self.words();
@@ -437,7 +679,7 @@ impl<'a> Coach<'a> {
             let span = self.hit_span(hit);
             self.push(Skill::NextSteps, Severity::Info, "good_next_step", span, "");
         }
-        if let Some(hit) = suggestions.first() {
+        if let Some(hit) = self.proposals().first() {
             let span = self.hit_span(hit);
             self.push(Skill::NextSteps, Severity::Info, "good_suggestion", span, "");
         }

@@ -125,6 +125,21 @@ pub(crate) fn check(text: &Analysed<'_>, language: Language, spelling: Option<&S
     };
     let mut result = Checked { enabled: true, ..Checked::default() };
     for (index, token) in text.tokens.iter().enumerate() {
+        if token.unapostrophed {
+            // "dont": check the word as written, once (on its first half), so it is still flagged.
+            let Some(tail) = text.tokens.get(index + 1).filter(|t| t.unapostrophed && t.start == token.end)
+            else {
+                continue;
+            };
+            let whole = text.text[token.start..tail.end].to_lowercase();
+            if !token.capitalised {
+                result.checked += 1;
+                if !spelling.is_correct(&whole, language) {
+                    result.misspelled.push(index);
+                }
+            }
+            continue;
+        }
         if !worth_checking(text.text, token) {
             continue;
         }

@@ -40,6 +40,9 @@ pub(crate) struct Token {
     pub stop_it: bool,
     /// An English function word.
     pub stop_en: bool,
+    /// One of the two halves of an English contraction written without its apostrophe ("dont" is
+    /// read as `don` + `t`, spans `don` and `t`, so lexicon phrases written "don t" match).
+    pub unapostrophed: bool,
 }
 
 impl Token {
@@ -211,7 +214,7 @@ fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &m
             continue;
         }
         if let Some(begin) = word_start.take() {
-            out.push(word(text, start + begin, start + offset, sentence));
+            push_word(text, start + begin, start + offset, sentence, out);
         }
         if is_emoji(c) {
             out.push(special(
@@ -224,7 +227,67 @@ fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &m
         }
     }
     if let Some(begin) = word_start {
-        out.push(word(text, start + begin, end, sentence));
+        push_word(text, start + begin, end, sentence, out);
+    }
+}
+
+/// English contractions often typed without the apostrophe, and how the tokenizer splits them when
+/// the apostrophe is there. Only forms that are no other English or Italian word are listed ("its",
+/// "were", "well", "ill", "id", "lets", "hell", "shell" are left alone).
+const UNAPOSTROPHED: &[(&str, &str, &str)] = &[
+    ("im", "i", "m"),
+    ("ive", "i", "ve"),
+    ("dont", "don", "t"),
+    ("doesnt", "doesn", "t"),
+    ("didnt", "didn", "t"),
+    ("isnt", "isn", "t"),
+    ("arent", "aren", "t"),
+    ("wasnt", "wasn", "t"),
+    ("werent", "weren", "t"),
+    ("havent", "haven", "t"),
+    ("hasnt", "hasn", "t"),
+    ("hadnt", "hadn", "t"),
+    ("couldnt", "couldn", "t"),
+    ("wouldnt", "wouldn", "t"),
+    ("shouldnt", "shouldn", "t"),
+    ("cant", "can", "t"),
+    ("wont", "won", "t"),
+    ("thats", "that", "s"),
+    ("whats", "what", "s"),
+    ("theres", "there", "s"),
+    ("youre", "you", "re"),
+    ("youve", "you", "ve"),
+    ("youll", "you", "ll"),
+    ("youd", "you", "d"),
+    ("theyre", "they", "re"),
+    ("theyve", "they", "ve"),
+    ("theyll", "they", "ll"),
+    ("weve", "we", "ve"),
+    ("shes", "she", "s"),
+];
+
+/// Pushes one word token, or the two halves of an apostrophe-less contraction.
+fn push_word(text: &str, start: usize, end: usize, sentence: usize, out: &mut Vec<Token>) {
+    let token = word(text, start, end, sentence);
+    // Every listed form ends in one of these letters: most words are ruled out by one comparison.
+    let candidate = token.kind == Kind::Word
+        && (2..=8).contains(&token.lower.len())
+        && token.lower.ends_with(['m', 'e', 't', 's', 'd', 'l']);
+    let split = candidate.then(|| UNAPOSTROPHED.iter().find(|(whole, _, _)| *whole == token.lower)).flatten();
+    match split {
+        Some(&(_, head, tail)) => {
+            // The table is ASCII and `head + tail` is the word, so the halves split it at a char boundary.
+            let middle = start + head.len();
+            for (part, from, to) in [(head, start, middle), (tail, middle, end)] {
+                let mut half = word(text, from, to, sentence);
+                half.lower = part.to_string();
+                half.stop_it = crate::lexicon::is_stopword_it(part);
+                half.stop_en = crate::lexicon::is_stopword_en(part);
+                half.unapostrophed = true;
+                out.push(half);
+            }
+        }
+        None => out.push(token),
     }
 }
 
@@ -241,6 +304,7 @@ fn special(start: usize, end: usize, kind: Kind, lower: String, sentence: usize)
         alt: None,
         stop_it: false,
         stop_en: false,
+        unapostrophed: false,
     }
 }
 
@@ -330,7 +394,20 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
     } else {
         (false, false)
     };
-    Token { start, end, kind, lower, sentence, capitalised, all_caps, elongated, alt, stop_it, stop_en }
+    Token {
+        start,
+        end,
+        kind,
+        lower,
+        sentence,
+        capitalised,
+        all_caps,
+        elongated,
+        alt,
+        stop_it,
+        stop_en,
+        unapostrophed: false,
+    }
 }
 
 /// A cheap stem: the first `n` chars of a lowercase word (enough to match "rimborso"/"rimborsi", "refund"/"refunded").
@@ -362,6 +439,16 @@ mod tests {
         assert_eq!(a.tokens[0].alt.as_deref(), Some("belloo"));
         assert!(a.tokens[0].elongated && !a.tokens[2].elongated);
         assert_eq!(&a.text[a.tokens[1].start..a.tokens[1].end], ":-)");
+    }
+
+    #[test]
+    fn splits_contractions_typed_without_apostrophe() {
+        let a = Analysed::new("Dont worry, thats fine. Its ok");
+        let words: Vec<&str> = a.tokens.iter().map(|t| t.lower.as_str()).collect();
+        assert_eq!(words, ["don", "t", "worry", "that", "s", "fine", "its", "ok"]);
+        assert_eq!((a.tokens[0].start, a.tokens[0].end), (0, 3));
+        assert_eq!((a.tokens[1].start, a.tokens[1].end), (3, 4));
+        assert!(a.tokens[1].unapostrophed && !a.tokens[2].unapostrophed);
     }
 
     #[test]

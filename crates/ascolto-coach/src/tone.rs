@@ -43,6 +43,9 @@ pub enum CourtesyKind {
     Positive,
     /// A negative word.
     Negative,
+    /// Emphasis put on a word: a function word in capitals ("MUCH more specific", "WHY") or a word
+    /// between asterisks or underscores (`*whole point*`): it insists, like factuality.
+    Emphasis,
     /// Profanity or insults.
     Abuse,
 }
@@ -65,6 +68,8 @@ impl CourtesyKind {
             CourtesyKind::SecondPersonStart => -0.30,
             CourtesyKind::Positive => 0.12,
             CourtesyKind::Negative => -0.13,
+            // Not a feature of the 2013 paper: given factuality's weight, as both insist on the point.
+            CourtesyKind::Emphasis => -0.38,
             CourtesyKind::Abuse => -1.0,
         }
     }
@@ -144,7 +149,83 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
         };
         markers.push(CourtesyMarker { kind, start: first.start, end: first.end });
     }
+    markers.extend(emphasis(text));
     markers.sort_by_key(|m| (m.start, m.end, m.kind));
     let score: f32 = markers.iter().map(|m| m.kind.weight()).sum();
     Courtesy { score: crate::customer::round2(score), markers }
+}
+
+/// Words people write in capitals to insist ("MUCH", "NEVER", "WHY"), besides function words;
+/// acronyms (PDF, HTML, IVA) are never among them, so they are not read as emphasis.
+const EMPHATIC: &[&str] = &[
+    "much",
+    "really",
+    "very",
+    "never",
+    "always",
+    "all",
+    "every",
+    "any",
+    "only",
+    "must",
+    "need",
+    "please",
+    "more",
+    "most",
+    "less",
+    "exactly",
+    "whole",
+    "entire",
+    "nothing",
+    "everything",
+    "anything",
+    "still",
+    "again",
+    "sempre",
+    "mai",
+    "tutto",
+    "niente",
+    "nulla",
+    "molto",
+    "solo",
+    "ancora",
+    "subito",
+];
+
+/// Emphasis: a function word or an insisting word in capitals, or words between asterisks or
+/// underscores in the same sentence (`*whole point*`, `_now_`).
+fn emphasis(text: &Analysed<'_>) -> Vec<CourtesyMarker> {
+    let mut found = Vec::new();
+    let tokens = &text.tokens;
+    let mut index = 0;
+    while index < tokens.len() {
+        let token = &tokens[index];
+        let capitals = token.is_word()
+            && token.all_caps
+            && token.lower.chars().count() >= 3
+            && (token.stop_en || token.stop_it || EMPHATIC.contains(&token.lower.as_str()));
+        if capitals {
+            found.push(CourtesyMarker { kind: CourtesyKind::Emphasis, start: token.start, end: token.end });
+            index += 1;
+            continue;
+        }
+        let opener = text.text[..token.start].chars().next_back().filter(|c| matches!(c, '*' | '_'));
+        let closing = opener.and_then(|mark| {
+            (index..tokens.len())
+                .take_while(|&i| tokens[i].sentence == token.sentence)
+                .find(|&i| text.text[tokens[i].end..].starts_with(mark))
+        });
+        match closing {
+            Some(last) if token.is_word() => {
+                found.push(CourtesyMarker {
+                    kind: CourtesyKind::Emphasis,
+                    start: token.start,
+                    end: tokens[last].end,
+                });
+                index = last + 1;
+            }
+            _ => index += 1,
+        }
+    }
+    found
 }

@@ -3,7 +3,7 @@
 //! A fact is a finding code (`deflection`), optionally with the exact words at fault
 //! (`deflection=non dipende da noi`), or a customer-side fact (`question=…`, `tried=…`, `abuse=…`,
 //! `thanks=…`, `urgency:legal_threat`, `anger`, `sadness`, `fear`, `joy`, `sentiment+`, `sentiment-`,
-//! `lang:it`). Every row goes through the one `check` helper, which also verifies the span invariants
+//! `lang:it`, a courtesy strategy `courtesy:emphasis` or `courtesy:emphasis=WHY`, `polite`/`not_polite`). Every row goes through the one `check` helper, which also verifies the span invariants
 //! and that both UI languages produce messages.
 
 use ascolto_coach::{Language, ReplyContext, Target, analyze_customer, analyze_reply};
@@ -99,6 +99,14 @@ fn facts(input: &Input, ui: Language) -> Vec<String> {
             if report.urgency >= 0.5 {
                 facts.push("urgent".to_string());
             }
+            let courtesy = ascolto_coach::courtesy(text);
+            for marker in &courtesy.markers {
+                let kind = serde_json::to_value(marker.kind).expect("kinds serialise");
+                let name = format!("courtesy:{}", kind.as_str().unwrap_or_default());
+                facts.push(format!("{name}={}", &text[marker.start..marker.end]));
+                facts.push(name);
+            }
+            facts.push(if courtesy.score > 0.0 { "polite" } else { "not_polite" }.to_string());
             facts
         }
     }
@@ -1050,6 +1058,179 @@ static CASES: &[Case] = &[
     case(Customer("Mi fa incazzare, vergognatevi!"), &["anger", "sentiment-"], &["joy"]),
     case(Customer("Non sono incavolato, solo curioso."), &[], &["anger"]),
     case(Customer("I hate this, shut up."), &["anger"], &[]),
+    // ==== Revision of 2026-11-23 (second): each rule flagged and not flagged ====
+    // ---- contractions typed without the apostrophe ----
+    case(Reply("Dont worry, I will fix it today.", &[], None, false), &["good_reassurance=Dont worry"], &[]),
+    case(Customer("I dont like it at all"), &["sentiment-"], &["sentiment+"]),
+    case(Reply("Its battery lasts two days.", &[], None, false), &[], &["good_reassurance", "good_empathy"]),
+    case(Reply("Thats great news, congratulations!", &[], None, false), &["good_reassurance"], &[]),
+    // ---- a restatement that names a feeling reflects it ----
+    case(
+        Reply("It sounds like this loneliness is really getting to you.", &[], None, false),
+        &["good_empathy=It sounds like this loneliness"],
+        &[],
+    ),
+    case(
+        Reply("It sounds like the parcel is still in Milan.", &[], None, false),
+        &["good_restatement=It sounds like"],
+        &["good_empathy"],
+    ),
+    case(
+        Reply("Quindi tu sei preoccupata per la consegna.", &[], None, false),
+        &["good_empathy=Quindi tu sei preoccupata"],
+        &[],
+    ),
+    case(Reply("Quindi tu hai già il codice.", &[], None, false), &["good_restatement"], &["good_empathy"]),
+    // ---- asking about a feeling is a question, not a reflection or a restatement ----
+    case(
+        Reply("Do you feel better today?", &[], None, false),
+        &["good_question"],
+        &["good_empathy", "good_restatement"],
+    ),
+    case(
+        Reply("Why do you feel that way?", &[], None, false),
+        &["good_question"],
+        &["good_empathy", "good_restatement"],
+    ),
+    case(Reply("The problem is you feel ignored.", &[], None, false), &["good_empathy=you feel"], &[]),
+    case(Reply("You will, you seem very determined.", &[], None, false), &["good_empathy=you seem"], &[]),
+    // ---- checking a restatement with the customer ----
+    case(
+        Reply("Your order arrived late and damaged, is that correct?", &[], None, false),
+        &["good_restatement=is that correct", "good_question"],
+        &[],
+    ),
+    case(
+        Reply("L'ordine è arrivato in ritardo, ho capito bene?", &[], None, false),
+        &["good_restatement=ho capito bene"],
+        &[],
+    ),
+    case(
+        Reply("Is that colour available in size M?", &[], None, false),
+        &["good_question"],
+        &["good_restatement"],
+    ),
+    // ---- greeting and service-opening questions are open questions that clarify nothing ----
+    case(Reply("Hi! How are you today?", &["it doesn't work"], None, false), &["vague_no_question"], &[]),
+    case(
+        Reply("How are you feeling about the move?", &["it doesn't work"], None, false),
+        &["good_question"],
+        &["vague_no_question"],
+    ),
+    case(
+        Reply("Buongiorno, come posso aiutarla?", &["non funziona"], None, false),
+        &["vague_no_question", "good_question"],
+        &[],
+    ),
+    case(
+        Reply("Buongiorno, da quando non funziona?", &["non funziona"], None, false),
+        &["good_question"],
+        &["vague_no_question"],
+    ),
+    case(
+        Reply("Hello, how can I help you today?", &["doesn't work"], None, false),
+        &["vague_no_question"],
+        &[],
+    ),
+    case(
+        Reply("How can I help you reset the router?", &["doesn't work"], None, false),
+        &["good_question"],
+        &["vague_no_question"],
+    ),
+    // ---- wishes in a closing turn are the farewell ritual ----
+    case(Reply("You're welcome, good luck!", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("Good luck with the exam tomorrow!", &[], None, false), &["good_reassurance=Good luck"], &[]),
+    case(Reply("Di nulla, buona fortuna!", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("In bocca al lupo per il colloquio!", &[], None, false), &["good_reassurance"], &[]),
+    case(
+        Reply("You're welcome! Don't worry, your refund is already on its way.", &[], None, false),
+        &["good_reassurance=Don't worry"],
+        &[],
+    ),
+    case(Reply("No problem, have a great day!", &[], None, false), &[], &["good_reassurance"]),
+    // ---- an encouragement is not a suggestion ----
+    case(Reply("You can do this.", &[], None, false), &["good_reassurance"], &["good_suggestion"]),
+    case(Reply("You can get through this.", &[], None, false), &["good_reassurance"], &["good_suggestion"]),
+    case(
+        Reply("You can reset the password from the login page.", &[], None, false),
+        &["good_suggestion=You can"],
+        &["good_reassurance"],
+    ),
+    // ---- inside a question, only a suggestion that opens it proposes ----
+    case(
+        Reply("Do you have someone you can talk to?", &[], None, false),
+        &["good_question"],
+        &["good_suggestion"],
+    ),
+    case(
+        Reply("Have you considered talking to your manager?", &[], None, false),
+        &["good_suggestion=Have you considered", "good_question"],
+        &[],
+    ),
+    case(Reply("Could you meet them outside?", &[], None, false), &["good_suggestion=Could you meet"], &[]),
+    case(
+        Reply("Could you send me the order number?", &[], None, false),
+        &["good_question"],
+        &["good_suggestion"],
+    ),
+    case(Reply("Can you tell me more about it?", &[], None, false), &["good_question"], &["good_suggestion"]),
+    case(Reply("Maybe a short walk after dinner?", &[], None, false), &["good_suggestion=Maybe"], &[]),
+    case(Reply("Hai provato a riavviare il modem?", &[], None, false), &["good_suggestion"], &[]),
+    case(Reply("Have you spoken to your doctor?", &[], None, false), &["good_suggestion"], &[]),
+    case(Reply("Would you be willing to try again?", &[], None, false), &["good_suggestion"], &[]),
+    case(
+        Reply("I suggest you restart it. Did it work?", &[], None, false),
+        &["good_suggestion=I suggest"],
+        &[],
+    ),
+    // ---- affirmation, normalising, optimism ----
+    case(Reply("Keep your head up.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("That's really great!", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("That's not great, I know.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("It's very common to feel this way.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("That model is not common here.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("È molto comune sentirsi così.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("You will be charged a small fee.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("You'll be fine, I promise.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("It is hard for many people right now.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("There's nothing to worry about.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("Non c'è da preoccuparsi, si sistemerà.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("It should be positive on the display.", &[], None, false), &[], &["good_reassurance"]),
+    // ---- emotional reactions: solidarity, availability, a named difficulty ----
+    case(Reply("I feel you, same here.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("I'm listening.", &[], None, false), &["good_empathy"], &[]),
+    case(
+        Reply("That can be incredibly hard.", &[], None, false),
+        &["good_empathy=can be incredibly hard"],
+        &[],
+    ),
+    case(Reply("I would be furious too.", &[], None, false), &["good_empathy=I would be furious"], &[]),
+    case(Reply("I would be happy to help.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("Può essere davvero difficile, lo so.", &[], None, false), &["good_empathy"], &[]),
+    // ---- customer: gratitude, complaints, threats and exasperation ----
+    case(Customer("Grazie mille, gentilissimi"), &["sentiment+", "thanks"], &["sentiment-"]),
+    case(Customer("Grazie per niente."), &[], &["sentiment+", "thanks"]),
+    case(Customer("Sto aspettando da settimane e nessuna risposta."), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Non riesco ad accedere al mio account"), &["sentiment-"], &[]),
+    case(Customer("I still haven't received my order"), &["sentiment-"], &[]),
+    case(Customer("The new app works great, thank you!"), &["sentiment+"], &["sentiment-"]),
+    case(
+        Customer("Se non risolvete entro domani disdico l'abbonamento."),
+        &["anger", "urgency:cancel_threat"],
+        &[],
+    ),
+    case(Customer("Non voglio disdire, il servizio mi piace."), &[], &["anger"]),
+    case(Customer("Ma stiamo scherzando?? Il pacco è sparito"), &["anger", "sentiment-"], &[]),
+    case(Customer("Numero uno, davvero!"), &["sentiment+"], &[]),
+    case(Customer("Siete i migliori"), &["sentiment+"], &[]),
+    // ---- courtesy: emphasis, agreement, welcome, hedges ----
+    case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
+    case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
+    case(Customer("Use the snake_case names."), &[], &["courtesy:emphasis"]),
+    case(Customer("I use the PDF export daily."), &[], &["courtesy:emphasis"]),
+    case(Customer("I agree, that would be cleaner."), &["courtesy:deference=I agree", "polite"], &[]),
+    case(Customer("Welcome to the site! Have a look around."), &["courtesy:greeting=Welcome to"], &[]),
+    case(Customer("If I'm not mistaken, the flag is off."), &["courtesy:hedge", "polite"], &[]),
 ];
 
 #[test]

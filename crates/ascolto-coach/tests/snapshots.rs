@@ -106,11 +106,16 @@ fn customer_json_has_the_documented_shape() {
     expect![[r#"
         {
           "language": "it",
-          "sentiment": 0.0,
+          "sentiment": -0.5,
           "emotions": {
             "anger": {
-              "score": 0.0,
-              "evidence": []
+              "score": 0.33,
+              "evidence": [
+                {
+                  "start": 0,
+                  "end": 17
+                }
+              ]
             },
             "sadness": {
               "score": 0.0,
@@ -125,7 +130,7 @@ fn customer_json_has_the_documented_shape() {
               "evidence": []
             }
           },
-          "urgency": 0.67,
+          "urgency": 0.7,
           "urgency_reasons": [
             {
               "kind": "repeated_contact",

@@ -48,6 +48,9 @@ fn flags_misspellings_but_not_names_codes_or_addresses() {
     assert_eq!(misspelled(italian, &spelling), ["ricevera"]);
     let english = "Hi Jane, your order 12345 has shiped today and will arrive tomorow, see www.example.com.";
     assert_eq!(misspelled(english, &spelling), ["shiped", "tomorow"]);
+    // A contraction typed without its apostrophe is read as the contraction but still flagged, whole.
+    let unapostrophed = "Please dont worry, your refund is on its way.";
+    assert_eq!(misspelled(unapostrophed, &spelling), ["dont"]);
     let trade = "Il vostro abbonamento ascoltopro è attivo.";
     assert_eq!(misspelled(trade, &spelling), ["ascoltopro"]);
     spelling.add_words(["AscoltoPro"]);

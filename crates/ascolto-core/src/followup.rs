@@ -61,6 +61,8 @@ pub enum ScheduledKind {
     ScheduledReply { text: String },
     /// Bring a snoozed conversation back to the queue.
     EndSnooze,
+    /// Run the SLA escalations whose time has come (see `crate::sla::check_times`).
+    SlaCheck,
 }
 
 /// An action set for later.

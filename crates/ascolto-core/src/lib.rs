@@ -27,7 +27,7 @@ pub use agent::{Agent, Presence, Role, Team};
 pub use conversation::{Channel, Conversation, ConversationStatus, Priority};
 pub use customer::{Customer, EmailAddress, Identity, IdentityKind};
 pub use ids::{AgentId, ConversationId, CustomerId, MessageId, TeamId};
-pub use message::{AttachmentMeta, DeliveryStatus, Direction, Message};
+pub use message::{AttachmentMeta, DeliveryStatus, Direction, Message, TemplateMessage};
 
 /// A value from outside did not follow the rules of its type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -63,4 +63,21 @@ pub struct Message {
     pub delivery_status: DeliveryStatus,
     pub delivery_error: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Set when the reply is an approved WhatsApp template rather than free text; `text`
+    /// then holds the template's body with the parameters filled in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<TemplateMessage>,
+}
+
+/// An approved message template sent as a reply (WhatsApp allows only these once the
+/// customer has not written for 24 hours).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TemplateMessage {
+    /// The template's name as approved (`order_update`).
+    pub name: String,
+    /// The language it was approved in (`it`, `en_US`).
+    pub language: String,
+    /// The values of the body's `{{1}}`, `{{2}}`, ... in order.
+    #[serde(default)]
+    pub parameters: Vec<String>,
 }

@@ -114,6 +114,10 @@ pub enum PriorityReason {
     SlaBreached {
         minutes_ago: i64,
     },
+    /// An SLA escalation raised the level to at least this, until an agent answers.
+    Escalated {
+        priority: Priority,
+    },
 }
 
 impl PriorityReason {
@@ -144,6 +148,12 @@ impl PriorityReason {
             }
             PriorityReason::SlaBreached { minutes_ago } => {
                 format!("SLA breached {} ago", span(minutes_ago, lang))
+            }
+            PriorityReason::Escalated { priority } if it => {
+                format!("alzata a {} dall'escalation SLA", level_word(priority, lang))
+            }
+            PriorityReason::Escalated { priority } => {
+                format!("raised to {} by SLA escalation", level_word(priority, lang))
             }
         }
     }

@@ -469,6 +469,18 @@ pub fn due_actions(
     timing: &ConversationTiming,
     now: DateTime<Utc>,
 ) -> Result<Vec<SlaEvent>, CalendarError> {
+    let mut events = planned_actions(policy, timing, now)?;
+    events.retain(|event| event.fires_at <= now);
+    Ok(events)
+}
+
+/// Every warning and escalation of `policy` for the clocks still running at `now`, due or
+/// not, in metric then rule order.
+pub fn planned_actions(
+    policy: &SlaPolicy,
+    timing: &ConversationTiming,
+    now: DateTime<Utc>,
+) -> Result<Vec<SlaEvent>, CalendarError> {
     let pauses = timing.pauses_at(now);
     let mut events = Vec::new();
     for &metric in SlaMetric::ALL {
@@ -484,19 +496,32 @@ pub fn due_actions(
                 continue;
             };
             let fires_at = policy.calendar.deadline_with_pauses(clock.started_at, offset, &pauses)?;
-            if fires_at <= now {
-                events.push(SlaEvent {
-                    metric,
-                    trigger: rule.trigger,
-                    action: rule.action,
-                    clock_started_at: clock.started_at,
-                    deadline,
-                    fires_at,
-                });
-            }
+            events.push(SlaEvent {
+                metric,
+                trigger: rule.trigger,
+                action: rule.action,
+                clock_started_at: clock.started_at,
+                deadline,
+                fires_at,
+            });
         }
     }
     Ok(events)
+}
+
+/// When a worker should look at this conversation's escalations: the latest time already
+/// due (so events due now are acted on, whenever they became due) and the earliest time still
+/// to come. A worker keyed on these times checks each moment once, however often they are
+/// computed.
+pub fn check_times(
+    policy: &SlaPolicy,
+    timing: &ConversationTiming,
+    now: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, CalendarError> {
+    let planned = planned_actions(policy, timing, now)?;
+    let latest_due = planned.iter().map(|event| event.fires_at).filter(|at| *at <= now).max();
+    let next = planned.iter().map(|event| event.fires_at).filter(|at| *at > now).min();
+    Ok(latest_due.into_iter().chain(next).collect())
 }
 
 #[cfg(test)]
@@ -534,6 +559,29 @@ mod tests {
             Some(TeamId(7)),
         );
         assert_eq!(minutes, Some(240));
+    }
+
+    #[test]
+    fn check_times_are_the_latest_due_event_and_the_next_one() {
+        let policy = SlaPolicy::default();
+        // Tuesday 3 March 2026, 9:00 in Rome: an urgent e-mail has 2 business hours.
+        let opened = DateTime::parse_from_rfc3339("2026-03-03T08:00:00Z").unwrap().with_timezone(&Utc);
+        let timing = ConversationTiming {
+            priority: Priority::Urgent,
+            channel: Channel::Email,
+            team: None,
+            opened_at: opened,
+            first_response_at: None,
+            waiting_since: Some(opened),
+            resolved_at: None,
+            pauses: Vec::new(),
+            paused_since: None,
+        };
+        let warning = opened + Duration::minutes(90);
+        assert_eq!(check_times(&policy, &timing, opened).unwrap(), vec![warning]);
+        let later = opened + Duration::minutes(100);
+        assert_eq!(check_times(&policy, &timing, later).unwrap(), vec![warning, opened + Duration::hours(2)]);
+        assert_eq!(due_actions(&policy, &timing, later).unwrap().len(), 1);
     }
 
     #[test]

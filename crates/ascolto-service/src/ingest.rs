@@ -3,7 +3,9 @@
 
 use ascolto_core::Conversation;
 use ascolto_core::text::{bounded, required_text};
-use ascolto_core::{AgentId, AttachmentMeta, Channel, ConversationId, Identity, Message, ParseError};
+use ascolto_core::{
+    AgentId, AttachmentMeta, Channel, ConversationId, Identity, Message, ParseError, TemplateMessage,
+};
 use ascolto_store::{ConversationPatch, InboundMessage, Ingested, NewAgentMessage};
 use chrono::{DateTime, Utc};
 
@@ -40,6 +42,9 @@ pub struct ReplyRequest {
     pub text: String,
     pub html: Option<String>,
     pub note: bool,
+    /// An approved WhatsApp template to send instead of free text; `text` is then ignored
+    /// and the stored text is the template's body with the parameters filled in.
+    pub template: Option<TemplateMessage>,
 }
 
 /// The subject for a new conversation: the given one, or the first words of the text.
@@ -96,11 +101,17 @@ impl Desk {
         };
         let mut ingested = self.store.ingest(inbound).await?;
         if ingested.created {
-            ingested.conversation =
-                self.after_customer_message(&ingested.conversation, signals, received_at).await?;
+            // The message is committed: agents hear of it now, and the queue bookkeeping
+            // (two more writes behind the same writer) does not delay what they see. Its
+            // outcome, the conversation's new place in the queue, follows as an update.
             self.events.publish(Event::MessageCreated {
                 conversation: Box::new(ingested.conversation.clone()),
                 message: Box::new(ingested.message.clone()),
+            });
+            ingested.conversation =
+                self.after_customer_message(&ingested.conversation, signals, received_at).await?;
+            self.events.publish(Event::ConversationUpdated {
+                conversation: Box::new(ingested.conversation.clone()),
             });
         }
         Ok(ingested)
@@ -115,7 +126,8 @@ impl Desk {
         }
     }
 
-    /// Checks a reply and makes it ready for the store.
+    /// Checks a reply and makes it ready for the store. A template reply's text is its
+    /// checked, filled-in body (see [`Desk::check_template`]).
     pub(crate) fn prepare_reply(&self, request: ReplyRequest) -> Result<NewAgentMessage, ServiceError> {
         let text = required_text("text", &request.text, MAX_TEXT_CHARS)?;
         Ok(NewAgentMessage {
@@ -125,6 +137,7 @@ impl Desk {
             html: request.html.as_deref().map(html::sanitize),
             note: request.note,
             created_at: self.now(),
+            template: request.template,
         })
     }
 

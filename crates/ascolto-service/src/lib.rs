@@ -4,6 +4,7 @@
 //! directly for messages; they go through [`Desk`], which validates, sanitises and then stores,
 //! so every way in (API, e-mail, chat) follows the same rules and the same benchmark path.
 
+pub mod assignment;
 pub mod events;
 pub mod html;
 pub mod ingest;
@@ -51,6 +52,9 @@ pub struct Desk {
     pub clock: Arc<dyn Clock>,
     /// Live events, published after each write commits.
     pub events: events::EventBus,
+    /// Wakes this node's automatic assignment worker when capacity may have freed up (an
+    /// agent came online); new conversations reach it through `events`.
+    pub assignment_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Desk {
@@ -59,7 +63,7 @@ impl Desk {
     }
 
     pub fn with_clock(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock, events: events::EventBus::new() }
+        Self { store, clock, events: events::EventBus::new(), assignment_wake: Arc::default() }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

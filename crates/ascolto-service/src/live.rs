@@ -12,7 +12,7 @@ use ascolto_channels::SendError;
 use ascolto_channels::telegram::TelegramClient;
 use ascolto_channels::whatsapp::{self, WhatsAppClient};
 use ascolto_core::{Channel, Conversation, ConversationId, IdentityKind, Message, MessageId, ParseError};
-use ascolto_store::{ChannelConfig, ChannelSettings, Store, StoreResult};
+use ascolto_store::{ChannelConfig, ChannelSettings, Store, StoreResult, WhatsAppTemplate};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
@@ -20,7 +20,7 @@ use tracing::{debug, warn};
 
 use crate::events::{Envelope, Event};
 use crate::outbox::{Deliverer, Deliverers, DeliveryError};
-use crate::{Desk, ServiceError};
+use crate::{Desk, ReplyRequest, ServiceError};
 
 /// The largest payload the bridge sends as it is (PostgreSQL's NOTIFY limit is 8000 bytes).
 pub const MAX_PAYLOAD: usize = 7900;
@@ -57,7 +57,8 @@ fn encode(envelope: &Envelope) -> Option<String> {
     let reference = match &envelope.event {
         Event::MessageCreated { message, .. } => Wire::MessageCreated { origin, message_id: message.id },
         Event::DeliveryUpdated { message, .. } => Wire::DeliveryUpdated { origin, message_id: message.id },
-        Event::ConversationUpdated { conversation } => {
+        // Too big to carry whole (a long subject): the other nodes hear of the change only.
+        Event::ConversationUpdated { conversation } | Event::SlaEscalated { conversation, .. } => {
             Wire::ConversationUpdated { origin, conversation_id: conversation.id }
         }
         Event::Typing { .. } | Event::Viewing { .. } => return None,
@@ -142,6 +143,68 @@ impl Desk {
             ),
         )
         .into())
+    }
+}
+
+impl Desk {
+    /// The templates approved for the WhatsApp number (the configured WhatsApp channel, the
+    /// same one replies are sent through).
+    pub async fn whatsapp_templates(&self) -> Result<Vec<WhatsAppTemplate>, ServiceError> {
+        let configs = self.store.list_channel_configs().await?;
+        Ok(configs
+            .into_iter()
+            .find_map(|config| match config.settings {
+                ChannelSettings::WhatsApp { templates, .. } => Some(templates),
+                _ => None,
+            })
+            .unwrap_or_default())
+    }
+
+    /// Checks a template reply against the templates approved for the WhatsApp number, and
+    /// returns the text to store: the approved body with the parameters filled in.
+    pub(crate) async fn check_template(
+        &self,
+        conversation: &Conversation,
+        request: &ReplyRequest,
+    ) -> Result<String, ServiceError> {
+        let Some(template) = &request.template else { return Ok(request.text.clone()) };
+        if request.note {
+            return Err(ParseError::new("template", "an internal note cannot be a message template").into());
+        }
+        if conversation.channel != Channel::WhatsApp {
+            let reason = format!(
+                "message templates are for WhatsApp conversations; this one is on {}",
+                conversation.channel
+            );
+            return Err(ParseError::new("template", reason).into());
+        }
+        let templates = self.whatsapp_templates().await?;
+        let approved = templates
+            .iter()
+            .find(|approved| approved.name == template.name && approved.language == template.language)
+            .ok_or_else(|| {
+                let reason = format!(
+                    "no approved template {:?} in language {:?} is configured for this WhatsApp number",
+                    template.name, template.language
+                );
+                ParseError::new("template", reason)
+            })?;
+        let expected =
+            whatsapp::parameter_count(&approved.body).map_err(|why| ParseError::new("template", why))?;
+        if template.parameters.len() != expected {
+            let reason = format!(
+                "the template {:?} takes {expected} parameters, not {}",
+                template.name,
+                template.parameters.len()
+            );
+            return Err(ParseError::new("template.parameters", reason).into());
+        }
+        for (index, value) in template.parameters.iter().enumerate() {
+            whatsapp::check_parameter(value).map_err(|why| {
+                ParseError::new("template.parameters", format!("parameter {} {why}", index + 1))
+            })?;
+        }
+        Ok(whatsapp::render_template(&approved.body, &template.parameters))
     }
 }
 
@@ -241,7 +304,13 @@ impl Deliverer for PlatformDeliverer {
                     phone_number_id,
                     access_token.expose(),
                 );
-                client.send_text(&to, &message.text).await
+                match &message.template {
+                    Some(template) => {
+                        let (name, language) = (&template.name, &template.language);
+                        client.send_template(&to, name, language, &template.parameters).await
+                    }
+                    None => client.send_text(&to, &message.text).await,
+                }
             }
             ChannelSettings::WebChat { .. } => return Ok(None),
         };

@@ -9,6 +9,7 @@
 //! and never stored in one language. A periodic recompute refreshes the scores that grow with
 //! waiting time.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use ascolto_core::calendar::Pause;
@@ -17,13 +18,14 @@ use ascolto_core::priority::{
     self, CustomerSignals, PriorityConfig, PriorityInputs, PriorityOverride, PriorityReason,
 };
 use ascolto_core::search::Lang;
-use ascolto_core::sla::{self, ConversationTiming, SlaMetric, SlaPolicy, SlaStatus};
+use ascolto_core::sla::{self, ConversationTiming, EscalationAction, SlaMetric, SlaPolicy, SlaStatus};
 use ascolto_core::{
-    Agent, AgentId, Conversation, ConversationId, ConversationStatus, Message, ParseError, Presence, Priority,
+    Agent, AgentId, Conversation, ConversationId, ConversationStatus, Customer, CustomerId, Message,
+    ParseError, Presence, Priority,
 };
 use ascolto_store::{
-    CheckedReply, Job, JobOutcome, NewAgentMessage, NewJob, NextRequest, QueueScore, QueueState, QueueUpdate,
-    StoreError, StoreResult, WaitingChange,
+    CheckedReply, EscalationEffect, Job, JobOutcome, NewAgentMessage, NewJob, NextRequest, QueueScore,
+    QueueState, QueueUpdate, SlaEscalation, StoreError, StoreResult, WaitingChange,
 };
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
@@ -50,6 +52,15 @@ pub struct SlaView {
     pub breached: bool,
     pub warning: bool,
     pub paused: bool,
+    /// When the clock stopped (its target met); `None` while it runs.
+    pub met_at: Option<DateTime<Utc>>,
+}
+
+impl SlaView {
+    /// Whether the clock still runs (paused counts as running: it resumes).
+    pub fn is_running(&self) -> bool {
+        self.met_at.is_none()
+    }
 }
 
 impl From<&SlaStatus> for SlaView {
@@ -61,6 +72,7 @@ impl From<&SlaStatus> for SlaView {
             breached: status.breached,
             warning: status.warning,
             paused: status.paused,
+            met_at: status.met_at,
         }
     }
 }
@@ -81,6 +93,8 @@ pub struct QueueView {
     pub overridden: Option<PriorityOverride>,
     /// The running and met SLA clocks of the policy.
     pub sla: Vec<SlaView>,
+    /// The SLA warnings and escalations that fired, oldest first.
+    pub escalations: Vec<SlaEscalation>,
 }
 
 /// What one queue recompute did.
@@ -103,12 +117,28 @@ pub fn signals_of(text: &str) -> (CustomerSignals, String) {
 }
 
 /// The SLA clocks' view of a conversation, with the stored first unanswered message.
+///
+/// The targets are chosen by the level without an escalation's raise (the override's, or
+/// the score's): a raise must not shorten the very target it answers, or an escalation due an
+/// hour after the breach would fire at once.
 fn timing(conversation: &Conversation, state: &QueueState) -> ConversationTiming {
     let mut timing = ConversationTiming::of(conversation, state.pauses.clone(), state.paused_since);
+    timing.priority = state.overridden.map_or(priority::level_of(state.score), |by_hand| by_hand.priority);
     if conversation.customer_is_waiting() || state.waiting_since.is_some() {
         timing.waiting_since = state.waiting_since.or(timing.waiting_since);
     }
     timing
+}
+
+/// The level the score falls in, at least as pressing as an escalation raised it.
+fn level_with_escalation(score: u16, escalated: Option<Priority>) -> Priority {
+    let level = priority::level_of(score);
+    escalated.map_or(level, |raised| level.min(raised))
+}
+
+/// One level more pressing than `level`.
+fn raised(level: Priority) -> Priority {
+    Priority::from_rank((level.rank() - 1).max(0)).unwrap_or(Priority::Urgent)
 }
 
 /// Business time from `now` to `deadline` in seconds, negative once it has passed.
@@ -163,7 +193,8 @@ impl Desk {
             state.paused_since = *since;
         }
         let customer = self.store.get_customer(conversation.customer_id).await?;
-        let statuses = policy.statuses(&timing(conversation, &state), now).unwrap_or_default();
+        let timing = timing(conversation, &state);
+        let statuses = policy.statuses(&timing, now).unwrap_or_default();
         let pressing = sla::most_pressing(&statuses);
         let inputs = PriorityInputs {
             signals: state.signals,
@@ -178,9 +209,10 @@ impl Desk {
             signals,
             waiting,
             score,
-            computed_level: Some(priority::level_of(score)),
+            computed_level: Some(level_with_escalation(score, state.escalated_level)),
             sla_deadline: pressing.map(|status| status.deadline),
             pauses,
+            sla_checks: sla::check_times(&policy, &timing, now).unwrap_or_default(),
         };
         Ok(self.store.save_queue_state(conversation.id, update, now).await?)
     }
@@ -259,29 +291,45 @@ impl Desk {
         conversations: &[Conversation],
         lang: Lang,
     ) -> Result<Vec<QueueView>, ServiceError> {
+        let mut ids: Vec<CustomerId> = conversations.iter().map(|c| c.customer_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let customers = self.store.get_customers(&ids).await?;
+        self.queue_views_with(conversations, &customers, lang).await
+    }
+
+    /// [`Desk::queue_views`] for a caller that has read the conversations' customers already
+    /// (their tags count towards the score): a fixed number of store reads for any number of
+    /// conversations.
+    pub async fn queue_views_with(
+        &self,
+        conversations: &[Conversation],
+        customers: &[Customer],
+        lang: Lang,
+    ) -> Result<Vec<QueueView>, ServiceError> {
         let now = self.now();
         let policy = self.sla_policy().await?;
         let ids: Vec<_> = conversations.iter().map(|c| c.id).collect();
-        let states = self.store.queue_states(&ids).await?;
-        let mut tags = std::collections::HashMap::new();
-        let mut views = Vec::with_capacity(conversations.len());
-        for conversation in conversations {
-            let Some(state) = states.iter().find(|s| s.conversation_id == conversation.id) else {
-                return Err(StoreError::not_found("conversation", conversation.id).into());
-            };
-            if let std::collections::hash_map::Entry::Vacant(entry) = tags.entry(conversation.customer_id) {
-                entry.insert(self.store.get_customer(conversation.customer_id).await?.tags);
-            }
-            views.push(view(
-                conversation,
-                state,
-                tags[&conversation.customer_id].clone(),
-                &policy,
-                lang,
-                now,
-            ));
+        let states: HashMap<ConversationId, QueueState> =
+            self.store.queue_states(&ids).await?.into_iter().map(|s| (s.conversation_id, s)).collect();
+        let mut escalations: HashMap<ConversationId, Vec<_>> = HashMap::new();
+        for escalation in self.store.sla_escalations(&ids).await? {
+            escalations.entry(escalation.conversation_id).or_default().push(escalation);
         }
-        Ok(views)
+        let tags: HashMap<CustomerId, &Vec<String>> = customers.iter().map(|c| (c.id, &c.tags)).collect();
+        conversations
+            .iter()
+            .map(|conversation| {
+                let state = states
+                    .get(&conversation.id)
+                    .ok_or_else(|| StoreError::not_found("conversation", conversation.id))?;
+                let customer_tags = tags
+                    .get(&conversation.customer_id)
+                    .ok_or_else(|| StoreError::not_found("customer", conversation.customer_id))?;
+                let fired = escalations.get(&conversation.id).cloned().unwrap_or_default();
+                Ok(view(conversation, state, (*customer_tags).clone(), fired, &policy, lang, now))
+            })
+            .collect()
     }
 
     /// Recomputes the score of every open conversation (scores grow with waiting time and
@@ -310,7 +358,7 @@ impl Desk {
                             .map(|d| business_seconds_left(&policy, d, now)),
                     };
                     let score = priority::score(&inputs, &config, now);
-                    let level = priority::level_of(score);
+                    let level = level_with_escalation(score, row.escalated_level);
                     (score != row.score || level != row.computed_level).then_some(QueueScore {
                         conversation_id: row.conversation_id,
                         score,
@@ -381,6 +429,10 @@ impl Desk {
         for conversation in &released {
             self.events.publish(Event::ConversationUpdated { conversation: Box::new(conversation.clone()) });
         }
+        if ascolto_core::assignment::accepts_new_conversations(presence) {
+            // An agent with room came online: automatic assignment may have work for them.
+            self.assignment_wake.notify_one();
+        }
         Ok((agent, released))
     }
 
@@ -436,11 +488,93 @@ impl Desk {
                 }
                 Ok(self.store.finish_job(job.id, JobOutcome::Done, now).await?)
             }
+            (ScheduledKind::SlaCheck, _) => {
+                self.run_sla_check(&conversation).await?;
+                Ok(self.store.finish_job(job.id, JobOutcome::Done, now).await?)
+            }
             (_, None) => {
                 warn!(job.id = job.id, "timer {} has nobody to act for: cancelled", job.id);
                 Ok(self.store.finish_job(job.id, JobOutcome::Cancelled, now).await?)
             }
         }
+    }
+
+    /// Acts on the SLA warnings and escalations due now for `conversation`, each once:
+    /// records it with its effect (raise the priority, back to the queue), announces it with
+    /// who should hear of it, then refreshes the queue state, which sets the next check.
+    async fn run_sla_check(&self, conversation: &Conversation) -> Result<(), ServiceError> {
+        let now = self.now();
+        let policy = self.sla_policy().await?;
+        let state = self.queue_state(conversation.id).await?;
+        let due = sla::due_actions(&policy, &timing(conversation, &state), now).unwrap_or_default();
+        let mut current = conversation.clone();
+        for event in due {
+            let escalation = SlaEscalation {
+                conversation_id: conversation.id,
+                key: event.key(),
+                metric: event.metric,
+                action: event.action,
+                breach: event.is_breach(),
+                deadline: event.deadline,
+                fired_at: now,
+            };
+            let effect = match event.action {
+                EscalationAction::RaisePriority => {
+                    EscalationEffect { raise_to: Some(raised(current.priority)), ..Default::default() }
+                }
+                EscalationAction::Reassign => {
+                    EscalationEffect { unassign: current.assignee.is_some(), ..Default::default() }
+                }
+                EscalationAction::NotifyAssignee | EscalationAction::NotifyLead => {
+                    EscalationEffect::default()
+                }
+            };
+            let Some(updated) = self.store.record_sla_escalation(&escalation, effect).await? else {
+                continue;
+            };
+            let notify = self.escalation_recipients(&updated, event.action).await?;
+            info!(conversation.id = %conversation.id, sla.event = %escalation.key, "SLA {} of conversation {}: {} ({})",
+                if escalation.breach { "breach" } else { "warning" }, conversation.id, escalation.action, escalation.metric);
+            self.events.publish(Event::SlaEscalated {
+                conversation: Box::new(updated.clone()),
+                escalation: Box::new(escalation),
+                notify,
+            });
+            current = updated;
+        }
+        let refreshed = self.refresh_queue(&current, None, WaitingChange::Keep, None).await?;
+        if refreshed != *conversation {
+            self.events.publish(Event::ConversationUpdated { conversation: Box::new(refreshed) });
+        }
+        Ok(())
+    }
+
+    /// Who hears of an escalation: the assignee for `notify_assignee`, the lead they report
+    /// to for `notify_lead`; the leads of the conversation's team when there is nobody more
+    /// specific; nobody in particular for the other actions.
+    async fn escalation_recipients(
+        &self,
+        conversation: &Conversation,
+        action: EscalationAction,
+    ) -> Result<Vec<AgentId>, ServiceError> {
+        let specific = match (action, conversation.assignee) {
+            (EscalationAction::NotifyAssignee, Some(assignee)) => Some(assignee),
+            (EscalationAction::NotifyLead, Some(assignee)) => {
+                self.store.get_agent(assignee).await?.reports_to
+            }
+            (EscalationAction::NotifyAssignee | EscalationAction::NotifyLead, None) => None,
+            _ => return Ok(Vec::new()),
+        };
+        if let Some(agent) = specific {
+            return Ok(vec![agent]);
+        }
+        let Some(team) = conversation.team else { return Ok(Vec::new()) };
+        let members = self.store.agent_presence(ascolto_store::PresenceOf::Team(team)).await?;
+        Ok(members
+            .into_iter()
+            .filter(|m| m.agent.role == ascolto_core::Role::Lead)
+            .map(|m| m.agent.id)
+            .collect())
     }
 
     async fn fire_reply(
@@ -458,6 +592,7 @@ impl Desk {
             html: None,
             note,
             created_at: self.now(),
+            template: None,
         };
         if let Some(message) = self.store.fire_reply_job(job.id, reply).await? {
             info!(job.id = job.id, message.id = %message.id, "timer {} sent message {}", job.id, message.id);
@@ -496,7 +631,12 @@ impl Desk {
         request: crate::ReplyRequest,
         draft_started_at: Option<DateTime<Utc>>,
     ) -> Result<CheckedReply, ServiceError> {
-        if !request.note {
+        let mut request = request;
+        if request.template.is_some() {
+            // An approved template may go out at any time; its text is its filled-in body.
+            let conversation = self.store.get_conversation(request.conversation).await?;
+            request.text = self.check_template(&conversation, &request).await?;
+        } else if !request.note {
             // WhatsApp allows free text only within 24 hours of the customer's last message.
             self.check_service_window(&self.store.get_conversation(request.conversation).await?)?;
         }
@@ -531,6 +671,7 @@ fn view(
     conversation: &Conversation,
     state: &QueueState,
     customer_tags: Vec<String>,
+    escalations: Vec<SlaEscalation>,
     policy: &SlaPolicy,
     lang: Lang,
     now: DateTime<Utc>,
@@ -544,7 +685,10 @@ fn view(
         sla_remaining_seconds: None,
     }
     .with_sla(sla::most_pressing(&statuses));
-    let assessment = priority::assess(&inputs, &PriorityConfig::default(), now);
+    let mut assessment = priority::assess(&inputs, &PriorityConfig::default(), now);
+    if let Some(priority) = state.escalated_level {
+        assessment.reasons.insert(0, PriorityReason::Escalated { priority });
+    }
     let queue = priority::QueuePriority { computed: assessment, overridden: state.overridden };
     QueueView {
         score: state.score,
@@ -553,6 +697,7 @@ fn view(
         reasons: queue.computed.reasons,
         overridden: state.overridden,
         sla: statuses.iter().map(SlaView::from).collect(),
+        escalations,
     }
 }
 

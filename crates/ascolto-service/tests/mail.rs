@@ -151,8 +151,14 @@ impl Env {
 
     /// An agent's reply in `conversation`, delivered through the outbox to the SMTP listener.
     async fn reply(&self, conversation: ConversationId, text: &str) -> Message {
-        let request =
-            ReplyRequest { conversation, agent: self.agent, text: text.into(), html: None, note: false };
+        let request = ReplyRequest {
+            conversation,
+            agent: self.agent,
+            text: text.into(),
+            html: None,
+            note: false,
+            template: None,
+        };
         let reply = self.desk.reply(request).await.expect("reply stored");
         self.desk.deliver_due(&self.deliverers, 10).await.expect("outbox");
         self.store.get_message(reply.id).await.unwrap()

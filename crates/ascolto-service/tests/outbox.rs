@@ -98,6 +98,7 @@ async fn reply_on(channel: Channel) -> Fixture {
             text: "Lo controllo subito.".into(),
             html: None,
             note: false,
+            template: None,
         })
         .await
         .unwrap();

@@ -298,8 +298,8 @@ pub(crate) async fn add_agent_message(
     };
     let row = sqlx::query(concat!(
         "INSERT INTO messages (conversation_id, direction, agent_id, channel, text, html, delivery_status,
-             created_at, search)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_tsvector('simple', $9)) RETURNING ",
+             created_at, search, template)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_tsvector('simple', $9), $10) RETURNING ",
         message_columns!()
     ))
     .bind(conversation.id.0)
@@ -311,6 +311,7 @@ pub(crate) async fn add_agent_message(
     .bind(status.as_str())
     .bind(ms(new.created_at))
     .bind(tokens)
+    .bind(new.template.as_ref().map(to_json))
     .fetch_one(&mut *conn)
     .await
     .map_err(db)?;

@@ -29,7 +29,7 @@ macro_rules! conversation_columns {
 macro_rules! message_columns {
     () => {
         "id, conversation_id, direction, customer_id, agent_id, text, html, attachments, \
-         channel_message_id, delivery_status, delivery_error, created_at"
+         channel_message_id, delivery_status, delivery_error, created_at, template"
     };
 }
 
@@ -65,7 +65,8 @@ use ascolto_store::{
     Page, PageRequest, Session, Store, StoreError, StoreResult,
 };
 use ascolto_store::{
-    CheckedReply, Job, JobOutcome, NewJob, NextRequest, QueueInputs, QueueScore, QueueState, QueueUpdate,
+    AgentPresence, AssignmentScope, CheckedReply, EscalationEffect, Job, JobOutcome, NewJob, NextRequest,
+    PresenceOf, QueueInputs, QueueScore, QueueState, QueueUpdate, SlaEscalation,
 };
 use ascolto_store::{Macro, NewMacro};
 use chrono::{DateTime, Utc};
@@ -83,6 +84,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "ui macros", include_str!("../migrations/0004_ui_macros.sql")),
     (5, "queue", include_str!("../migrations/0005_queue.sql")),
     (6, "email", include_str!("../migrations/0006_email.sql")),
+    (7, "sla escalations", include_str!("../migrations/0007_sla_escalations.sql")),
+    (9, "reply templates", include_str!("../migrations/0009_reply_templates.sql")),
 ];
 
 /// Connections one node opens at most, unless told otherwise.
@@ -164,6 +167,10 @@ impl Store for PostgresStore {
 
     async fn get_customer(&self, id: CustomerId) -> StoreResult<Customer> {
         customers::load(&mut *self.conn().await?, id).await
+    }
+
+    async fn get_customers(&self, ids: &[CustomerId]) -> StoreResult<Vec<Customer>> {
+        customers::load_many(&mut *self.conn().await?, ids).await
     }
 
     async fn find_customer_by_identity(&self, identity: &Identity) -> StoreResult<Option<Customer>> {
@@ -466,6 +473,36 @@ impl Store for PostgresStore {
         Ok(outcome)
     }
 
+    async fn assign_waiting(
+        &self,
+        scope: &AssignmentScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>> {
+        let mut tx = self.begin().await?;
+        let assigned = queue::assign_waiting(&mut tx, scope, now).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(assigned)
+    }
+
+    async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>> {
+        queue::presence(&mut *self.conn().await?, of).await
+    }
+
+    async fn record_sla_escalation(
+        &self,
+        escalation: &SlaEscalation,
+        effect: EscalationEffect,
+    ) -> StoreResult<Option<Conversation>> {
+        let mut tx = self.begin().await?;
+        let recorded = queue::record_escalation(&mut tx, escalation, effect).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(recorded)
+    }
+
+    async fn sla_escalations(&self, ids: &[ConversationId]) -> StoreResult<Vec<SlaEscalation>> {
+        queue::escalations(&mut *self.conn().await?, ids).await
+    }
+
     async fn agent_capacity(&self, agent: AgentId) -> StoreResult<KindCounts> {
         queue::capacity(&mut *self.conn().await?, agent).await
     }
@@ -586,6 +623,23 @@ impl Store for PostgresStore {
 
     async fn delete_channel_config(&self, id: &str) -> StoreResult<()> {
         live::delete(&mut *self.conn().await?, id).await
+    }
+
+    async fn update_channel_settings(
+        &self,
+        id: &str,
+        settings: ascolto_store::ChannelSettings,
+    ) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::update_settings(&mut *self.conn().await?, id, settings).await
+    }
+
+    async fn update_channel_config(
+        &self,
+        id: &str,
+        name: &str,
+        settings: &ascolto_store::ChannelSettings,
+    ) -> StoreResult<ascolto_store::ChannelConfig> {
+        live::update(&mut *self.conn().await?, id, name, settings).await
     }
 
     async fn update_delivery_status(

@@ -63,6 +63,35 @@ pub(crate) async fn list(conn: &mut PgConnection) -> StoreResult<Vec<ChannelConf
     rows.iter().map(channel_config).collect()
 }
 
+/// Renames a channel and replaces its settings; the kind of channel cannot change.
+pub(crate) async fn update(
+    conn: &mut PgConnection,
+    id: &str,
+    name: &str,
+    settings: &ChannelSettings,
+) -> StoreResult<ChannelConfig> {
+    let current = load(&mut *conn, id).await?;
+    if current.settings.channel() != settings.channel() {
+        return Err(StoreError::Invalid(format!(
+            "channel {id} is a {} channel and cannot become a {} one",
+            current.settings.channel(),
+            settings.channel()
+        )));
+    }
+    let json = serde_json::to_string(settings).map_err(StoreError::backend)?;
+    let row = sqlx::query(
+        "UPDATE channels SET name = $2, settings = $3 WHERE id = $1 RETURNING id, name, settings, created_at",
+    )
+    .bind(id)
+    .bind(clean(name))
+    .bind(json)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?
+    .ok_or_else(|| StoreError::not_found("channel", id))?;
+    channel_config(&row)
+}
+
 pub(crate) async fn delete(conn: &mut PgConnection, id: &str) -> StoreResult<()> {
     let deleted =
         sqlx::query("DELETE FROM channels WHERE id = $1").bind(id).execute(&mut *conn).await.map_err(db)?;
@@ -70,6 +99,36 @@ pub(crate) async fn delete(conn: &mut PgConnection, id: &str) -> StoreResult<()>
         return Err(StoreError::not_found("channel", id));
     }
     Ok(())
+}
+
+pub(crate) async fn update_settings(
+    conn: &mut PgConnection,
+    id: &str,
+    settings: ChannelSettings,
+) -> StoreResult<ChannelConfig> {
+    let json = serde_json::to_string(&settings).map_err(StoreError::backend)?;
+    // The kind is part of the condition, so a change of kind cannot slip in between a check
+    // and the write.
+    let row = sqlx::query(
+        "UPDATE channels SET settings = $3 WHERE id = $1 AND kind = $2 RETURNING id, name, settings, created_at",
+    )
+    .bind(id)
+    .bind(settings.channel().as_str())
+    .bind(json)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    match row {
+        Some(row) => channel_config(&row),
+        None => {
+            let existing = load(conn, id).await?;
+            Err(StoreError::Invalid(format!(
+                "channel {id} is a {} channel, not {}",
+                existing.settings.channel(),
+                settings.channel()
+            )))
+        }
+    }
 }
 
 /// The rank a status must exceed the current one's by to replace it (see the trait's doc).

@@ -2,7 +2,7 @@
 
 use ascolto_core::agent::Visibility;
 use ascolto_core::search::Query;
-use ascolto_core::{AgentId, ConversationId, CustomerId, Message, MessageId};
+use ascolto_core::{AgentId, ConversationId, CustomerId, Message, MessageId, TemplateMessage};
 use ascolto_store::{MessageHit, Page, PageRequest, StoreError, StoreResult};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, QueryBuilder};
@@ -25,6 +25,7 @@ pub(crate) fn message(row: &PgRow) -> StoreResult<Message> {
         delivery_status: word(row, "delivery_status")?,
         delivery_error: get(row, "delivery_error")?,
         created_at: time(row, "created_at")?,
+        template: get::<Option<sqlx::types::Json<TemplateMessage>>>(row, "template")?.map(|json| json.0),
     })
 }
 
@@ -83,7 +84,7 @@ pub(crate) async fn search(
     let mut sql = QueryBuilder::new(
         "SELECT m.id, m.conversation_id, m.direction, m.customer_id, m.agent_id, m.text, m.html,
              m.attachments, m.channel_message_id, m.delivery_status, m.delivery_error, m.created_at,
-             c.subject AS conversation_subject, c.customer_id AS conversation_customer_id
+             m.template, c.subject AS conversation_subject, c.customer_id AS conversation_customer_id
          FROM messages m
          JOIN conversations c ON c.id = m.conversation_id
          WHERE m.search @@ to_tsquery('simple', ",

@@ -386,8 +386,9 @@ pub(crate) async fn add_agent_message(
         (Direction::Outbound, DeliveryStatus::Queued)
     };
     let row = sqlx::query(concat!(
-        "INSERT INTO messages (conversation_id, direction, agent_id, channel, text, html, delivery_status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+        "INSERT INTO messages (conversation_id, direction, agent_id, channel, text, html, delivery_status, created_at,
+             template)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
          SELECT ",
         message_columns!(),
         " FROM messages WHERE id = last_insert_rowid();"
@@ -400,6 +401,7 @@ pub(crate) async fn add_agent_message(
     .bind(clean_opt(new.html.as_deref()))
     .bind(status.as_str())
     .bind(ms(new.created_at))
+    .bind(new.template.as_ref().map(to_json).transpose()?)
     .fetch_one(&mut *conn)
     .await
     .map_err(db)?;

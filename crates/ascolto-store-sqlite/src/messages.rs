@@ -25,6 +25,10 @@ pub(crate) fn message(row: &SqliteRow) -> StoreResult<Message> {
         delivery_status: word(row, "delivery_status")?,
         delivery_error: get(row, "delivery_error")?,
         created_at: time(row, "created_at")?,
+        template: get::<Option<String>>(row, "template")?
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|error| crate::error::corrupt(format!("template: {error}")))?,
     })
 }
 
@@ -83,7 +87,7 @@ pub(crate) async fn search(
     let mut sql = QueryBuilder::new(
         "SELECT m.id, m.conversation_id, m.direction, m.customer_id, m.agent_id, m.text, m.html,
              m.attachments, m.channel_message_id, m.delivery_status, m.delivery_error, m.created_at,
-             c.subject AS conversation_subject, c.customer_id AS conversation_customer_id
+             m.template, c.subject AS conversation_subject, c.customer_id AS conversation_customer_id
          FROM message_search s
          JOIN messages m ON m.id = s.rowid
          JOIN conversations c ON c.id = m.conversation_id

@@ -4,12 +4,13 @@
 //! Every write here runs in the caller's `BEGIN IMMEDIATE` transaction: SQLite has one
 //! writer, so a check followed by a write (capacity, collision, a job firing) cannot race.
 
-use ascolto_core::assignment::{ChannelKind, KindCounts};
+use ascolto_core::assignment::{AgentLoad, ChannelKind, KindCounts, QueuedConversation, plan_assignments};
 use ascolto_core::priority::{CustomerSignals, PriorityOverride};
-use ascolto_core::{AgentId, Channel, Conversation, ConversationId, Message, Priority};
+use ascolto_core::{AgentId, Channel, Conversation, ConversationId, Message, Presence, Priority, TeamId};
 use ascolto_store::{
-    CheckedReply, DEFAULT_CAPACITY, Job, JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest,
-    QueueInputs, QueueScore, QueueState, QueueUpdate, StoreError, StoreResult, WaitingChange,
+    ASSIGNMENT_BATCH, AgentPresence, AssignmentScope, CandidateFilter, CheckedReply, DEFAULT_CAPACITY,
+    EscalationEffect, Job, JobOutcome, JobState, NewAgentMessage, NewJob, NextRequest, PresenceOf,
+    QueueInputs, QueueScore, QueueState, QueueUpdate, SlaEscalation, StoreError, StoreResult, WaitingChange,
 };
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
@@ -22,7 +23,7 @@ use crate::messages::message;
 use crate::row::{get, id_array, json_list, ms, opt_ms, opt_time, time, to_json, word};
 
 const STATE_COLUMNS: &str = "id, urgency, anger, sentiment, abuse, language, waiting_since, queue_score, \
-     computed_rank, override_rank, override_by, override_at, sla_deadline, sla_pauses, paused_since";
+     computed_rank, override_rank, override_by, override_at, sla_deadline, sla_pauses, paused_since, escalated_rank";
 
 /// A job with its conversation's latest customer message.
 const JOB_SELECT: &str = "SELECT j.id, j.conversation_id, j.kind, j.due_at, j.created_at,
@@ -49,6 +50,13 @@ fn score(row: &SqliteRow) -> StoreResult<u16> {
     u16::try_from(score).map_err(|_| corrupt(format!("queue_score = {score}")))
 }
 
+fn escalated(row: &SqliteRow) -> StoreResult<Option<Priority>> {
+    match get::<Option<i64>>(row, "escalated_rank")? {
+        Some(_) => rank(row, "escalated_rank").map(Some),
+        None => Ok(None),
+    }
+}
+
 fn state(row: &SqliteRow) -> StoreResult<QueueState> {
     let overridden = match get::<Option<i64>>(row, "override_rank")? {
         Some(_) => Some(PriorityOverride {
@@ -69,6 +77,7 @@ fn state(row: &SqliteRow) -> StoreResult<QueueState> {
         sla_deadline: opt_time(row, "sla_deadline")?,
         pauses: json_list(row, "sla_pauses")?,
         paused_since: opt_time(row, "paused_since")?,
+        escalated_level: escalated(row)?,
     })
 }
 
@@ -138,6 +147,7 @@ pub(crate) async fn save_state(
     .await
     .map_err(db)?
     .ok_or_else(|| StoreError::not_found("conversation", id))?;
+    insert_sla_checks(conn, id, &update.sla_checks, now).await?;
     conversation(&row)
 }
 
@@ -172,7 +182,7 @@ pub(crate) async fn open_inputs(
 ) -> StoreResult<Vec<QueueInputs>> {
     let rows = sqlx::query(
         "SELECT c.id, c.channel, c.urgency, c.anger, c.sentiment, c.abuse, c.waiting_since, cu.tags,
-             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank
+             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank
          FROM conversations c JOIN customers cu ON cu.id = c.customer_id
          WHERE c.status = 'open' AND c.merged_into IS NULL AND c.id > $1
          ORDER BY c.id LIMIT $2",
@@ -194,6 +204,7 @@ pub(crate) async fn open_inputs(
                 score: score(row)?,
                 computed_level: rank(row, "computed_rank")?,
                 overridden: get::<Option<i64>>(row, "override_rank")?.is_some(),
+                escalated_level: escalated(row)?,
             })
         })
         .collect()
@@ -229,7 +240,7 @@ pub(crate) async fn add_checked_reply(
     }
     let message = ingest::add_agent_message(conn, new, &ingest::tokens_of(&new.text)).await?;
     if !new.note {
-        sqlx::query("UPDATE conversations SET waiting_since = NULL WHERE id = $1")
+        sqlx::query("UPDATE conversations SET waiting_since = NULL, escalated_rank = NULL WHERE id = $1")
             .bind(message.conversation_id.0)
             .execute(&mut *conn)
             .await
@@ -582,4 +593,272 @@ pub(crate) async fn fire_reply(
     let message = ingest::add_agent_message(conn, reply, &ingest::tokens_of(&reply.text)).await?;
     finish(conn, id, JobOutcome::Done, reply.created_at).await?;
     Ok(Some(message))
+}
+
+/// The online, active agents with their languages, teams, capacity and what they hold.
+pub(crate) async fn online_loads(conn: &mut SqliteConnection) -> StoreResult<Vec<AgentLoad>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.languages, cap.live, cap.email FROM agents a
+         LEFT JOIN agent_capacity cap ON cap.agent_id = a.id
+         WHERE a.active AND a.presence = 'online' ORDER BY a.id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let mut loads = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let capacity = match (get::<Option<i64>>(row, "live")?, get::<Option<i64>>(row, "email")?) {
+            (Some(live), Some(email)) => KindCounts {
+                live: u16::try_from(live).unwrap_or(u16::MAX),
+                email: u16::try_from(email).unwrap_or(u16::MAX),
+            },
+            _ => DEFAULT_CAPACITY,
+        };
+        loads.push(AgentLoad {
+            agent_id: AgentId(get(row, "id")?),
+            presence: Presence::Online,
+            languages: json_list(row, "languages")?,
+            teams: Vec::new(),
+            capacity,
+            assigned: KindCounts::default(),
+        });
+    }
+    let ids = id_array(loads.iter().map(|agent| agent.agent_id.0));
+    let teams: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT agent_id, team_id FROM agent_teams WHERE agent_id IN (SELECT value FROM json_each($1))
+         ORDER BY team_id",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let held: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT assignee_id, channel, COUNT(*) FROM conversations
+         WHERE assignee_id IN (SELECT value FROM json_each($1))
+           AND status IN ('open', 'pending') AND merged_into IS NULL
+         GROUP BY assignee_id, channel",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    for load in &mut loads {
+        load.teams = teams.iter().filter(|(a, _)| *a == load.agent_id.0).map(|(_, t)| TeamId(*t)).collect();
+        for (_, channel, count) in held.iter().filter(|(a, _, _)| *a == load.agent_id.0) {
+            let channel: Channel =
+                channel.parse().map_err(|e: ascolto_core::ParseError| corrupt(e.to_string()))?;
+            for _ in 0..*count {
+                ascolto_store::add_to_load(&mut load.assigned, channel);
+            }
+        }
+    }
+    Ok(loads)
+}
+
+/// The next unassigned open conversations in queue order after `after` that `filter` lets
+/// through, outside `scope`'s excluded teams, with the key of the last one read.
+async fn candidates(
+    conn: &mut SqliteConnection,
+    filter: &CandidateFilter,
+    scope: &AssignmentScope,
+    after: (i64, i64, i64),
+) -> StoreResult<Vec<(QueuedConversation, (i64, i64, i64))>> {
+    let rows = sqlx::query(
+        "SELECT id, channel, language, team_id, priority_rank, queue_score, queue_order, queue_since
+         FROM conversations
+         WHERE status = 'open' AND assignee_id IS NULL AND merged_into IS NULL
+           AND (queue_order, queue_since, id) > ($1, $2, $3)
+           AND channel IN (SELECT value FROM json_each($4))
+           AND (language IS NULL OR lower(language) IN (SELECT value FROM json_each($5)))
+           AND (team_id IS NULL OR team_id IN (SELECT value FROM json_each($6)))
+           AND (team_id IS NULL OR team_id NOT IN (SELECT value FROM json_each($7)))
+         ORDER BY queue_order, queue_since, id LIMIT $8",
+    )
+    .bind(after.0)
+    .bind(after.1)
+    .bind(after.2)
+    .bind(to_json(&filter.channels)?)
+    .bind(to_json(&filter.languages)?)
+    .bind(to_json(&filter.teams)?)
+    .bind(id_array(scope.excluded_teams.iter().map(|t| t.0)))
+    .bind(i64::from(ASSIGNMENT_BATCH))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = get(row, "id")?;
+            let queued = QueuedConversation {
+                id: ConversationId(id),
+                channel: word(row, "channel")?,
+                language: get(row, "language")?,
+                team: get::<Option<i64>>(row, "team_id")?.map(TeamId),
+                level: rank(row, "priority_rank")?,
+                score: score(row)?,
+                waiting_since: time(row, "queue_since")?,
+            };
+            Ok((queued, (get(row, "queue_order")?, get(row, "queue_since")?, id)))
+        })
+        .collect()
+}
+
+/// One automatic assignment pass; SQLite's single writer makes the read and the writes atomic.
+pub(crate) async fn assign_waiting(
+    conn: &mut SqliteConnection,
+    scope: &AssignmentScope,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Conversation>> {
+    let mut loads = online_loads(conn).await?;
+    let mut assigned = Vec::new();
+    let mut after = (i64::MIN, i64::MIN, i64::MIN);
+    while let Some(filter) = ascolto_store::candidate_filter(&loads) {
+        let batch = candidates(conn, &filter, scope, after).await?;
+        let Some((_, last)) = batch.last() else { break };
+        after = *last;
+        let full_batch = batch.len() == ASSIGNMENT_BATCH as usize;
+        let queue: Vec<QueuedConversation> = batch.into_iter().map(|(queued, _)| queued).collect();
+        for (id, agent) in plan_assignments(&loads, &queue) {
+            let row = sqlx::query(concat!(
+                "UPDATE conversations SET assignee_id = $2, updated_at = $3 WHERE id = $1 RETURNING ",
+                conversation_columns!()
+            ))
+            .bind(id.0)
+            .bind(agent.0)
+            .bind(ms(now))
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
+            let conversation = conversation(&row)?;
+            if let Some(load) = loads.iter_mut().find(|load| load.agent_id == agent) {
+                ascolto_store::add_to_load(&mut load.assigned, conversation.channel);
+            }
+            assigned.push(conversation);
+        }
+        if !full_batch {
+            break;
+        }
+    }
+    Ok(assigned)
+}
+
+pub(crate) async fn presence(conn: &mut SqliteConnection, of: PresenceOf) -> StoreResult<Vec<AgentPresence>> {
+    let ids: Vec<i64> = match of {
+        PresenceOf::Agent(agent) => vec![agent.0],
+        PresenceOf::Team(team) => {
+            crate::agents::load_team(conn, team).await?;
+            sqlx::query_scalar(
+                "SELECT a.id FROM agents a JOIN agent_teams t ON t.agent_id = a.id
+                 WHERE t.team_id = $1 AND a.active ORDER BY a.id",
+            )
+            .bind(team.0)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?
+        }
+    };
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let agent = crate::agents::load(conn, AgentId(id)).await?;
+        let capacity = capacity(conn, agent.id).await?;
+        let assigned = load_of(conn, agent.id).await?;
+        found.push(AgentPresence { agent, capacity, assigned });
+    }
+    Ok(found)
+}
+
+/// Stores the SLA check timers of a conversation, each once per time.
+async fn insert_sla_checks(
+    conn: &mut SqliteConnection,
+    id: ConversationId,
+    checks: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for at in checks {
+        sqlx::query(
+            "INSERT INTO queue_jobs (conversation_id, kind, due_at, created_at, cancel_on_customer_reply, dedupe_key)
+             VALUES ($1, '{\"type\":\"sla_check\"}', $2, $3, FALSE, $4) ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(id.0)
+        .bind(ms(*at))
+        .bind(ms(now))
+        .bind(ascolto_store::sla_check_key(id, *at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn record_escalation(
+    conn: &mut SqliteConnection,
+    escalation: &SlaEscalation,
+    effect: EscalationEffect,
+) -> StoreResult<Option<Conversation>> {
+    let id = escalation.conversation_id;
+    crate::conversations::load(conn, id).await?;
+    let inserted = sqlx::query(
+        "INSERT INTO sla_escalations (conversation_id, event_key, metric, action, breach, deadline, fired_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (conversation_id, event_key) DO NOTHING",
+    )
+    .bind(id.0)
+    .bind(&escalation.key)
+    .bind(escalation.metric.as_str())
+    .bind(escalation.action.as_str())
+    .bind(escalation.breach)
+    .bind(ms(escalation.deadline))
+    .bind(ms(escalation.fired_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    if inserted.rows_affected() == 0 {
+        return Ok(None);
+    }
+    // The override, when there is one, stays in charge; the raise lasts until an agent answers.
+    let row = sqlx::query(concat!(
+        "UPDATE conversations SET
+             escalated_rank = CASE WHEN $3 IS NULL THEN escalated_rank ELSE MIN(COALESCE(escalated_rank, $3), $3) END,
+             computed_rank = CASE WHEN $3 IS NULL THEN computed_rank ELSE MIN(computed_rank, $3) END,
+             priority_rank = COALESCE(override_rank,
+                 CASE WHEN $3 IS NULL THEN computed_rank ELSE MIN(computed_rank, $3) END),
+             assignee_id = CASE WHEN $2 THEN NULL ELSE assignee_id END,
+             updated_at = $4
+         WHERE id = $1 RETURNING ",
+        conversation_columns!()
+    ))
+    .bind(id.0)
+    .bind(effect.unassign)
+    .bind(effect.raise_to.map(Priority::rank))
+    .bind(ms(escalation.fired_at))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db)?;
+    conversation(&row).map(Some)
+}
+
+fn escalation(row: &SqliteRow) -> StoreResult<SlaEscalation> {
+    Ok(SlaEscalation {
+        conversation_id: ConversationId(get(row, "conversation_id")?),
+        key: get(row, "event_key")?,
+        metric: word(row, "metric")?,
+        action: word(row, "action")?,
+        breach: get(row, "breach")?,
+        deadline: time(row, "deadline")?,
+        fired_at: time(row, "fired_at")?,
+    })
+}
+
+pub(crate) async fn escalations(
+    conn: &mut SqliteConnection,
+    ids: &[ConversationId],
+) -> StoreResult<Vec<SlaEscalation>> {
+    let rows = sqlx::query(
+        "SELECT conversation_id, event_key, metric, action, breach, deadline, fired_at FROM sla_escalations
+         WHERE conversation_id IN (SELECT value FROM json_each($1))
+         ORDER BY fired_at, conversation_id, event_key",
+    )
+    .bind(id_array(ids.iter().map(|id| id.0)))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    rows.iter().map(escalation).collect()
 }

@@ -81,6 +81,7 @@ macro_rules! conformance_tests {
     ($fixture:expr) => {
         $crate::__conformance_cases! { $fixture;
             ingest_creates_customer_conversation_and_message,
+            many_customers_are_read_at_once_with_their_identities,
             ingest_names_a_new_customer_after_the_identity_when_no_name_is_given,
             ingest_finds_the_existing_customer_by_identity,
             ingest_twice_is_idempotent,
@@ -222,6 +223,7 @@ async fn reply(
         html: None,
         note,
         created_at: at(minute),
+        template: None,
     };
     store.add_agent_message(new).await.expect("agent message");
 }
@@ -538,6 +540,7 @@ pub async fn agent_message_to_a_missing_conversation_or_from_a_missing_agent_fai
         html: None,
         note: false,
         created_at: at(1),
+        template: None,
     };
     assert_err!(store.add_agent_message(new.clone()).await, StoreError::NotFound { .. });
     new.conversation = conversation.id;
@@ -1117,6 +1120,23 @@ pub async fn empty_search_matches_nothing(store: &dyn Store) {
 }
 
 // --- merges ---
+
+pub async fn many_customers_are_read_at_once_with_their_identities(store: &dyn Store) {
+    let ada = ingest(store, "ada", "hello", 0).await.conversation.customer_id;
+    let bea = ingest(store, "bea", "hi", 1).await.conversation.customer_id;
+    ingest(store, "cleo", "not asked for", 2).await;
+    let tags = CustomerPatch { tags: Some(vec!["vip".to_owned()]), ..Default::default() };
+    store.update_customer(bea, tags, at(3)).await.expect("tag");
+    let missing = CustomerId(bea.0 + 1_000);
+    let mut found = store.get_customers(&[bea, ada, missing, ada]).await.expect("read many");
+    found.sort_by_key(|customer| customer.id);
+    let one_by_one =
+        vec![store.get_customer(ada).await.expect("ada"), store.get_customer(bea).await.expect("bea")];
+    assert_eq!(found, one_by_one, "the same customers as one read each; missing ids left out");
+    assert_eq!(found[1].tags, ["vip"]);
+    assert_eq!(found[0].identities, [email("ada")]);
+    assert!(store.get_customers(&[]).await.expect("none").is_empty());
+}
 
 pub async fn merge_customers_moves_identities_tags_and_conversations(store: &dyn Store) {
     let kept = ingest(store, "teo", "from my mail", 0).await.conversation;

@@ -2,12 +2,14 @@
 //! statuses and wait figures. Each backend's test file adds
 //! `ascolto_store::live_conformance_tests!(async { fresh_store().await });`.
 
-use ascolto_core::{Channel, DeliveryStatus, EmailAddress, Identity, IdentityKind, Presence, Role};
+use ascolto_core::{
+    Channel, DeliveryStatus, EmailAddress, Identity, IdentityKind, Presence, Role, TemplateMessage,
+};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{
     AgentPatch, ChannelSettings, DeliveryOutcome, InboundMessage, NewAgent, NewAgentMessage,
-    NewChannelConfig, Secret, Store, StoreError,
+    NewChannelConfig, Secret, Store, StoreError, WhatsAppTemplate,
 };
 
 /// Expands to one `#[tokio::test]` per case of this area.
@@ -17,10 +19,12 @@ macro_rules! live_conformance_tests {
         $crate::__live_conformance_cases! { $fixture;
             channel_configs_round_trip_with_their_secrets,
             channel_ids_are_unique_and_deletion_is_checked,
+            channel_settings_are_replaced_but_never_change_kind,
             channel_statuses_only_move_forward,
             a_failure_reported_after_read_is_ignored,
             unknown_channel_message_ids_change_nothing,
             wait_stats_count_online_agents_waiting_chats_and_average_first_response,
+            whatsapp_templates_are_kept_in_the_settings_and_on_the_reply,
         }
     };
 }
@@ -89,6 +93,29 @@ pub async fn channel_ids_are_unique_and_deletion_is_checked(store: &dyn Store) {
     assert!(matches!(store.delete_channel_config("same").await, Err(StoreError::NotFound { .. })));
 }
 
+pub async fn channel_settings_are_replaced_but_never_change_kind(store: &dyn Store) {
+    let created = store.create_channel_config(telegram("tg"), at(0)).await.expect("create");
+    let settings = ChannelSettings::Telegram {
+        bot_token: Secret::new("456:new"),
+        webhook_secret: Secret::new("hook"),
+        api_base: "http://127.0.0.1:10".to_owned(),
+    };
+    let updated = store.update_channel_config("tg", "Support bot", &settings).await.expect("update");
+    assert_eq!((updated.name.as_str(), &updated.settings), ("Support bot", &settings));
+    assert_eq!(updated.created_at, created.created_at);
+    assert_eq!(store.get_channel_config("tg").await.expect("get"), updated);
+    let web = ChannelSettings::WebChat {
+        identity_secret: None,
+        visitor_key: Secret::new("k"),
+        allowed_origins: Vec::new(),
+    };
+    let other_kind = store.update_channel_config("tg", "Chat", &web).await;
+    assert!(matches!(other_kind, Err(StoreError::Invalid(_))), "{other_kind:?}");
+    assert_eq!(store.get_channel_config("tg").await.expect("get"), updated, "nothing changed");
+    let missing = store.update_channel_config("nope", "Bot", &settings).await;
+    assert!(matches!(missing, Err(StoreError::NotFound { .. })), "{missing:?}");
+}
+
 /// A WhatsApp conversation with one reply, handed to the channel as `wamid.1`.
 async fn sent_reply(store: &dyn Store) -> ascolto_core::MessageId {
     let identity = Identity::parse(IdentityKind::WhatsApp, "+393331234567").expect("a number");
@@ -113,6 +140,7 @@ async fn sent_reply(store: &dyn Store) -> ascolto_core::MessageId {
         html: None,
         note: false,
         created_at: at(1),
+        template: None,
     };
     let reply = store.add_agent_message(new).await.expect("reply");
     let job = store.claim_outbox(at(2), at(4), 10).await.expect("claim").remove(0);
@@ -215,6 +243,7 @@ pub async fn wait_stats_count_online_agents_waiting_chats_and_average_first_resp
             html: None,
             note: false,
             created_at: at(minute),
+            template: None,
         };
         store.add_agent_message(new).await.expect("reply");
     }
@@ -223,4 +252,77 @@ pub async fn wait_stats_count_online_agents_waiting_chats_and_average_first_resp
     let later = store.wait_stats(Channel::WebChat, at(1)).await.expect("stats");
     assert_eq!(later.average_first_response_seconds, Some(240), "older conversations were averaged in");
     assert_eq!(store.wait_stats(Channel::Telegram, at(0)).await.expect("stats").waiting, 0);
+}
+
+fn whatsapp_settings(templates: Vec<WhatsAppTemplate>) -> ChannelSettings {
+    ChannelSettings::WhatsApp {
+        phone_number_id: "PN1".to_owned(),
+        access_token: Secret::new("token"),
+        app_secret: Secret::new("app"),
+        verify_token: Secret::new("verify"),
+        api_base: "http://127.0.0.1:9".to_owned(),
+        api_version: "v21.0".to_owned(),
+        templates,
+    }
+}
+
+pub async fn whatsapp_templates_are_kept_in_the_settings_and_on_the_reply(store: &dyn Store) {
+    let new = NewChannelConfig {
+        id: "wa1".to_owned(),
+        name: "Numero".to_owned(),
+        settings: whatsapp_settings(vec![]),
+    };
+    store.create_channel_config(new, at(0)).await.expect("create");
+    let template = WhatsAppTemplate {
+        name: "order_update".to_owned(),
+        language: "it".to_owned(),
+        body: "Ciao {{1}}, il tuo ordine {{2}} è partito.".to_owned(),
+    };
+    let updated = store
+        .update_channel_settings("wa1", whatsapp_settings(vec![template.clone()]))
+        .await
+        .expect("update");
+    assert_eq!(updated.settings, whatsapp_settings(vec![template]));
+    assert_eq!(store.get_channel_config("wa1").await.expect("get"), updated);
+    let other_kind = store.update_channel_settings("wa1", telegram("x").settings).await;
+    assert!(matches!(other_kind, Err(StoreError::Invalid(_))), "{other_kind:?}");
+    let missing = store.update_channel_settings("nope", whatsapp_settings(vec![])).await;
+    assert!(matches!(missing, Err(StoreError::NotFound { .. })), "{missing:?}");
+
+    let identity = Identity::parse(IdentityKind::WhatsApp, "+393331234567").expect("a number");
+    let inbound = InboundMessage {
+        channel: Channel::WhatsApp,
+        identity,
+        customer_name: None,
+        conversation: None,
+        subject: "Ciao".to_owned(),
+        text: "Ciao".to_owned(),
+        html: None,
+        attachments: Vec::new(),
+        channel_message_id: Some("wamid.in".to_owned()),
+        received_at: at(0),
+    };
+    let conversation = store.ingest(inbound).await.expect("ingest").conversation.id;
+    let agent = store.create_agent(new_agent("Marta")).await.expect("agent");
+    let sent = TemplateMessage {
+        name: "order_update".to_owned(),
+        language: "it".to_owned(),
+        parameters: vec!["Giulia".to_owned(), "A-12".to_owned()],
+    };
+    let new = NewAgentMessage {
+        conversation,
+        agent: agent.id,
+        text: "Ciao Giulia, il tuo ordine A-12 è partito.".into(),
+        html: None,
+        note: false,
+        created_at: at(2000),
+        template: Some(sent.clone()),
+    };
+    let reply = store.add_agent_message(new).await.expect("reply");
+    assert_eq!(reply.template.as_ref(), Some(&sent));
+    assert_eq!(store.get_message(reply.id).await.expect("get").template, Some(sent));
+    let job = store.claim_outbox(at(2001), at(2003), 10).await.expect("claim").remove(0);
+    assert_eq!(job.message_id, reply.id, "a template reply goes through the outbox");
+    let inbound_again = store.get_message(reply.id).await.expect("get");
+    assert_eq!(inbound_again.delivery_status, DeliveryStatus::Queued);
 }

@@ -2,19 +2,19 @@
 //! conversation", the reply collision check, capacity, settings and timers), run on every
 //! backend through [`queue_conformance_tests!`].
 
-use ascolto_core::assignment::KindCounts;
+use ascolto_core::assignment::{AgentLoad, ChannelKind, KindCounts, QueuedConversation, can_take};
 use ascolto_core::followup::{ScheduledAction, ScheduledKind};
 use ascolto_core::priority::{CustomerSignals, PriorityOverride};
 use ascolto_core::{
-    AgentId, Channel, ConversationId, ConversationStatus, EmailAddress, Identity, IdentityKind, Priority,
-    Role,
+    AgentId, Channel, ConversationId, ConversationStatus, EmailAddress, Identity, IdentityKind, Presence,
+    Priority, Role, TeamId,
 };
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{
-    CheckedReply, ConversationFilter, ConversationPatch, ConversationSort, DEFAULT_CAPACITY, InboundMessage,
-    JobOutcome, JobState, NewAgent, NewAgentMessage, NewJob, NextRequest, PageRequest, QueueScore,
-    QueueUpdate, Store, StoreError, WaitingChange,
+    AgentPatch, AssignmentScope, CheckedReply, ConversationFilter, ConversationPatch, ConversationSort,
+    DEFAULT_CAPACITY, InboundMessage, JobOutcome, JobState, NewAgent, NewAgentMessage, NewJob, NextRequest,
+    PageRequest, PresenceOf, QueueScore, QueueUpdate, Store, StoreError, WaitingChange,
 };
 
 /// Expands to one `#[tokio::test]` per queue case, like [`crate::conformance_tests!`].
@@ -35,6 +35,9 @@ macro_rules! queue_conformance_tests {
             a_due_job_is_claimed_once_and_finishes,
             a_customer_message_cancels_a_reply_job_and_it_never_fires,
             a_dedupe_key_stores_a_job_once,
+            automatic_assignment_fills_capacity_by_language_team_and_urgency,
+            a_busy_day_of_automatic_assignment_never_overloads_anyone,
+            presence_reads_capacity_and_load_of_an_agent_or_a_team,
         }
     };
 }
@@ -116,6 +119,7 @@ fn reply(conversation: ConversationId, agent: AgentId, minute: i64) -> NewAgentM
         html: None,
         note: false,
         created_at: at(minute),
+        template: None,
     }
 }
 
@@ -355,4 +359,363 @@ pub async fn a_dedupe_key_stores_a_job_once(store: &dyn Store) {
     assert_eq!(store.list_jobs(id).await.expect("list").len(), 1);
     let cancelled = store.cancel_job(first.id, at(2)).await.expect("cancel");
     assert_eq!(cancelled.state, JobState::Cancelled);
+}
+
+async fn online(store: &dyn Store, agent: AgentId) {
+    let patch = AgentPatch { presence: Some(Presence::Online), ..Default::default() };
+    store.update_agent(agent, patch).await.expect("go online");
+}
+
+pub async fn automatic_assignment_fills_capacity_by_language_team_and_urgency(store: &dyn Store) {
+    let team = store.create_team("Resi").await.expect("team").id;
+    let maria = agent(store, "maria", &["it"]).await;
+    let john = agent(store, "john", &["en"]).await;
+    let resi = agent(store, "resi", &["it"]).await;
+    let away = agent(store, "away", &["it", "en", "de"]).await;
+    for (someone, email) in [(maria, 2), (john, 1), (resi, 1), (away, 5)] {
+        store.set_agent_capacity(someone, KindCounts { live: 0, email }).await.expect("capacity");
+    }
+    for someone in [maria, john, resi] {
+        online(store, someone).await;
+    }
+    let patch = AgentPatch { teams: Some(vec![team]), ..Default::default() };
+    store.update_agent(resi, patch).await.expect("join the team");
+    let calm = conversation(store, "calm", Channel::Email, 0).await;
+    score(store, calm, 100, Priority::Normal, Some("it")).await;
+    let urgent = conversation(store, "urgent", Channel::Email, 1).await;
+    score(store, urgent, 800, Priority::Urgent, Some("it")).await;
+    let high = conversation(store, "high", Channel::Email, 2).await;
+    score(store, high, 450, Priority::High, Some("it")).await;
+    let english = conversation(store, "english", Channel::Email, 3).await;
+    score(store, english, 100, Priority::Normal, Some("en")).await;
+    let german = conversation(store, "german", Channel::Email, 4).await;
+    score(store, german, 900, Priority::Urgent, Some("de")).await;
+    let returns = conversation(store, "returns", Channel::Email, 5).await;
+    score(store, returns, 100, Priority::Normal, Some("it")).await;
+    let to_team = ConversationPatch { team: Some(Some(team)), ..Default::default() };
+    store.update_conversation(returns, to_team, at(6)).await.expect("to the team");
+    let chat = conversation(store, "chat", Channel::WebChat, 7).await;
+    score(store, chat, 900, Priority::Urgent, Some("it")).await;
+
+    let excluded = AssignmentScope { excluded_teams: vec![team] };
+    let assigned = store.assign_waiting(&excluded, at(10)).await.expect("assign");
+    let pairs: Vec<_> = assigned.iter().map(|c| (c.id, c.assignee)).collect();
+    // Maria and Resi take the two most pressing Italian e-mails (the least loaded first, ties
+    // to the lower id), Maria the third; the team's conversation is left to the team; nobody
+    // speaks German; nobody has room for chats.
+    assert_eq!(
+        pairs,
+        vec![(urgent, Some(maria)), (high, Some(resi)), (calm, Some(maria)), (english, Some(john))]
+    );
+    assert_eq!(store.get_conversation(german).await.expect("read").assignee, None);
+    assert_eq!(store.get_conversation(chat).await.expect("read").assignee, None);
+    assert_eq!(store.get_conversation(returns).await.expect("read").assignee, None);
+    assert!(store.assign_waiting(&AssignmentScope::default(), at(11)).await.expect("assign").is_empty());
+    // Resolving frees room; with the team no longer excluded, its conversation goes to Resi.
+    let resolve = ConversationPatch { status: Some(ConversationStatus::Resolved), ..Default::default() };
+    store.update_conversation(high, resolve, at(12)).await.expect("resolve");
+    let assigned = store.assign_waiting(&AssignmentScope::default(), at(13)).await.expect("assign");
+    assert_eq!(assigned.iter().map(|c| (c.id, c.assignee)).collect::<Vec<_>>(), vec![(returns, Some(resi))]);
+}
+
+/// SplitMix64, so the simulation is the same on every run and every backend.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % n
+    }
+}
+
+/// A simulated agent: what the test set, to check the store's passes against.
+#[derive(Debug, Clone)]
+struct SimAgent {
+    id: AgentId,
+    languages: Vec<String>,
+    teams: Vec<TeamId>,
+    capacity: KindCounts,
+    online: bool,
+}
+
+/// A simulated conversation: what the test set.
+#[derive(Debug, Clone)]
+struct SimConversation {
+    id: ConversationId,
+    channel: Channel,
+    language: String,
+    team: Option<TeamId>,
+    level: Priority,
+    score: u16,
+    waiting_since: DateTime<Utc>,
+}
+
+impl SimConversation {
+    fn queued(&self) -> QueuedConversation {
+        QueuedConversation {
+            id: self.id,
+            channel: self.channel,
+            language: Some(self.language.clone()),
+            team: self.team,
+            level: self.level,
+            score: self.score,
+            waiting_since: self.waiting_since,
+        }
+    }
+}
+
+const SIM_AGENTS: u64 = 50;
+const SIM_BURSTS: u64 = 10;
+const SIM_BURST: u64 = 500;
+
+async fn sim_agents(store: &dyn Store, teams: &[TeamId], random: &mut Random) -> Vec<SimAgent> {
+    let language_sets: [&[&str]; 4] = [&["it"], &["it"], &["it", "en"], &["en"]];
+    let mut agents = Vec::new();
+    for n in 0..SIM_AGENTS {
+        let languages = language_sets[random.below(4) as usize];
+        let id = agent(store, &format!("sim{n}"), languages).await;
+        let capacity = KindCounts { live: random.below(4) as u16, email: random.below(12) as u16 + 3 };
+        store.set_agent_capacity(id, capacity).await.expect("capacity");
+        let agent_teams = if random.below(100) < 30 { vec![teams[random.below(3) as usize]] } else { vec![] };
+        let online = random.below(100) < 80;
+        let presence = if online { Presence::Online } else { Presence::Away };
+        let patch =
+            AgentPatch { presence: Some(presence), teams: Some(agent_teams.clone()), ..Default::default() };
+        store.update_agent(id, patch).await.expect("agent settings");
+        let languages = languages.iter().map(|l| l.to_string()).collect();
+        agents.push(SimAgent { id, languages, teams: agent_teams, capacity, online });
+    }
+    agents
+}
+
+/// What the test draws for one simulated conversation, before it is stored.
+#[derive(Debug, Clone)]
+struct SimDraw {
+    number: u64,
+    channel: Channel,
+    language: &'static str,
+    level: Priority,
+    score: u16,
+    team: Option<TeamId>,
+}
+
+fn sim_draw(number: u64, teams: &[TeamId], random: &mut Random) -> SimDraw {
+    let channel = if random.below(100) < 25 { Channel::WebChat } else { Channel::Email };
+    let language = match random.below(100) {
+        0..60 => "it",
+        60..95 => "en",
+        _ => "de",
+    };
+    let (level, score) = match random.below(100) {
+        0..10 => (Priority::Urgent, 700 + random.below(300) as u16),
+        10..30 => (Priority::High, 350 + random.below(300) as u16),
+        _ => (Priority::Normal, random.below(300) as u16),
+    };
+    let team = if random.below(100) < 10 { Some(teams[random.below(3) as usize]) } else { None };
+    SimDraw { number, channel, language, level, score, team }
+}
+
+async fn sim_conversation(store: &dyn Store, draw: SimDraw, minute: i64) -> SimConversation {
+    let id = conversation(store, &format!("sim-customer{}", draw.number), draw.channel, minute).await;
+    let update = QueueUpdate {
+        signals: Some((CustomerSignals::default(), Some(draw.language.to_owned()))),
+        waiting: WaitingChange::CustomerWrote(at(minute)),
+        score: draw.score,
+        computed_level: Some(draw.level),
+        ..Default::default()
+    };
+    store.save_queue_state(id, update, at(minute)).await.expect("save queue state");
+    if draw.team.is_some() {
+        let patch = ConversationPatch { team: Some(draw.team), ..Default::default() };
+        store.update_conversation(id, patch, at(minute)).await.expect("set the team");
+    }
+    SimConversation {
+        id,
+        channel: draw.channel,
+        language: draw.language.to_owned(),
+        team: draw.team,
+        level: draw.level,
+        score: draw.score,
+        waiting_since: at(minute),
+    }
+}
+
+/// Every open or pending conversation's assignee, read back from the store.
+async fn assignees(
+    store: &dyn Store,
+) -> std::collections::HashMap<ConversationId, (ConversationStatus, Option<AgentId>)> {
+    let mut all = std::collections::HashMap::new();
+    let filter = ConversationFilter::default();
+    let mut page = PageRequest::first(200);
+    loop {
+        let result = store
+            .list_conversations(&filter, &ascolto_core::agent::Visibility::All, page)
+            .await
+            .expect("list");
+        all.extend(result.items.iter().map(|c| (c.id, (c.status, c.assignee))));
+        match result.next {
+            Some(cursor) => page = PageRequest::after(cursor, 200),
+            None => break,
+        }
+    }
+    all
+}
+
+/// Checks a pass's outcome against what the test set: nobody over capacity, nothing left
+/// that an online agent with room could take, and nothing handed out while a more pressing
+/// conversation its agent could also have taken waits.
+fn check_pass(
+    agents: &[SimAgent],
+    conversations: &[SimConversation],
+    state: &std::collections::HashMap<ConversationId, (ConversationStatus, Option<AgentId>)>,
+    assigned_now: &[(ConversationId, AgentId)],
+) {
+    let mut loads: Vec<AgentLoad> = agents
+        .iter()
+        .map(|a| AgentLoad {
+            agent_id: a.id,
+            presence: if a.online { Presence::Online } else { Presence::Away },
+            languages: a.languages.clone(),
+            teams: a.teams.clone(),
+            capacity: a.capacity,
+            assigned: KindCounts::default(),
+        })
+        .collect();
+    let mut waiting = Vec::new();
+    for conversation in conversations {
+        match state[&conversation.id] {
+            (ConversationStatus::Open | ConversationStatus::Pending, Some(agent)) => {
+                let load = loads.iter_mut().find(|l| l.agent_id == agent).expect("a simulated agent");
+                crate::add_to_load(&mut load.assigned, conversation.channel);
+            }
+            (ConversationStatus::Open, None) => waiting.push(conversation.queued()),
+            _ => {}
+        }
+    }
+    for load in &loads {
+        assert!(
+            load.assigned.live <= load.capacity.live && load.assigned.email <= load.capacity.email,
+            "agent {} holds {:?} over capacity {:?}",
+            load.agent_id,
+            load.assigned,
+            load.capacity
+        );
+    }
+    for queued in &waiting {
+        if let Some(load) = loads.iter().find(|l| l.presence == Presence::Online && can_take(l, queued)) {
+            panic!("conversation {} waits while agent {} could take it: {load:?}", queued.id, load.agent_id);
+        }
+    }
+    let by_id: std::collections::HashMap<_, _> = conversations.iter().map(|c| (c.id, c)).collect();
+    for load in &loads {
+        // Ignoring capacity: could this agent have taken the waiting conversation at all?
+        let unlimited =
+            AgentLoad { capacity: KindCounts { live: u16::MAX, email: u16::MAX }, ..load.clone() };
+        for kind in [ChannelKind::Live, ChannelKind::Email] {
+            let Some(least_pressing) = assigned_now
+                .iter()
+                .filter(|(_, agent)| *agent == load.agent_id)
+                .map(|(id, _)| by_id[id].queued())
+                .filter(|c| c.kind() == kind)
+                .map(|c| c.key())
+                .max()
+            else {
+                continue;
+            };
+            for queued in waiting.iter().filter(|c| c.kind() == kind && c.key() < least_pressing) {
+                assert!(
+                    !can_take(&unlimited, queued),
+                    "agent {} got a less pressing conversation while {} waited",
+                    load.agent_id,
+                    queued.id
+                );
+            }
+        }
+    }
+}
+
+pub async fn a_busy_day_of_automatic_assignment_never_overloads_anyone(store: &dyn Store) {
+    let mut random = Random(0x00A5_C017);
+    let mut teams = Vec::new();
+    for name in ["Resi", "Fatture", "Tecnico"] {
+        teams.push(store.create_team(name).await.expect("team").id);
+    }
+    let mut agents = sim_agents(store, &teams, &mut random).await;
+    let mut conversations = Vec::new();
+    let mut assigned_total = 0;
+    for burst in 0..SIM_BURSTS {
+        let minute = burst as i64 * 60;
+        // A burst arrives all at once: its conversations are stored concurrently.
+        let draws: Vec<SimDraw> =
+            (0..SIM_BURST).map(|n| sim_draw(burst * SIM_BURST + n, &teams, &mut random)).collect();
+        let stored = futures_util::future::join_all(
+            draws.into_iter().map(|draw| sim_conversation(store, draw, minute)),
+        );
+        conversations.extend(stored.await);
+        let assigned = store
+            .assign_waiting(&AssignmentScope::default(), at(minute + 30))
+            .await
+            .expect("assignment pass");
+        let pairs: Vec<_> = assigned
+            .iter()
+            .map(|c| (c.id, c.assignee.expect("an assigned conversation has an assignee")))
+            .collect();
+        assigned_total += pairs.len();
+        let state = assignees(store).await;
+        check_pass(&agents, &conversations, &state, &pairs);
+        // Between bursts agents finish about a third of what they hold, and one goes offline.
+        for (id, _) in state
+            .iter()
+            .filter(|(_, (status, assignee))| *status == ConversationStatus::Open && assignee.is_some())
+        {
+            if random.below(3) == 0 {
+                let resolve =
+                    ConversationPatch { status: Some(ConversationStatus::Resolved), ..Default::default() };
+                store.update_conversation(*id, resolve, at(minute + 40)).await.expect("resolve");
+            }
+        }
+        let leaving = &mut agents[burst as usize];
+        if leaving.online {
+            leaving.online = false;
+            let patch = AgentPatch { presence: Some(Presence::Offline), ..Default::default() };
+            store.update_agent(leaving.id, patch).await.expect("go offline");
+            store.release_conversations(leaving.id, at(minute + 45)).await.expect("release");
+        }
+    }
+    assert!(assigned_total > 1_000, "the passes assigned only {assigned_total} conversations");
+}
+
+pub async fn presence_reads_capacity_and_load_of_an_agent_or_a_team(store: &dyn Store) {
+    let team = store.create_team("Resi").await.expect("team").id;
+    let (nora, olga, outsider) = (
+        agent(store, "nora", &["it"]).await,
+        agent(store, "olga", &["en"]).await,
+        agent(store, "out", &["it"]).await,
+    );
+    for member in [nora, olga] {
+        let patch = AgentPatch { teams: Some(vec![team]), ..Default::default() };
+        store.update_agent(member, patch).await.expect("join");
+    }
+    online(store, nora).await;
+    store.set_agent_capacity(nora, KindCounts { live: 2, email: 4 }).await.expect("capacity");
+    let chat = conversation(store, "presence-chat", Channel::WebChat, 0).await;
+    let assign = ConversationPatch { assignee: Some(Some(nora)), ..Default::default() };
+    store.update_conversation(chat, assign, at(1)).await.expect("assign");
+
+    let mine = store.agent_presence(PresenceOf::Agent(nora)).await.expect("presence");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        (mine[0].agent.presence, mine[0].capacity),
+        (Presence::Online, KindCounts { live: 2, email: 4 })
+    );
+    assert_eq!(mine[0].assigned, KindCounts { live: 1, email: 0 });
+    let members = store.agent_presence(PresenceOf::Team(team)).await.expect("team presence");
+    assert_eq!(members.iter().map(|m| m.agent.id).collect::<Vec<_>>(), vec![nora, olga]);
+    assert_eq!((members[1].agent.presence, members[1].capacity), (Presence::Offline, DEFAULT_CAPACITY));
+    assert!(!members.iter().any(|m| m.agent.id == outsider));
+    assert_err!(store.agent_presence(PresenceOf::Agent(AgentId(999_999))).await, StoreError::NotFound { .. });
+    assert_err!(store.agent_presence(PresenceOf::Team(TeamId(999_999))).await, StoreError::NotFound { .. });
 }

@@ -94,6 +94,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     async fn create_customer(&self, new: NewCustomer, now: DateTime<Utc>) -> StoreResult<Customer>;
     async fn get_customer(&self, id: CustomerId) -> StoreResult<Customer>;
+    /// The customers with these ids that exist (merged-away ones included), in no particular
+    /// order, in a fixed number of queries: for pages that show many conversations' customers.
+    async fn get_customers(&self, ids: &[CustomerId]) -> StoreResult<Vec<Customer>>;
     /// The customer holding `identity`, if any (never a merged-away one).
     async fn find_customer_by_identity(&self, identity: &Identity) -> StoreResult<Option<Customer>>;
     /// Applies a patch. Adding an identity another customer holds is a `Conflict`.
@@ -289,6 +292,29 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         request: &NextRequest,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Conversation>>;
+    /// Automatic assignment: hands unassigned open conversations, most pressing first, to
+    /// online agents by free capacity, language and team (`ascolto_core::assignment::
+    /// plan_assignments`), leaving out `scope`'s excluded teams. The loads are read and the
+    /// assignments written in one transaction (on PostgreSQL with the online agents' rows
+    /// locked), so passes on several nodes never put an agent over capacity. Returns the
+    /// conversations assigned, in the order they were decided.
+    async fn assign_waiting(
+        &self,
+        scope: &AssignmentScope,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Conversation>>;
+    /// Presence, capacity and load of one agent or of a team's active members (in id order).
+    /// An unknown agent or team is `NotFound`.
+    async fn agent_presence(&self, of: PresenceOf) -> StoreResult<Vec<AgentPresence>>;
+    /// Records that an SLA warning or escalation fired and applies its effect, in one
+    /// transaction; `None` (and no change) when it was recorded before, so it acts once.
+    async fn record_sla_escalation(
+        &self,
+        escalation: &SlaEscalation,
+        effect: EscalationEffect,
+    ) -> StoreResult<Option<Conversation>>;
+    /// The escalations that fired for these conversations, oldest first.
+    async fn sla_escalations(&self, ids: &[ConversationId]) -> StoreResult<Vec<SlaEscalation>>;
     /// Unassigns the agent's open and pending conversations (they go offline). Returns them.
     async fn release_conversations(
         &self,
@@ -337,6 +363,21 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Every configured channel, oldest first.
     async fn list_channel_configs(&self) -> StoreResult<Vec<ChannelConfig>>;
     async fn delete_channel_config(&self, id: &str) -> StoreResult<()>;
+    /// Replaces a channel's settings (secrets included). A channel keeps its kind: settings of
+    /// another kind are `Invalid`; an unknown id is `NotFound`.
+    async fn update_channel_settings(
+        &self,
+        id: &str,
+        settings: ChannelSettings,
+    ) -> StoreResult<ChannelConfig>;
+    /// Renames a channel and replaces its settings. Changing its kind (web chat to Telegram)
+    /// is `Invalid`; a missing channel is `NotFound`.
+    async fn update_channel_config(
+        &self,
+        id: &str,
+        name: &str,
+        settings: &ChannelSettings,
+    ) -> StoreResult<ChannelConfig>;
     /// Records what a channel reported about a reply it carries (its id there is
     /// `channel_message_id`). Statuses only move forward — `sent`, `delivered`, `read` — so a
     /// late `delivered` never hides a `read`; `failed` is kept unless the reply was already

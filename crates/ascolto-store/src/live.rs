@@ -64,7 +64,24 @@ pub enum ChannelSettings {
         api_base: String,
         /// The Graph API version, such as `v21.0`.
         api_version: String,
+        /// The message templates approved for this number, which agents may send once the
+        /// customer's 24-hour window has closed.
+        #[serde(default)]
+        templates: Vec<WhatsAppTemplate>,
     },
+}
+
+/// A message template approved for a WhatsApp number (in WhatsApp Manager), as an admin
+/// registered it here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatsAppTemplate {
+    /// The name as approved: lower-case letters, digits and underscores.
+    pub name: String,
+    /// The language code it was approved in (`it`, `en_US`).
+    pub language: String,
+    /// The approved body text with its `{{1}}`, `{{2}}`, ... placeholders: agents see it, and
+    /// a sent template is stored with them filled in.
+    pub body: String,
 }
 
 impl ChannelSettings {

@@ -35,6 +35,9 @@ pub struct QueueState {
     pub pauses: Vec<Pause>,
     /// Set while the conversation waits on the customer.
     pub paused_since: Option<DateTime<Utc>>,
+    /// A level raised by an SLA escalation: the computed level stays at least this pressing
+    /// until an agent answers.
+    pub escalated_level: Option<Priority>,
 }
 
 /// How a change moves the customer's wait.
@@ -58,6 +61,10 @@ pub struct QueueUpdate {
     pub sla_deadline: Option<DateTime<Utc>>,
     /// New pauses and `paused_since`, when the status moved into or out of `pending`.
     pub pauses: Option<(Vec<Pause>, Option<DateTime<Utc>>)>,
+    /// When a worker should look at the conversation's SLA escalations
+    /// (`ascolto_core::sla::check_times`): stored as timers in the same transaction, once per
+    /// conversation and time.
+    pub sla_checks: Vec<DateTime<Utc>>,
 }
 
 /// One open conversation as a queue recompute reads it.
@@ -72,6 +79,8 @@ pub struct QueueInputs {
     pub score: u16,
     pub computed_level: Priority,
     pub overridden: bool,
+    /// See [`QueueState::escalated_level`].
+    pub escalated_level: Option<Priority>,
 }
 
 /// A recomputed score to store.
@@ -162,3 +171,116 @@ pub enum JobOutcome {
 
 /// The default capacity of an agent nobody configured: 3 live chats and 15 e-mails.
 pub const DEFAULT_CAPACITY: KindCounts = KindCounts { live: 3, email: 15 };
+
+/// What one automatic assignment pass may hand out, and to whom it may not.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AssignmentScope {
+    /// Teams whose conversations are left for their agents to pick by hand.
+    pub excluded_teams: Vec<TeamId>,
+}
+
+/// What an unassigned conversation must match for some online agent with room to take it:
+/// the filter a backend puts on the candidates it reads, so a pass does not read conversations
+/// nobody could take. `None` when no agent has room for anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateFilter {
+    /// Channels of the kinds some agent has room for.
+    pub channels: Vec<&'static str>,
+    /// Languages some agent with room speaks, lower-case primary subtags; a conversation
+    /// without a known language fits anyone.
+    pub languages: Vec<String>,
+    /// Teams some agent with room belongs to; a conversation without a team fits anyone.
+    pub teams: Vec<i64>,
+}
+
+/// The filter for the candidates `agents` (online agents and what they hold) could take now.
+pub fn candidate_filter(agents: &[ascolto_core::assignment::AgentLoad]) -> Option<CandidateFilter> {
+    use ascolto_core::assignment::{ChannelKind, accepts_new_conversations};
+    let with_room: Vec<_> = agents
+        .iter()
+        .filter(|agent| accepts_new_conversations(agent.presence))
+        .filter(|agent| agent.free(ChannelKind::Live) > 0 || agent.free(ChannelKind::Email) > 0)
+        .collect();
+    let channels: Vec<&'static str> = Channel::ALL
+        .iter()
+        .filter(|channel| with_room.iter().any(|agent| agent.free(ChannelKind::of(**channel)) > 0))
+        .map(|channel| channel.as_str())
+        .collect();
+    if channels.is_empty() {
+        return None;
+    }
+    let mut languages: Vec<String> = with_room
+        .iter()
+        .flat_map(|agent| agent.languages.iter())
+        .map(|code| primary_language(code))
+        .collect();
+    languages.sort();
+    languages.dedup();
+    let mut teams: Vec<i64> = with_room.iter().flat_map(|agent| agent.teams.iter().map(|t| t.0)).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    Some(CandidateFilter { channels, languages, teams })
+}
+
+/// `it-IT` → `it`: the part of a language code assignment compares.
+pub fn primary_language(code: &str) -> String {
+    let code = code.trim();
+    code.split(['-', '_']).next().unwrap_or(code).to_ascii_lowercase()
+}
+
+/// Counts `conversation` in `agent`'s load after a pass hands it to them.
+pub fn add_to_load(load: &mut KindCounts, channel: Channel) {
+    use ascolto_core::assignment::ChannelKind;
+    match ChannelKind::of(channel) {
+        ChannelKind::Live => load.live = load.live.saturating_add(1),
+        ChannelKind::Email => load.email = load.email.saturating_add(1),
+    }
+}
+
+/// Candidates an assignment pass reads per query.
+pub const ASSIGNMENT_BATCH: u32 = 500;
+
+/// Whose presence to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresenceOf {
+    Agent(AgentId),
+    /// The team's active members.
+    Team(TeamId),
+}
+
+/// An agent's presence with their capacity and what they hold now (open and pending
+/// conversations, counted per kind).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct AgentPresence {
+    pub agent: ascolto_core::Agent,
+    pub capacity: KindCounts,
+    pub assigned: KindCounts,
+}
+
+/// A warning or escalation of the SLA policy that fired for a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SlaEscalation {
+    pub conversation_id: ConversationId,
+    /// `ascolto_core::sla::SlaEvent::key`: it fires once per conversation and key.
+    pub key: String,
+    pub metric: ascolto_core::sla::SlaMetric,
+    pub action: ascolto_core::sla::EscalationAction,
+    /// Fired at or after the deadline.
+    pub breach: bool,
+    pub deadline: DateTime<Utc>,
+    pub fired_at: DateTime<Utc>,
+}
+
+/// What recording an escalation changes on its conversation, in the same transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EscalationEffect {
+    /// Raise the computed level to at least this (an override still wins).
+    pub raise_to: Option<Priority>,
+    /// Take the conversation from its assignee, back to the queue.
+    pub unassign: bool,
+}
+
+/// The settings key of a conversation's SLA check timers: one per conversation and time.
+pub fn sla_check_key(conversation: ConversationId, at: DateTime<Utc>) -> String {
+    format!("sla-check:{}:{}", conversation.0, at.timestamp_millis())
+}

@@ -71,6 +71,8 @@ pub struct NewAgentMessage {
     /// An internal note: stored for agents, never sent.
     pub note: bool,
     pub created_at: DateTime<Utc>,
+    /// An approved template to send instead of free text (WhatsApp); `text` is its body.
+    pub template: Option<ascolto_core::TemplateMessage>,
 }
 
 /// How to narrow a conversation list. Every field left `None` matches everything.

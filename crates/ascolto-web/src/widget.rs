@@ -7,7 +7,6 @@
 //! channel's identity secret.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use ascolto_channels::webchat::{VISITOR_TOKEN_LIFETIME, Visitor, vouched_identity};
 use ascolto_core::agent::Visibility;
@@ -15,7 +14,7 @@ use ascolto_core::{
     Channel, Conversation, ConversationId, CustomerId, Direction, Identity, IdentityKind, Message,
 };
 use ascolto_service::InboundRequest;
-use ascolto_service::events::{Envelope, Event, Scope};
+use ascolto_service::events::{Event, Interest, Listener, Scope};
 use ascolto_store::{ChannelConfig, ChannelSettings, ConversationFilter, CustomerPatch, PageRequest};
 use axum::Json;
 use axum::Router;
@@ -208,7 +207,8 @@ async fn visitor_socket(
     let channel = widget_channel(&state, &query.channel).await?;
     channel.check_origin(&headers)?;
     let visitor = channel.visitor(&state, &headers).ok_or(ApiError::Unauthenticated)?;
-    let events = state.desk.events.subscribe();
+    // Listening starts before the history is read, so nothing said in between is missed.
+    let events = state.desk.events.listen();
     Ok(upgrade.on_upgrade(move |socket| async move {
         let mut session = VisitorSession {
             state,
@@ -216,8 +216,9 @@ async fn visitor_socket(
             customer: None,
             conversations: HashSet::new(),
             latest: None,
+            events,
         };
-        if let Err(error) = session.run(socket, events).await {
+        if let Err(error) = session.run(socket).await {
             debug!("a widget visitor's socket ended: {error}");
         }
     }))
@@ -273,20 +274,18 @@ struct VisitorSession {
     customer: Option<CustomerId>,
     conversations: HashSet<ConversationId>,
     latest: Option<Conversation>,
+    /// The events of this visitor's customer and conversations, routed by the bus.
+    events: Listener,
 }
 
 type SocketResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 impl VisitorSession {
-    async fn run(
-        &mut self,
-        mut socket: WebSocket,
-        mut events: tokio::sync::broadcast::Receiver<Arc<Envelope>>,
-    ) -> SocketResult {
+    async fn run(&mut self, mut socket: WebSocket) -> SocketResult {
         self.send_history(&mut socket).await?;
         loop {
             tokio::select! {
-                received = events.recv() => match received {
+                received = self.events.recv() => match received {
                     Ok(envelope) => self.on_event(&mut socket, &envelope.event).await?,
                     Err(RecvError::Lagged(_)) => self.send_history(&mut socket).await?,
                     Err(RecvError::Closed) => return Ok(()),
@@ -300,6 +299,20 @@ impl VisitorSession {
         }
     }
 
+    /// From now on, hear about the customer's conversations.
+    fn set_customer(&mut self, customer: CustomerId) {
+        self.customer = Some(customer);
+        self.events.add(Interest::Customer(customer));
+    }
+
+    /// From now on, hear about this conversation (typing included).
+    fn follow(&mut self, conversation: &Conversation) {
+        if self.conversations.insert(conversation.id) {
+            self.events.add(Interest::Conversation(conversation.id));
+        }
+        self.latest = Some(conversation.clone());
+    }
+
     async fn send(socket: &mut WebSocket, value: serde_json::Value) -> SocketResult {
         socket.send(Frame::Text(value.to_string().into())).await?;
         Ok(())
@@ -307,10 +320,10 @@ impl VisitorSession {
 
     /// Everything the visitor should see now: their latest web-chat conversation and the wait.
     async fn send_history(&mut self, socket: &mut WebSocket) -> SocketResult {
-        let store = &self.state.desk.store;
+        let store = self.state.desk.store.clone();
         let mut messages = Vec::new();
         if let Some(customer) = store.find_customer_by_identity(&self.identity).await? {
-            self.customer = Some(customer.id);
+            self.set_customer(customer.id);
             let filter = ConversationFilter {
                 customer: Some(customer.id),
                 channel: Some(Channel::WebChat),
@@ -319,10 +332,9 @@ impl VisitorSession {
             let latest =
                 store.list_conversations(&filter, &Visibility::All, PageRequest::first(1)).await?.items.pop();
             if let Some(conversation) = latest {
-                self.conversations.insert(conversation.id);
+                self.follow(&conversation);
                 let page = store.list_messages(conversation.id, PageRequest::first(HISTORY_LIMIT)).await?;
                 messages = page.items.iter().filter_map(visitor_view).collect();
-                self.latest = Some(conversation);
             }
         }
         let wait = self.wait().await?;
@@ -361,8 +373,7 @@ impl VisitorSession {
     async fn on_event(&mut self, socket: &mut WebSocket, event: &Event) -> SocketResult {
         match event {
             Event::MessageCreated { conversation, message } if self.is_mine(conversation) => {
-                self.conversations.insert(conversation.id);
-                self.latest = Some(conversation.as_ref().clone());
+                self.follow(conversation);
                 if let Some(view) = visitor_view(message) {
                     Self::send(socket, serde_json::json!({"type": "message", "message": view})).await?;
                 }
@@ -421,9 +432,8 @@ impl VisitorSession {
         };
         match self.state.desk.ingest(request).await {
             Ok(ingested) => {
-                self.customer = Some(ingested.conversation.customer_id);
-                self.conversations.insert(ingested.conversation.id);
-                self.latest = Some(ingested.conversation);
+                self.set_customer(ingested.conversation.customer_id);
+                self.follow(&ingested.conversation);
                 let wait = self.wait().await?;
                 let message = visitor_view(&ingested.message);
                 Self::send(socket, serde_json::json!({"type": "ack", "client_id": client_id, "message": message, "wait": wait})).await

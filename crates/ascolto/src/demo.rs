@@ -439,6 +439,7 @@ async fn seed(desk: &Desk, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<DemoCu
                     // A reply comes minutes to hours after the question, but never in the future.
                     created_at: (received_at + TimeDelta::minutes(rng.i64(3..240)))
                         .min(now - TimeDelta::minutes(1)),
+                    template: None,
                 })
                 .await?;
             if rng.bool() {
@@ -528,7 +529,7 @@ pub async fn run(mut config: Config, trickle_seconds: u64) -> anyhow::Result<()>
     let (stop, stopped) = watch::channel(false);
     let outbox =
         tokio::spawn(desk.clone().run_outbox(deliverers, state.outbox_wake.clone(), stopped.clone()));
-    let (timers, recompute) = server::spawn_queue_workers(&desk, &stopped);
+    let queue_workers = server::spawn_queue_workers(&desk, &stopped);
     if trickle_seconds > 0 {
         let desk = desk.clone();
         let mut stopped = stopped.clone();
@@ -548,6 +549,6 @@ pub async fn run(mut config: Config, trickle_seconds: u64) -> anyhow::Result<()>
     }
     ascolto_web::serve(listener, state, server::shutdown_signal()).await?;
     let _ = stop.send(true);
-    let _ = tokio::join!(outbox, timers, recompute);
+    let _ = tokio::join!(outbox, queue_workers.join());
     Ok(())
 }

@@ -123,27 +123,43 @@ pub async fn run(config: &Config, store: Arc<dyn Store>, listener: TcpListener) 
     deliverers.insert(Channel::Email, Arc::new(EmailDeliverer::new(store)));
     let outbox =
         tokio::spawn(desk.clone().run_outbox(deliverers, state.outbox_wake.clone(), workers_stopped.clone()));
-    let (timers, recompute) = spawn_queue_workers(&desk, &workers_stopped);
+    let queue_workers = spawn_queue_workers(&desk, &workers_stopped);
     // Each node names itself in mailbox leases, so on many nodes one fetches each mailbox.
     let holder = desk.events.node_id().to_string();
     let mail = tokio::spawn(ascolto_service::mail::run_mail(desk.clone(), holder, workers_stopped.clone()));
     ascolto_web::serve(listener, state, shutdown_signal()).await.context("serving HTTP")?;
     let _ = stop_workers.send(true);
-    let _ = tokio::join!(outbox, timers, recompute, mail);
+    let _ = tokio::join!(outbox, queue_workers.join(), mail);
     info!("stopped");
     Ok(())
 }
 
-/// Starts the timer worker and the once-a-minute queue recompute. Both are safe on several
-/// nodes: timers are claimed with a lease, and a recompute writes the same scores whoever runs it.
-pub fn spawn_queue_workers(
-    desk: &Desk,
-    stopped: &watch::Receiver<bool>,
-) -> (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>) {
+/// The queue's background workers of one node.
+#[derive(Debug)]
+pub struct QueueWorkers {
+    timers: tokio::task::JoinHandle<()>,
+    recompute: tokio::task::JoinHandle<()>,
+    assignment: tokio::task::JoinHandle<()>,
+}
+
+impl QueueWorkers {
+    /// Waits until every worker has stopped.
+    pub async fn join(self) {
+        let _ = tokio::join!(self.timers, self.recompute, self.assignment);
+    }
+}
+
+/// Starts the timer worker, the once-a-minute queue recompute and automatic assignment (a
+/// pass after each arrival and every 15 seconds). All are safe on several nodes: timers are
+/// claimed with a lease, a recompute writes the same scores whoever runs it, and an
+/// assignment pass reads loads and writes assignments in one transaction.
+pub fn spawn_queue_workers(desk: &Desk, stopped: &watch::Receiver<bool>) -> QueueWorkers {
     let timers = tokio::spawn(desk.clone().run_jobs(stopped.clone()));
-    let every = std::time::Duration::from_secs(60);
+    let every = Duration::from_secs(60);
     let recompute = tokio::spawn(desk.clone().run_queue_recompute(every, stopped.clone()));
-    (timers, recompute)
+    let every = Duration::from_secs(15);
+    let assignment = tokio::spawn(desk.clone().run_auto_assignment(every, stopped.clone()));
+    QueueWorkers { timers, recompute, assignment }
 }
 
 /// On PostgreSQL, several nodes share the database: their event buses are joined through

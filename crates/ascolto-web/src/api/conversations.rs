@@ -2,7 +2,8 @@
 
 use ascolto_core::text::parse_tags;
 use ascolto_core::{
-    AgentId, Channel, Conversation, ConversationId, ConversationStatus, CustomerId, Message, Priority, TeamId,
+    AgentId, Channel, Conversation, ConversationId, ConversationStatus, CustomerId, Message, Priority,
+    TeamId, TemplateMessage,
 };
 use ascolto_service::ReplyRequest;
 use ascolto_store::{AssigneeFilter, CheckedReply, ConversationFilter, ConversationPatch, ConversationSort};
@@ -199,6 +200,8 @@ async fn list_messages(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewMessage {
+    /// The reply or note; leave out (or empty) when sending a `template`.
+    #[serde(default)]
     text: String,
     /// Optional HTML; it is sanitised before it is stored.
     html: Option<String>,
@@ -208,6 +211,10 @@ struct NewMessage {
     /// When the sender began this reply: if another reply went out since, nothing is sent
     /// and the answer is 409 with that reply as `message`.
     draft_started_at: Option<DateTime<Utc>>,
+    /// WhatsApp: an approved template (see `GET /channels/{id}/templates`) to send instead of
+    /// free text, which is the only kind of message WhatsApp accepts once the customer has not
+    /// written for 24 hours.
+    template: Option<TemplateMessage>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -230,8 +237,19 @@ async fn create_message(
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     visible_conversation(&state, &caller, id).await?;
     let note = new.kind == MessageKind::Note;
-    let request =
-        ReplyRequest { conversation: id, agent: caller.agent.id, text: new.text, html: new.html, note };
+    if new.template.is_some() && (!new.text.trim().is_empty() || new.html.is_some()) {
+        return Err(ApiError::Unprocessable(
+            "send either `text` or a `template`: a template's text is its approved body".to_owned(),
+        ));
+    }
+    let request = ReplyRequest {
+        conversation: id,
+        agent: caller.agent.id,
+        text: new.text,
+        html: new.html,
+        note,
+        template: new.template,
+    };
     let message = match state.desk.reply_checked(request, new.draft_started_at).await? {
         CheckedReply::Stored(message) => message,
         CheckedReply::Conflict(other) => return Err(ApiError::ReplyCollision(Box::new(other))),

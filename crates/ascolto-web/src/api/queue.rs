@@ -6,9 +6,10 @@ use ascolto_core::assignment::KindCounts;
 use ascolto_core::followup::{FollowUpAction, FollowUpRule, ScheduledAction};
 use ascolto_core::priority::ui_lang;
 use ascolto_core::sla::SlaPolicy;
-use ascolto_core::{AgentId, Conversation, ConversationId, ConversationStatus, Role};
+use ascolto_core::{AgentId, Conversation, ConversationId, ConversationStatus, Presence, Role, TeamId};
+use ascolto_service::assignment::AutoAssignment;
 use ascolto_service::queue::QueueView;
-use ascolto_store::{ConversationPatch, Job};
+use ascolto_store::{AgentPresence, ConversationPatch, Job, PresenceOf};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -35,6 +36,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_scheduled_reply))
         .routes(routes!(list_jobs))
         .routes(routes!(cancel_job))
+        .routes(routes!(get_my_presence, put_my_presence))
+        .routes(routes!(team_presence))
+        .routes(routes!(get_auto_assignment, put_auto_assignment))
 }
 
 /// A conversation with its place in the queue.
@@ -166,10 +170,26 @@ async fn snooze(
     ApiJson(request): ApiJson<SnoozeRequest>,
 ) -> ApiResult<Json<WithQueue>> {
     visible_conversation(&state, &caller, id).await?;
+    let conversation =
+        snooze_conversation(&state, id, request.until, request.until_customer_replies, caller.agent.id)
+            .await?;
+    Ok(Json(with_queue(&state, &caller, conversation).await?))
+}
+
+/// Snoozes until `until` (an end-of-snooze timer brings it back; the customer writing brings
+/// it back sooner) or, with `until_customer_replies`, sets it pending. The caller has checked
+/// that `by` may see the conversation. Shared by the API and the conversation page.
+pub(crate) async fn snooze_conversation(
+    state: &AppState,
+    id: ConversationId,
+    until: Option<DateTime<Utc>>,
+    until_customer_replies: bool,
+    by: AgentId,
+) -> ApiResult<Conversation> {
     let now = state.desk.now();
-    let patch = match (request.until, request.until_customer_replies) {
+    let patch = match (until, until_customer_replies) {
         (Some(until), false) if until > now => {
-            state.desk.schedule(id, ScheduledAction::snooze(until, now), Some(caller.agent.id)).await?;
+            state.desk.schedule(id, ScheduledAction::snooze(until, now), Some(by)).await?;
             ConversationPatch {
                 status: Some(ConversationStatus::Snoozed),
                 snoozed_until: Some(until),
@@ -183,8 +203,7 @@ async fn snooze(
             ));
         }
     };
-    let conversation = state.desk.update_conversation(id, patch).await?;
-    Ok(Json(with_queue(&state, &caller, conversation).await?))
+    Ok(state.desk.update_conversation(id, patch).await?)
 }
 
 /// A follow-up on a conversation waiting on the customer.
@@ -208,19 +227,60 @@ async fn create_follow_up(
     ApiJson(request): ApiJson<FollowUpRequest>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     visible_conversation(&state, &caller, id).await?;
-    if !(1..=720).contains(&request.after_business_hours) {
+    let job =
+        schedule_follow_up(&state, id, request.after_business_hours, request.action, caller.agent.id).await?;
+    Ok((StatusCode::CREATED, Json(job)))
+}
+
+/// Schedules a follow-up after `after_business_hours` (1 to 720) on the SLA calendar,
+/// cancelled by a customer message. The caller has checked that `by` may see the conversation.
+pub(crate) async fn schedule_follow_up(
+    state: &AppState,
+    id: ConversationId,
+    after_business_hours: u32,
+    action: FollowUpAction,
+    by: AgentId,
+) -> ApiResult<Job> {
+    if !(1..=720).contains(&after_business_hours) {
         return Err(ApiError::Unprocessable("after_business_hours must be between 1 and 720".into()));
     }
-    if let FollowUpAction::Nudge { template } = &request.action {
+    if let FollowUpAction::Nudge { template } = &action {
         ascolto_core::text::required_text("template", template, 10_000)?;
     }
-    let rule = FollowUpRule { after_business_hours: request.after_business_hours, action: request.action };
+    let rule = FollowUpRule { after_business_hours, action };
     let calendar = state.desk.sla_policy().await?.calendar;
     let action = rule
         .schedule(&calendar, state.desk.now())
         .map_err(|_| ApiError::Unprocessable("the SLA calendar never opens: no time to follow up".into()))?;
-    let job = state.desk.schedule(id, action, Some(caller.agent.id)).await?;
-    Ok((StatusCode::CREATED, Json(job)))
+    Ok(state.desk.schedule(id, action, Some(by)).await?)
+}
+
+/// Schedules `text` to be sent at `send_at`. The caller has checked that `by` may see the
+/// conversation.
+pub(crate) async fn schedule_reply(
+    state: &AppState,
+    id: ConversationId,
+    text: &str,
+    send_at: DateTime<Utc>,
+    cancel_on_customer_reply: bool,
+    by: AgentId,
+) -> ApiResult<Job> {
+    let text = ascolto_core::text::required_text("text", text, ascolto_service::ingest::MAX_TEXT_CHARS)?;
+    let action = ScheduledAction::reply(text, send_at, state.desk.now(), cancel_on_customer_reply);
+    Ok(state.desk.schedule(id, action, Some(by)).await?)
+}
+
+/// Cancels timer `job_id` of conversation `id`; a timer of another conversation is not found.
+pub(crate) async fn cancel_conversation_job(
+    state: &AppState,
+    id: ConversationId,
+    job_id: i64,
+) -> ApiResult<Job> {
+    let job = state.desk.store.get_job(job_id).await?;
+    if job.conversation_id != id {
+        return Err(ApiError::NotFound(format!("job {job_id} does not exist")));
+    }
+    Ok(state.desk.store.cancel_job(job_id, state.desk.now()).await?)
 }
 
 /// A reply to send later.
@@ -250,11 +310,15 @@ async fn create_scheduled_reply(
     ApiJson(request): ApiJson<ScheduledReplyRequest>,
 ) -> ApiResult<(StatusCode, Json<Job>)> {
     visible_conversation(&state, &caller, id).await?;
-    let text =
-        ascolto_core::text::required_text("text", &request.text, ascolto_service::ingest::MAX_TEXT_CHARS)?;
-    let action =
-        ScheduledAction::reply(text, request.send_at, state.desk.now(), request.cancel_on_customer_reply);
-    let job = state.desk.schedule(id, action, Some(caller.agent.id)).await?;
+    let job = schedule_reply(
+        &state,
+        id,
+        &request.text,
+        request.send_at,
+        request.cancel_on_customer_reply,
+        caller.agent.id,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(job)))
 }
 
@@ -279,9 +343,80 @@ async fn cancel_job(
     ApiPath((id, job_id)): ApiPath<(ConversationId, i64)>,
 ) -> ApiResult<Json<Job>> {
     visible_conversation(&state, &caller, id).await?;
-    let job = state.desk.store.get_job(job_id).await?;
-    if job.conversation_id != id {
-        return Err(ApiError::NotFound(format!("job {job_id} does not exist")));
+    Ok(Json(cancel_conversation_job(&state, id, job_id).await?))
+}
+
+/// The caller's presence, with their capacity and what they hold now.
+async fn my_presence(state: &AppState, caller: &Caller) -> ApiResult<AgentPresence> {
+    let mut mine = state.desk.store.agent_presence(PresenceOf::Agent(caller.agent.id)).await?;
+    mine.pop().ok_or_else(|| ApiError::Internal("the caller's presence went missing".into()))
+}
+
+/// Your presence, capacity and load.
+#[utoipa::path(get, path = "/me/presence", tag = "queue", responses((status = 200, body = AgentPresence)))]
+async fn get_my_presence(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<AgentPresence>> {
+    Ok(Json(my_presence(&state, &caller).await?))
+}
+
+/// A presence to set.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PresenceRequest {
+    /// `online` (receives conversations), `away` or `break` (keeps what they hold, gets
+    /// nothing new), `offline` (gives their open conversations back to the queue).
+    presence: Presence,
+}
+
+/// Set your presence; going offline returns your open conversations to the queue, coming
+/// online lets automatic assignment hand you conversations up to your capacity.
+#[utoipa::path(put, path = "/me/presence", tag = "queue", request_body = PresenceRequest,
+    responses((status = 200, body = AgentPresence), (status = 422, body = crate::error::ErrorBody)))]
+async fn put_my_presence(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(request): ApiJson<PresenceRequest>,
+) -> ApiResult<Json<AgentPresence>> {
+    state.desk.set_presence(caller.agent.id, request.presence).await?;
+    Ok(Json(my_presence(&state, &caller).await?))
+}
+
+/// A team's members with their presence, capacity and load (admins, and leads of the team).
+#[utoipa::path(get, path = "/teams/{id}/presence", tag = "queue",
+    responses((status = 200, body = Vec<AgentPresence>), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+async fn team_presence(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<TeamId>,
+) -> ApiResult<Json<Vec<AgentPresence>>> {
+    caller.require(&[Role::Admin, Role::Lead])?;
+    if caller.agent.role == Role::Lead && !caller.agent.teams.contains(&id) {
+        return Err(ApiError::Forbidden("a lead sees the presence of their own teams only".into()));
     }
-    Ok(Json(state.desk.store.cancel_job(job_id, state.desk.now()).await?))
+    Ok(Json(state.desk.store.agent_presence(PresenceOf::Team(id)).await?))
+}
+
+/// Whether the desk assigns waiting conversations by itself, and for which teams (admins
+/// and leads may read it).
+#[utoipa::path(get, path = "/auto-assignment", tag = "queue",
+    responses((status = 200, body = AutoAssignment), (status = 403, body = crate::error::ErrorBody)))]
+async fn get_auto_assignment(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<AutoAssignment>> {
+    caller.require(&[Role::Admin, Role::Lead])?;
+    Ok(Json(state.desk.auto_assignment().await?))
+}
+
+/// Turn automatic assignment on or off, for the desk or some teams (admins).
+#[utoipa::path(put, path = "/auto-assignment", tag = "queue", request_body = AutoAssignment,
+    responses((status = 200, body = AutoAssignment), (status = 403, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+async fn put_auto_assignment(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(setting): ApiJson<AutoAssignment>,
+) -> ApiResult<Json<AutoAssignment>> {
+    caller.require_admin()?;
+    Ok(Json(state.desk.set_auto_assignment(setting).await?))
 }

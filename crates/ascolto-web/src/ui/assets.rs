@@ -17,6 +17,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("inbox.js", "text/javascript; charset=utf-8", include_bytes!("assets/inbox.js")),
     ("conversation.js", "text/javascript; charset=utf-8", include_bytes!("assets/conversation.js")),
     ("coach.js", "text/javascript; charset=utf-8", include_bytes!("assets/coach.js")),
+    ("settings.js", "text/javascript; charset=utf-8", include_bytes!("assets/settings.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("assets/icon.svg")),
 ];
 

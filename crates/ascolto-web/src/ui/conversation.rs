@@ -11,7 +11,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_FRAME_OPTIONS};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -21,6 +20,7 @@ use super::layout::{self, Nav};
 use super::macros::fill;
 use super::pages::{all_agents, customer_conversations, customer_panel};
 use super::session::UiAgent;
+use super::timers;
 use crate::AppState;
 
 /// The policy of a customer's formatted e-mail shown in its frame: no scripts, no requests,
@@ -54,7 +54,11 @@ const SCRIPT_STRINGS: &[&str] = &[
     "skill.persuasion",
 ];
 
-async fn visible(state: &AppState, ui: &UiAgent, id: ConversationId) -> Result<Conversation, UiError> {
+pub(super) async fn visible(
+    state: &AppState,
+    ui: &UiAgent,
+    id: ConversationId,
+) -> Result<Conversation, UiError> {
     let conversation = state.desk.store.get_conversation(id).await.ui(ui.lang)?;
     if ui.visibility.can_see(&conversation) { Ok(conversation) } else { Err(ui.fail(UiErrorKind::NotFound)) }
 }
@@ -146,9 +150,6 @@ fn controls(
                         option value=(status.as_str()) selected[*status == conversation.status] { (layout::status_label(lang, *status)) }
                     }
                 }
-                label for="c-snooze" { (lang.t("conv.snooze_until")) " (UTC)" }
-                input #c-snooze type="datetime-local" name="snoozed_until"
-                    value=[conversation.snoozed_until.map(|at| at.format("%Y-%m-%dT%H:%M").to_string())];
                 label for="c-priority" { (lang.t("conv.priority")) }
                 select #c-priority name="priority" {
                     @for priority in Priority::ALL {
@@ -253,6 +254,8 @@ pub async fn page(
     let history = customer_conversations(&state, &ui, customer.id).await?;
     let agents = all_agents(&state, lang).await?;
     let teams = state.desk.store.list_teams(PageRequest::first(200)).await.ui(lang)?.items;
+    let jobs = state.desk.store.list_jobs(conversation.id).await.ui(lang)?;
+    let zone = timers::desk_zone(&state, lang).await?;
     let macros = state.desk.store.list_macros().await.ui(lang)?;
     let filled: Vec<(String, String)> =
         macros.iter().map(|m| (m.name.clone(), fill(&m.body, &customer, &ui.agent, &conversation))).collect();
@@ -270,6 +273,9 @@ pub async fn page(
                         span .badge .{"p-" (conversation.priority.as_str())} { (layout::priority_label(lang, conversation.priority)) }
                         " "
                         span .status { (layout::status_label(lang, conversation.status)) }
+                        @if let (ConversationStatus::Snoozed, Some(until)) = (conversation.status, conversation.snoozed_until) {
+                            " " span .snoozed-until { (lang.t("conv.snoozed_until")) " " (layout::time(until)) }
+                        }
                     }
                     p #presence .presence aria-live="polite" {}
                     @if conversation.merged_into.is_some() { p .notice { (lang.t("conv.merged")) } }
@@ -281,6 +287,7 @@ pub async fn page(
             }
             div .side {
                 (controls(&ui, &conversation, &agents, &teams))
+                (timers::panel(&ui, conversation.id, &jobs, zone, now))
                 (customer_panel(&ui, &customer, &history, Some(conversation.id), now))
             }
         }
@@ -343,8 +350,6 @@ pub struct UpdateForm {
     assignee: String,
     #[serde(default)]
     team: String,
-    #[serde(default)]
-    snoozed_until: String,
 }
 
 fn parse_optional_id(raw: &str) -> Result<Option<i64>, String> {
@@ -354,28 +359,16 @@ fn parse_optional_id(raw: &str) -> Result<Option<i64>, String> {
     }
 }
 
-fn parse_local_utc(raw: &str) -> Result<Option<DateTime<Utc>>, String> {
-    match raw.trim() {
-        "" => Ok(None),
-        text => NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-            .map(|at| Some(at.and_utc()))
-            .map_err(|_| format!("{text:?} is not a date and time")),
-    }
-}
-
 fn update_patch(form: &UpdateForm) -> Result<ConversationPatch, String> {
     let status: ConversationStatus =
         form.status.parse().map_err(|_| format!("unknown status {:?}", form.status))?;
     let priority: Priority =
         form.priority.parse().map_err(|_| format!("unknown priority {:?}", form.priority))?;
-    let snoozed_until =
-        if status == ConversationStatus::Snoozed { parse_local_utc(&form.snoozed_until)? } else { None };
     Ok(ConversationPatch {
         status: Some(status),
         priority: Some(priority),
         assignee: Some(parse_optional_id(&form.assignee)?.map(AgentId)),
         team: Some(parse_optional_id(&form.team)?.map(TeamId)),
-        snoozed_until,
         ..Default::default()
     })
 }
@@ -412,8 +405,14 @@ pub async fn reply(
     ui.check_csrf(&form.csrf)?;
     let conversation = visible(&state, &ui, ConversationId(id)).await?;
     let note = form.kind == "note";
-    let request =
-        ReplyRequest { conversation: conversation.id, agent: ui.agent.id, text: form.text, html: None, note };
+    let request = ReplyRequest {
+        conversation: conversation.id,
+        agent: ui.agent.id,
+        text: form.text,
+        html: None,
+        note,
+        template: None,
+    };
     state.desk.reply(request).await.ui(ui.lang)?;
     if !note {
         state.outbox_wake.notify_one();
@@ -436,17 +435,15 @@ mod tests {
     fn the_controls_form_parses_into_a_patch() {
         let form = UpdateForm {
             csrf: String::new(),
-            status: "snoozed".into(),
+            status: "pending".into(),
             priority: "high".into(),
             assignee: "7".into(),
             team: "".into(),
-            snoozed_until: "2026-01-02T09:30".into(),
         };
         let patch = update_patch(&form).unwrap();
-        assert_eq!(patch.status, Some(ConversationStatus::Snoozed));
+        assert_eq!(patch.status, Some(ConversationStatus::Pending));
         assert_eq!(patch.assignee, Some(Some(AgentId(7))));
         assert_eq!(patch.team, Some(None));
-        assert_eq!(patch.snoozed_until.unwrap().to_rfc3339(), "2026-01-02T09:30:00+00:00");
         let bad = UpdateForm { status: "lost".into(), ..form };
         assert!(update_patch(&bad).is_err());
     }

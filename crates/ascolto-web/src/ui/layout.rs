@@ -170,6 +170,11 @@ pub fn elapsed(lang: Lang, since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// A time as the pages write it, in UTC.
+pub fn time_text(at: DateTime<Utc>) -> String {
+    format!("{} UTC", at.format("%Y-%m-%d %H:%M"))
+}
+
 /// A `<time>` element: machine-readable UTC, human-readable local to the server.
 pub fn time(at: DateTime<Utc>) -> Markup {
     html! { time datetime=(at.to_rfc3339()) { (at.format("%Y-%m-%d %H:%M")) " UTC" } }

@@ -12,6 +12,7 @@
 //!   a sandboxed frame served with its own script-less policy.
 
 mod assets;
+mod channels;
 mod conversation;
 mod error;
 pub mod i18n;
@@ -20,7 +21,9 @@ pub mod macros;
 mod pages;
 mod session;
 mod settings;
+mod sla;
 mod team;
+mod timers;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -49,6 +52,10 @@ pub fn router() -> Router<AppState> {
         .route("/conversations/{id}/update", post(conversation::update))
         .route("/conversations/{id}/reply", post(conversation::reply))
         .route("/conversations/{id}/messages", get(conversation::messages_after))
+        .route("/conversations/{id}/snooze", post(timers::snooze))
+        .route("/conversations/{id}/follow-ups", post(timers::follow_up))
+        .route("/conversations/{id}/scheduled-replies", post(timers::scheduled_reply))
+        .route("/conversations/{id}/jobs/{job}/cancel", post(timers::cancel))
         .route("/messages/{id}/html", get(conversation::message_html))
         .route("/customers/{id}", get(pages::customer))
         .route("/customers/{id}/merge", post(pages::merge_customer))

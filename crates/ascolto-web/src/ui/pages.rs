@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 
+use ascolto_core::priority::{PriorityReason, ui_lang};
 use ascolto_core::search::Query as SearchQuery;
+use ascolto_core::sla::SlaMetric;
 use ascolto_core::{Agent, AgentId, Channel, Conversation, ConversationStatus, Customer, CustomerId};
+use ascolto_service::queue::{QueueView, SlaView};
 use ascolto_store::{AssigneeFilter, ConversationFilter, ConversationSort, MessageHit, PageRequest};
 use axum::Form;
 use axum::extract::{Path, Query, RawQuery, State};
@@ -57,12 +60,14 @@ impl InboxParams {
     }
 }
 
-/// One inbox row with the names it shows.
+/// One inbox row with the names it shows and its place in the queue.
 #[derive(Debug)]
 pub struct Row {
     pub conversation: Conversation,
     pub customer_name: String,
     pub assignee_name: Option<String>,
+    /// The priority reasons and SLA clocks, explained in the agent's language.
+    pub queue: QueueView,
 }
 
 /// The queue: the caller's view, most urgent first, then longest waiting.
@@ -106,21 +111,6 @@ pub async fn queue(
     Ok(conversations)
 }
 
-/// The names of the customers of `conversations`, one read per customer.
-pub async fn customer_names(
-    state: &AppState,
-    lang: Lang,
-    ids: impl Iterator<Item = CustomerId>,
-) -> Result<HashMap<CustomerId, String>, UiError> {
-    let mut names = HashMap::new();
-    for id in ids {
-        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
-            slot.insert(state.desk.store.get_customer(id).await.ui(lang)?.name);
-        }
-    }
-    Ok(names)
-}
-
 /// Every agent, by id, for assignee names and pickers.
 pub async fn all_agents(state: &AppState, lang: Lang) -> Result<Vec<Agent>, UiError> {
     let mut agents = Vec::new();
@@ -135,30 +125,101 @@ pub async fn all_agents(state: &AppState, lang: Lang) -> Result<Vec<Agent>, UiEr
     }
 }
 
+/// The inbox's rows with their customers, assignees and queue views, in a fixed number of
+/// store reads whatever the number of rows (the inbox must stay fast with a large store).
 pub async fn rows(state: &AppState, ui: &UiAgent, params: &InboxParams) -> Result<Vec<Row>, UiError> {
     let conversations = queue(state, ui, params).await?;
-    let customers = customer_names(state, ui.lang, conversations.iter().map(|c| c.customer_id)).await?;
+    let mut customer_ids: Vec<CustomerId> = conversations.iter().map(|c| c.customer_id).collect();
+    customer_ids.sort_unstable();
+    customer_ids.dedup();
+    let customers = state.desk.store.get_customers(&customer_ids).await.ui(ui.lang)?;
+    let views =
+        state.desk.queue_views_with(&conversations, &customers, ui_lang(ui.lang.code())).await.ui(ui.lang)?;
+    let names: HashMap<CustomerId, String> = customers.into_iter().map(|c| (c.id, c.name)).collect();
     let agents: HashMap<AgentId, String> =
         all_agents(state, ui.lang).await?.into_iter().map(|agent| (agent.id, agent.name)).collect();
     Ok(conversations
         .into_iter()
-        .map(|conversation| Row {
-            customer_name: customers.get(&conversation.customer_id).cloned().unwrap_or_default(),
+        .zip(views)
+        .map(|(conversation, queue)| Row {
+            customer_name: names.get(&conversation.customer_id).cloned().unwrap_or_default(),
             assignee_name: conversation.assignee.and_then(|id| agents.get(&id).cloned()),
             conversation,
+            queue,
         })
         .collect())
 }
 
-/// Why a row sits where it does, from what the queue knows today: its priority and how long
-/// the customer has waited for us.
-fn reason(lang: Lang, conversation: &Conversation, now: DateTime<Utc>) -> Markup {
+/// Why a row sits where it does: its priority, each reason the queue gives for it (a priority
+/// set by hand first), and how long the customer has waited for us.
+fn reason(lang: Lang, conversation: &Conversation, queue: &QueueView, now: DateTime<Utc>) -> Markup {
+    let core_lang = ui_lang(lang.code());
+    let overridden =
+        queue.overridden.map(|by_hand| PriorityReason::Overridden { priority: by_hand.priority });
+    let reasons: Vec<String> =
+        overridden.iter().chain(&queue.reasons).map(|reason| reason.describe(core_lang)).collect();
     html! {
         span .badge .{"p-" (conversation.priority.as_str())} { (layout::priority_label(lang, conversation.priority)) }
         @if conversation.customer_is_waiting() {
             @if let Some(since) = conversation.last_customer_message_at {
                 " " span .waiting { (lang.t("inbox.waiting_reply")) " " (layout::elapsed(lang, since, now)) }
             }
+        }
+        @if !reasons.is_empty() {
+            ul .reasons aria-label=(lang.t("inbox.reasons")) {
+                @for reason in &reasons { li .why { (reason) } }
+            }
+        }
+    }
+}
+
+/// The response clock an agent must beat: the running first- or next-response clock with the
+/// nearest deadline (resolution clocks are for leads' reports, not for the next minute).
+fn response_clock(queue: &QueueView) -> Option<&SlaView> {
+    queue
+        .sla
+        .iter()
+        .filter(|clock| clock.is_running() && clock.metric != SlaMetric::Resolution)
+        .min_by_key(|clock| clock.deadline)
+}
+
+/// "1 h 05 min", "12 min 30 s", "2 d 3 h": a countdown as `inbox.js` also writes it, so the
+/// first paint and the live updates read the same.
+pub fn countdown(lang: Lang, seconds: i64) -> String {
+    let seconds = seconds.abs();
+    let (days, hours, minutes, secs) =
+        (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60);
+    let (d, h, min, s) = (lang.t("time.d"), lang.t("time.h"), lang.t("time.min"), lang.t("time.s"));
+    if days > 0 {
+        format!("{days} {d} {hours} {h}")
+    } else if hours > 0 {
+        format!("{hours} {h} {minutes:02} {min}")
+    } else {
+        format!("{minutes} {min} {secs:02} {s}")
+    }
+}
+
+/// The SLA cell: the wall-clock time left to the response deadline (the deadline already
+/// counts business hours), red once breached; `inbox.js` keeps it ticking.
+fn sla_cell(lang: Lang, queue: &QueueView, now: DateTime<Utc>) -> Markup {
+    let Some(clock) = response_clock(queue) else {
+        return html! { span .muted { "—" } };
+    };
+    let metric = match clock.metric {
+        SlaMetric::FirstResponse => lang.t("sla.first_response"),
+        _ => lang.t("sla.next_response"),
+    };
+    if clock.paused {
+        return html! { span .sla-clock .paused { (metric) ": " (lang.t("sla.paused")) } };
+    }
+    let left = (clock.deadline - now).num_seconds();
+    let breached = left <= 0;
+    let text = if breached { lang.t("sla.overdue") } else { lang.t("sla.left") };
+    html! {
+        span .sla-clock .breached[breached] .warning[clock.warning && !breached]
+            data-deadline=(clock.deadline.timestamp_millis()) title=(layout::time_text(clock.deadline)) {
+            span .sla-metric { (metric) } " "
+            span .sla-left { (text.replace("{t}", &countdown(lang, left))) }
         }
     }
 }
@@ -168,7 +229,8 @@ pub fn rows_markup(lang: Lang, rows: &[Row], now: DateTime<Utc>) -> Markup {
         @for (index, row) in rows.iter().enumerate() {
             @let c = &row.conversation;
             tr .row data-href=(format!("/conversations/{}", c.id)) data-conversation-id=(c.id.0) aria-selected=[(index == 0).then_some("true")] {
-                td .reason { (reason(lang, c, now)) }
+                td .reason { (reason(lang, c, &row.queue, now)) }
+                td .sla { (sla_cell(lang, &row.queue, now)) }
                 td {
                     span .customer { (row.customer_name) }
                     br;
@@ -181,7 +243,7 @@ pub fn rows_markup(lang: Lang, rows: &[Row], now: DateTime<Utc>) -> Markup {
             }
         }
         @if rows.is_empty() {
-            tr { td colspan="6" .empty { (lang.t("inbox.empty")) } }
+            tr { td colspan="7" .empty { (lang.t("inbox.empty")) } }
         }
     }
 }
@@ -281,10 +343,13 @@ pub async fn inbox(
             }
             (filters(&ui, &params))
             @if let Some(hits) = &hits { (search_results(lang, hits)) }
-            table .queue #queue data-rows-url=(format!("/inbox/rows?{raw}")) {
+            table .queue #queue data-rows-url=(format!("/inbox/rows?{raw}")) data-now=(now.timestamp_millis())
+                data-sla-left=(lang.t("sla.left")) data-sla-overdue=(lang.t("sla.overdue"))
+                data-units=(format!("{}|{}|{}|{}", lang.t("time.d"), lang.t("time.h"), lang.t("time.min"), lang.t("time.s"))) {
                 caption .visually-hidden { (lang.t("inbox.order")) }
                 thead { tr {
                     th scope="col" { (lang.t("inbox.col.priority")) }
+                    th scope="col" { (lang.t("inbox.col.sla")) }
                     th scope="col" { (lang.t("inbox.col.customer")) }
                     th scope="col" { (lang.t("inbox.col.subject")) }
                     th scope="col" { (lang.t("inbox.status")) }
@@ -423,4 +488,17 @@ pub async fn merge_customer(
         .await
         .ui(ui.lang)?;
     Ok(Redirect::to(&format!("/customers/{id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countdowns_read_compactly_in_both_languages() {
+        assert_eq!(countdown(Lang::En, 75), "1 min 15 s");
+        assert_eq!(countdown(Lang::En, -3_900), "1 h 05 min", "the sign is the template's job");
+        assert_eq!(countdown(Lang::It, 2 * 86_400 + 3 * 3600 + 59), "2 g 3 h");
+        assert_eq!(countdown(Lang::En, 0), "0 min 00 s");
+    }
 }

@@ -1,4 +1,5 @@
-//! The admins' settings pages: agents, teams and macros. Each form posts with the session's
+//! The admins' settings pages: agents, teams and macros (channels in `channels`, the SLA
+//! policy and its calendar in `sla`). Each form posts with the session's
 //! CSRF token and goes through the same store rules as the JSON API.
 
 use ascolto_core::text::required_text;
@@ -29,22 +30,26 @@ pub fn router() -> Router<AppState> {
         .route("/settings/macros", get(macros_page).post(create_macro))
         .route("/settings/macros/{id}", post(update_macro))
         .route("/settings/macros/{id}/delete", post(delete_macro))
+        .merge(super::channels::router())
+        .merge(super::sla::router())
 }
 
-fn admin(ui: &UiAgent) -> Result<(), UiError> {
+pub(super) fn admin(ui: &UiAgent) -> Result<(), UiError> {
     if ui.is_admin() { Ok(()) } else { Err(ui.fail(UiErrorKind::Forbidden)) }
 }
 
-fn invalid(ui: &UiAgent, error: impl std::fmt::Display) -> UiError {
+pub(super) fn invalid(ui: &UiAgent, error: impl std::fmt::Display) -> UiError {
     ui.fail(UiErrorKind::Invalid(error.to_string()))
 }
 
-fn shell(ui: &UiAgent, current: &str, title: &str, body: Markup) -> Response {
+pub(super) fn shell(ui: &UiAgent, current: &str, title: &str, body: Markup, scripts: &[&str]) -> Response {
     let lang = ui.lang;
     let tabs = [
         ("/settings/agents", lang.t("settings.agents")),
         ("/settings/teams", lang.t("settings.teams")),
         ("/settings/macros", lang.t("settings.macros")),
+        ("/settings/channels", lang.t("settings.channels")),
+        ("/settings/sla", lang.t("settings.sla")),
     ];
     let main = html! {
         main #main .settings {
@@ -58,10 +63,10 @@ fn shell(ui: &UiAgent, current: &str, title: &str, body: Markup) -> Response {
             (body)
         }
     };
-    Html(layout::page(ui, Nav::Settings, title, current, main, &[]).into_string()).into_response()
+    Html(layout::page(ui, Nav::Settings, title, current, main, scripts).into_string()).into_response()
 }
 
-fn csrf(ui: &UiAgent) -> Markup {
+pub(super) fn csrf(ui: &UiAgent) -> Markup {
     html! { input type="hidden" name="csrf" value=(ui.csrf_token); }
 }
 
@@ -141,7 +146,7 @@ async fn agents_page(State(state): State<AppState>, ui: UiAgent) -> Result<Respo
             button .primary type="submit" { (lang.t("settings.create")) }
         }
     };
-    Ok(shell(&ui, "/settings/agents", lang.t("settings.agents"), body))
+    Ok(shell(&ui, "/settings/agents", lang.t("settings.agents"), body, &[]))
 }
 
 /// The select boxes of an agent's row live outside its form (a table row cannot hold a form),
@@ -242,7 +247,7 @@ async fn teams_page(State(state): State<AppState>, ui: UiAgent) -> Result<Respon
             button .primary type="submit" { (lang.t("settings.create")) }
         }
     };
-    Ok(shell(&ui, "/settings/teams", lang.t("settings.teams"), body))
+    Ok(shell(&ui, "/settings/teams", lang.t("settings.teams"), body, &[]))
 }
 
 #[derive(Debug, Deserialize)]
@@ -304,7 +309,7 @@ async fn macros_page(State(state): State<AppState>, ui: UiAgent) -> Result<Respo
             button .primary type="submit" { (lang.t("settings.create")) }
         }
     };
-    Ok(shell(&ui, "/settings/macros", lang.t("settings.macros"), body))
+    Ok(shell(&ui, "/settings/macros", lang.t("settings.macros"), body, &[]))
 }
 
 #[derive(Debug, Deserialize)]

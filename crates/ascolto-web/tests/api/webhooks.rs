@@ -71,6 +71,40 @@ async fn a_forged_telegram_update_is_refused_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn changing_a_channel_keeps_the_secrets_left_out_and_never_changes_its_kind() {
+    let app = spawn_app().await;
+    let channel = telegram_channel(&app, &platforms::telegram().await).await;
+    let path = format!("/channels/{channel}");
+    let rename = json!({"kind": "telegram", "name": "Support bot"});
+    let (status, view) = app.call(&app.admin, Method::PUT, &path, Some(rename.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["name"], "Support bot");
+    assert_eq!(view["secrets_set"], json!(["bot_token", "webhook_secret"]));
+    assert!(!view.to_string().contains("SECRET-TOKEN") && !view.to_string().contains("hook-secret"));
+    let update = telegram_update(1, 5, "Ciao");
+    assert_eq!(
+        post_telegram(&app, &channel, Some("hook-secret"), &update).await,
+        StatusCode::OK,
+        "secret kept"
+    );
+
+    let new_secret = json!({"kind": "telegram", "name": "Support bot", "webhook_secret": "rotated"});
+    let (status, _) = app.call(&app.admin, Method::PUT, &path, Some(new_secret)).await;
+    assert_eq!(status, StatusCode::OK);
+    let next = telegram_update(2, 6, "Ancora");
+    assert_eq!(post_telegram(&app, &channel, Some("hook-secret"), &next).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(post_telegram(&app, &channel, Some("rotated"), &next).await, StatusCode::OK);
+
+    let other_kind = json!({"kind": "whatsapp", "name": "Numero"});
+    let (status, body) = app.call(&app.admin, Method::PUT, &path, Some(other_kind)).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"));
+    let (status, _) = app.call(&app.agent_a, Method::PUT, &path, Some(rename.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app.call(&app.admin, Method::PUT, "/channels/nope", Some(rename)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn a_telegram_message_is_stored_once_and_answered_through_send_message() {
     let app = spawn_app().await;
     let bot_api = platforms::telegram().await;
@@ -317,6 +351,156 @@ async fn a_free_text_whatsapp_reply_after_24_hours_is_refused_with_the_rule() {
         .await;
     assert_eq!(note.0, StatusCode::CREATED, "an internal note is not a WhatsApp message");
     assert!(cloud_api.received().is_empty());
+}
+
+// --- WhatsApp templates ---
+
+fn order_update() -> Value {
+    json!({"name": "order_update", "language": "it", "body": "Ciao {{1}}, il tuo ordine {{2}} è partito."})
+}
+
+/// A WhatsApp conversation whose customer last wrote 25 hours ago, on a number with the
+/// `order_update` template approved.
+async fn closed_window(app: &TestApp, cloud_api: &Platform) -> Value {
+    let body = json!({"kind": "whatsapp", "name": "Numero", "phone_number_id": "PN1", "access_token": "EAAG-token",
+        "app_secret": "app-secret", "verify_token": "verify-me", "api_base": cloud_api.base, "api_version": "v21.0",
+        "templates": [order_update()]});
+    let channel = create_channel(app, body).await;
+    let long_ago = chrono::Utc::now().timestamp() - 25 * 3600;
+    post_whatsapp(app, &channel, Some("app-secret"), &whatsapp_text("wamid.OLD", "Ciao", long_ago)).await;
+    conversations(app).await.remove(0)
+}
+
+async fn send_template(app: &TestApp, conversation: &Value, body: Value) -> (StatusCode, Value) {
+    let path = format!("/conversations/{}/messages", conversation["id"]);
+    app.call(&app.agent_a, Method::POST, &path, Some(body)).await
+}
+
+#[tokio::test]
+async fn an_approved_template_goes_out_after_24_hours_in_the_cloud_api_shape() {
+    let app = spawn_app().await;
+    let cloud_api = platforms::whatsapp().await;
+    let conversation = closed_window(&app, &cloud_api).await;
+    let (status, refused) = reply(&app, &conversation, "Scusa il ritardo").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused["error"]["message"].as_str().unwrap().contains("approved message template"), "{refused}");
+
+    let template = json!({"name": "order_update", "language": "it", "parameters": ["Giulia", "A-12"]});
+    let (status, stored) = send_template(&app, &conversation, json!({"template": template})).await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    assert_eq!(stored["text"], "Ciao Giulia, il tuo ordine A-12 è partito.");
+    assert_eq!(stored["template"], template);
+    assert_eq!(stored["delivery_status"], "queued", "a template goes through the outbox");
+    assert!(cloud_api.received().is_empty(), "sent before the outbox ran");
+    deliver(&app).await;
+    let sent = cloud_api.received();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path, "/v21.0/PN1/messages");
+    assert_eq!(sent[0].authorization.as_deref(), Some("Bearer EAAG-token"));
+    assert_eq!(
+        sent[0].body,
+        json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "393331234567",
+            "type": "template", "template": {"name": "order_update", "language": {"code": "it"},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": "Giulia"},
+                {"type": "text", "text": "A-12"}]}]}})
+    );
+    let delivered = messages(&app, &conversation).await.pop().unwrap();
+    assert_eq!(
+        (delivered["delivery_status"].as_str(), delivered["channel_message_id"].as_str()),
+        (Some("sent"), Some("wamid.OUT1"))
+    );
+}
+
+#[tokio::test]
+async fn a_template_send_is_checked_against_the_approved_templates() {
+    let app = spawn_app().await;
+    let cloud_api = platforms::whatsapp().await;
+    let conversation = closed_window(&app, &cloud_api).await;
+    let cases = [
+        (json!({"template": {"name": "promo", "language": "it", "parameters": []}}), "no approved template"),
+        (
+            json!({"template": {"name": "order_update", "language": "en_US", "parameters": ["a", "b"]}}),
+            "no approved template",
+        ),
+        (
+            json!({"template": {"name": "order_update", "language": "it", "parameters": ["Giulia"]}}),
+            "takes 2 parameters",
+        ),
+        (
+            json!({"template": {"name": "order_update", "language": "it", "parameters": ["Giulia", "riga\nnuova"]}}),
+            "new lines",
+        ),
+        (
+            json!({"template": {"name": "order_update", "language": "it", "parameters": ["Giulia", " "]}}),
+            "empty",
+        ),
+        (
+            json!({"text": "e anche testo", "template": {"name": "order_update", "language": "it", "parameters": ["a", "b"]}}),
+            "either",
+        ),
+        (
+            json!({"kind": "note", "template": {"name": "order_update", "language": "it", "parameters": ["a", "b"]}}),
+            "note",
+        ),
+    ];
+    for (body, reason) in cases {
+        let (status, answer) = send_template(&app, &conversation, body.clone()).await;
+        assert_eq!(
+            (status, error_code(&answer)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+            "{body}"
+        );
+        assert!(answer["error"]["message"].as_str().unwrap().contains(reason), "{body}: {answer}");
+    }
+    // A conversation on another channel has no templates to send.
+    let email = app.inbound("anna@example.it", "Ciao", None).await.conversation.id;
+    let template = json!({"template": {"name": "order_update", "language": "it", "parameters": ["a", "b"]}});
+    let (status, answer) =
+        app.call(&app.admin, Method::POST, &format!("/conversations/{email}/messages"), Some(template)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer["error"]["message"].as_str().unwrap().contains("WhatsApp"), "{answer}");
+    assert_eq!(messages(&app, &conversation).await.len(), 1, "a refused template was stored");
+    deliver(&app).await;
+    assert!(cloud_api.received().is_empty());
+}
+
+#[tokio::test]
+async fn agents_list_a_numbers_templates_and_only_admins_replace_them() {
+    let app = spawn_app().await;
+    let cloud_api = platforms::whatsapp().await;
+    closed_window(&app, &cloud_api).await;
+    let (_, listed) = app.get(&app.admin, "/channels").await;
+    let channel = listed[0]["id"].as_str().unwrap().to_owned();
+    let path = format!("/channels/{channel}/templates");
+    let (status, templates) = app.get(&app.agent_a, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        templates,
+        json!([{"name": "order_update", "language": "it", "body": "Ciao {{1}}, il tuo ordine {{2}} è partito.", "parameters": 2}])
+    );
+    let replacement = json!([order_update(), {"name": "hello_world", "language": "en_US", "body": "Hello!"}]);
+    let (status, body) = app.call(&app.agent_a, Method::PUT, &path, Some(replacement.clone())).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "forbidden"));
+    let (status, body) = app.call(&app.admin, Method::PUT, &path, Some(replacement)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body[1]["parameters"], 0);
+    assert_eq!(app.get(&app.agent_a, &path).await.1.as_array().unwrap().len(), 2);
+    for bad in [
+        json!([{"name": "Hello World", "language": "it", "body": "x"}]),
+        json!([{"name": "hello", "language": "italiano", "body": "x"}]),
+        json!([{"name": "hello", "language": "it", "body": "Ciao {{2}}"}]),
+        json!([{"name": "hello", "language": "it", "body": ""}]),
+        json!([order_update(), order_update()]),
+    ] {
+        let (status, answer) = app.call(&app.admin, Method::PUT, &path, Some(bad.clone())).await;
+        assert_eq!(
+            (status, error_code(&answer)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+            "{bad}"
+        );
+    }
+    let (status, _) = app.get(&app.agent_a, "/channels/no-such-channel/templates").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 // --- channel settings ---

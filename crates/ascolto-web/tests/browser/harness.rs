@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use ascolto_core::calendar::Calendar;
+use ascolto_core::sla::{SlaPolicy, SlaTarget};
 use ascolto_core::{
     Channel, Conversation, ConversationId, EmailAddress, Identity, IdentityKind, Message, Priority, Role,
 };
@@ -112,6 +114,7 @@ async fn seed_agents(store: &dyn Store) {
     let lead = agent(store, "Lea Conti", "lea", Role::Lead, &hash, vec![team], None, "en").await;
     agent(store, "Marco Bianchi", "marco", Role::Agent, &hash, vec![team], Some(lead), "en").await;
     agent(store, "Giulia Verdi", "giulia", Role::Agent, &hash, vec![team], Some(lead), "it").await;
+    agent(store, "Ada Ferri", "ada", Role::Admin, &hash, vec![], None, "en").await;
 }
 
 #[allow(clippy::too_many_arguments, reason = "a test fixture reads best with every field named at the call")]
@@ -189,10 +192,49 @@ impl Desk {
         self.desk.ingest(request).await.unwrap().conversation.id
     }
 
+    /// A customer e-mail written `ago` in the past (the desk's clock is set back while it is
+    /// stored), with the priority the queue computes for it.
+    pub async fn customer_wrote_ago(
+        &self,
+        from: &str,
+        subject: &str,
+        text: &str,
+        ago: chrono::TimeDelta,
+    ) -> ConversationId {
+        self.clock.set(Some(chrono::Utc::now() - ago));
+        let id = self.ingest(from, subject, text, None).await;
+        self.clock.set(None);
+        id
+    }
+
+    /// An SLA policy open around the clock in UTC, so deadlines do not depend on the day the
+    /// tests run: every conversation's first and next reply are due within `minutes`.
+    pub async fn sla_within(&self, minutes: u32) {
+        let target = SlaTarget {
+            first_response_minutes: Some(minutes),
+            next_response_minutes: Some(minutes),
+            ..SlaTarget::default()
+        };
+        let policy = SlaPolicy {
+            name: "tests".to_owned(),
+            calendar: Calendar::always_open(chrono_tz::UTC),
+            targets: vec![target],
+            warning_percent: 25,
+            escalations: vec![],
+        };
+        self.desk.set_sla_policy(policy).await.unwrap();
+    }
+
     pub async fn reply_as(&self, email: &str, conversation: ConversationId, text: &str) {
         let (agent, _) = self.desk.store.agent_credentials(email).await.unwrap().unwrap();
-        let request =
-            ReplyRequest { conversation, agent: agent.id, text: text.to_owned(), html: None, note: false };
+        let request = ReplyRequest {
+            conversation,
+            agent: agent.id,
+            text: text.to_owned(),
+            html: None,
+            note: false,
+            template: None,
+        };
         self.desk.reply(request).await.unwrap();
     }
 
@@ -329,6 +371,29 @@ impl Browser {
         element.prop("value").await.unwrap().unwrap_or_default()
     }
 
+    /// Sets a field's value as a script would (date and time pickers ignore typed keys in a
+    /// locale-dependent way); the form is then submitted by a real click.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        let script = "document.querySelector(arguments[0]).value = arguments[1];";
+        self.client.execute(script, vec![json!(css), json!(value)]).await.unwrap();
+    }
+
+    /// Opens every `<details>` of the page, as a click on each summary would.
+    pub async fn open_all_details(&self) {
+        let script = "document.querySelectorAll('details').forEach(function (d) { d.open = true; });";
+        self.client.execute(script, vec![]).await.unwrap();
+    }
+
+    /// Types into a field.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.client.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
+    }
+
+    /// The page's HTML as the server sent it and scripts left it.
+    pub async fn source(&self) -> String {
+        self.client.source().await.unwrap()
+    }
+
     pub async fn click(&self, css: &str) {
         self.client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
     }
@@ -344,12 +409,21 @@ impl Browser {
 }
 
 /// Polls `condition` every 50 ms until it holds, failing after ten seconds.
-pub async fn eventually<F, Fut>(what: &str, mut condition: F)
+pub async fn eventually<F, Fut>(what: &str, condition: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    eventually_within(Duration::from_secs(10), what, condition).await;
+}
+
+/// Polls `condition` every 50 ms until it holds, failing after `limit`.
+pub async fn eventually_within<F, Fut>(limit: Duration, what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = Instant::now() + limit;
     loop {
         if condition().await {
             return;

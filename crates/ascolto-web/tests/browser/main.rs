@@ -3,6 +3,8 @@
 //! inbox, a conversation with coaching and the lead's page land in `docs/screenshots/`.
 
 mod harness;
+mod queue;
+mod settings;
 
 use ascolto_core::{ConversationStatus, Priority};
 use fantoccini::Locator;
@@ -38,8 +40,6 @@ async fn signing_in_shows_the_inbox_most_urgent_first_with_the_reason() {
         first_reason.starts_with("Urgent") && first_reason.contains("customer waiting"),
         "{first_reason}"
     );
-    screenshot(&browser.client, "inbox").await;
-
     // The keyboard moves through the queue and opens the selected conversation.
     browser.keys("j").await;
     let selected = browser.texts("#queue-rows tr.row[aria-selected=true] .subject").await;

@@ -51,6 +51,34 @@
     }, 250);
   }
 
+  // SLA countdowns: each `[data-deadline]` (milliseconds since the epoch, the server's clock)
+  // is rewritten every second and turns red once the deadline passes. The offset keeps the
+  // count on the server's clock whatever the agent's computer thinks the time is.
+  const offset = Number(table.dataset.now || Date.now()) - Date.now();
+  const units = (table.dataset.units || "d|h|min|s").split("|");
+  function two(n) { return n < 10 ? "0" + n : String(n); }
+  function span(seconds) {
+    seconds = Math.abs(seconds);
+    const days = Math.floor(seconds / 86400), hours = Math.floor(seconds / 3600) % 24;
+    const minutes = Math.floor(seconds / 60) % 60, secs = seconds % 60;
+    if (days > 0) return days + " " + units[0] + " " + hours + " " + units[1];
+    if (hours > 0) return hours + " " + units[1] + " " + two(minutes) + " " + units[2];
+    return minutes + " " + units[2] + " " + two(secs) + " " + units[3];
+  }
+  function tick() {
+    const now = Date.now() + offset;
+    rows.querySelectorAll(".sla-clock[data-deadline]").forEach(function (clock) {
+      const left = Math.trunc((Number(clock.dataset.deadline) - now) / 1000);
+      const breached = left <= 0;
+      const template = breached ? table.dataset.slaOverdue : table.dataset.slaLeft;
+      const text = clock.querySelector(".sla-left");
+      if (text) text.textContent = template.replace("{t}", span(left));
+      clock.classList.toggle("breached", breached);
+      if (breached) clock.classList.remove("warning");
+    });
+  }
+  setInterval(tick, 1000);
+
   ascolto.live(function (event) {
     if (event.type === "message_created" || event.type === "conversation_updated" || event.type === "resync") refresh();
   }, function (up) {
