@@ -3,22 +3,14 @@
 
 mod activity;
 mod agents;
-<<<<<<< HEAD
-mod channels;
-=======
 pub(crate) mod channels;
->>>>>>> main
 mod coach;
 pub(crate) mod conversations;
 mod customers;
 mod inbound;
 pub(crate) mod macros;
 mod mailboxes;
-<<<<<<< HEAD
-mod queue;
-=======
 pub(crate) mod queue;
->>>>>>> main
 mod search;
 pub(crate) mod sessions;
 mod teams;
