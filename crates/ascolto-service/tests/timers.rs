@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex};
 
 use ascolto_core::calendar::Calendar;
 use ascolto_core::followup::{FollowUpAction, FollowUpRule, ScheduledAction};
-use ascolto_core::{Channel, Direction, EmailAddress, Identity, IdentityKind, Role};
-use ascolto_service::{Clock, Desk, InboundRequest};
-use ascolto_store::{JobState, NewAgent, PageRequest, Store};
+use ascolto_core::sla::{SlaPolicy, SlaTarget};
+use ascolto_core::{AgentId, Channel, Direction, EmailAddress, Identity, IdentityKind, Role};
+use ascolto_service::events::{Envelope, Event};
+use ascolto_service::{Clock, Desk, InboundRequest, ReplyRequest};
+use ascolto_store::{ConversationPatch, JobState, NewAgent, PageRequest, Store};
 use ascolto_store_sqlite::SqliteStore;
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -114,5 +116,113 @@ async fn a_cancelled_timer_never_fires_and_a_due_one_fires_once_across_a_restart
     assert_eq!(desk.run_due_jobs(10).await.unwrap(), 0);
     assert_eq!(store.get_job(nudge.id).await.unwrap().state, JobState::Cancelled);
     assert_eq!(replies_in(&store, answering).await.len(), 1, "no nudge after the customer wrote");
+    store.close().await;
+}
+
+/// A policy like the default one with a one-hour first response on the API channel, so the
+/// test's times are easy to follow: warning at 9:45, breach at 10:00, reassignment at 11:00.
+fn one_hour_policy() -> SlaPolicy {
+    let mut policy = SlaPolicy::default();
+    policy.targets = vec![SlaTarget {
+        channel: Some(Channel::Api),
+        first_response_minutes: Some(60),
+        ..SlaTarget::default()
+    }];
+    policy
+}
+
+fn escalations_heard(
+    events: &mut tokio::sync::broadcast::Receiver<Arc<Envelope>>,
+) -> Vec<(String, Vec<AgentId>)> {
+    let mut heard = Vec::new();
+    while let Ok(envelope) = events.try_recv() {
+        if let Event::SlaEscalated { escalation, notify, .. } = &envelope.event {
+            heard.push((escalation.action.as_str().to_owned(), notify.clone()));
+        }
+    }
+    heard
+}
+
+#[tokio::test]
+async fn sla_escalations_fire_once_each_across_restarts_and_an_answer_ends_the_raise() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let (desk, store) = open(&path, start()).await;
+    desk.set_sla_policy(one_hour_policy()).await.unwrap();
+    let person = |name: &str, role, reports_to| NewAgent {
+        name: name.into(),
+        email: EmailAddress::parse(&format!("{}@desk.example", name.to_lowercase())).unwrap(),
+        role,
+        password_hash: None,
+        languages: vec!["it".into()],
+        teams: vec![],
+        reports_to,
+        ui_language: "it".into(),
+    };
+    let lead = store.create_agent(person("Luca", Role::Lead, None)).await.unwrap().id;
+    let agent = store.create_agent(person("Giulia", Role::Agent, Some(lead))).await.unwrap().id;
+    let id =
+        desk.ingest(message("anna@example.com", "Il mio ordine non è arrivato.", start())).await.unwrap();
+    let id = id.conversation.id;
+    let assign = ConversationPatch { assignee: Some(Some(agent)), ..Default::default() };
+    let before = desk.update_conversation(id, assign).await.unwrap().priority;
+    store.close().await;
+    drop((desk, store));
+
+    // Ten minutes after the deadline, in a new process: the warning and both breach actions
+    // fire, each once, telling the assignee and then the lead.
+    let (desk, store) = open(&path, start() + TimeDelta::minutes(70)).await;
+    let mut events = desk.events.subscribe();
+    while desk.run_due_jobs(10).await.unwrap() > 0 {}
+    let heard = escalations_heard(&mut events);
+    assert_eq!(
+        heard,
+        vec![
+            ("notify_assignee".to_owned(), vec![agent]),
+            ("notify_lead".to_owned(), vec![lead]),
+            ("raise_priority".to_owned(), vec![]),
+        ]
+    );
+    let raised = store.get_conversation(id).await.unwrap();
+    assert!(raised.priority.rank() < before.rank(), "{before:?} was raised, now {:?}", raised.priority);
+    assert_eq!(raised.assignee, Some(agent), "not yet an hour after the breach");
+    assert_eq!(store.sla_escalations(&[id]).await.unwrap().len(), 3);
+    // The periodic recompute does not undo the raise.
+    desk.recompute_queue().await.unwrap();
+    assert_eq!(store.get_conversation(id).await.unwrap().priority, raised.priority);
+    store.close().await;
+    drop((desk, store));
+
+    // An hour after the breach the conversation goes back to the queue; nothing else repeats,
+    // however many workers run and however often the process restarts.
+    for minutes in [121, 122] {
+        let (desk, store) = open(&path, start() + TimeDelta::minutes(minutes)).await;
+        let mut events = desk.events.subscribe();
+        while desk.run_due_jobs(10).await.unwrap() > 0 {}
+        let expected: Vec<(String, Vec<AgentId>)> =
+            if minutes == 121 { vec![("reassign".to_owned(), vec![])] } else { vec![] };
+        assert_eq!(escalations_heard(&mut events), expected, "at minute {minutes}");
+        assert_eq!(store.sla_escalations(&[id]).await.unwrap().len(), 4);
+        assert_eq!(store.get_conversation(id).await.unwrap().assignee, None);
+        store.close().await;
+        drop((desk, store));
+    }
+
+    // An agent's answer ends the raise: the priority falls back to what the queue computes.
+    let (desk, store) = open(&path, start() + TimeDelta::minutes(130)).await;
+    let answer = ReplyRequest {
+        conversation: id,
+        agent,
+        text: "Ci scusi per l'attesa: il corriere consegna domani entro le 12.".into(),
+        html: None,
+        note: false,
+        template: None,
+    };
+    desk.reply(answer).await.unwrap();
+    let state = store.queue_states(&[id]).await.unwrap().remove(0);
+    assert_eq!(state.escalated_level, None);
+    assert_eq!(store.get_conversation(id).await.unwrap().priority, state.computed_level);
+    while desk.run_due_jobs(10).await.unwrap() > 0 {}
+    assert_eq!(store.sla_escalations(&[id]).await.unwrap().len(), 4, "an answered clock raises nothing");
     store.close().await;
 }

@@ -13,8 +13,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::{
     AgentPatch, AssignmentScope, CheckedReply, ConversationFilter, ConversationPatch, ConversationSort,
-    DEFAULT_CAPACITY, InboundMessage, JobOutcome, JobState, NewAgent, NewAgentMessage, NewJob, NextRequest,
-    PageRequest, PresenceOf, QueueScore, QueueUpdate, Store, StoreError, WaitingChange,
+    DEFAULT_CAPACITY, EscalationEffect, InboundMessage, JobOutcome, JobState, NewAgent, NewAgentMessage,
+    NewJob, NextRequest, PageRequest, PresenceOf, QueueScore, QueueUpdate, SlaEscalation, Store, StoreError,
+    WaitingChange,
 };
 
 /// Expands to one `#[tokio::test]` per queue case, like [`crate::conformance_tests!`].
@@ -38,6 +39,7 @@ macro_rules! queue_conformance_tests {
             automatic_assignment_fills_capacity_by_language_team_and_urgency,
             a_busy_day_of_automatic_assignment_never_overloads_anyone,
             presence_reads_capacity_and_load_of_an_agent_or_a_team,
+            an_sla_escalation_acts_once_and_a_reply_ends_its_raise,
         }
     };
 }
@@ -718,4 +720,91 @@ pub async fn presence_reads_capacity_and_load_of_an_agent_or_a_team(store: &dyn 
     assert!(!members.iter().any(|m| m.agent.id == outsider));
     assert_err!(store.agent_presence(PresenceOf::Agent(AgentId(999_999))).await, StoreError::NotFound { .. });
     assert_err!(store.agent_presence(PresenceOf::Team(TeamId(999_999))).await, StoreError::NotFound { .. });
+}
+
+fn escalation(
+    conversation: ConversationId,
+    key: &str,
+    action: ascolto_core::sla::EscalationAction,
+    minute: i64,
+) -> SlaEscalation {
+    SlaEscalation {
+        conversation_id: conversation,
+        key: key.into(),
+        metric: ascolto_core::sla::SlaMetric::FirstResponse,
+        action,
+        breach: minute >= 120,
+        deadline: at(120),
+        fired_at: at(minute),
+    }
+}
+
+pub async fn an_sla_escalation_acts_once_and_a_reply_ends_its_raise(store: &dyn Store) {
+    use ascolto_core::sla::EscalationAction::{NotifyLead, RaisePriority, Reassign};
+    let id = conversation(store, "elena", Channel::Email, 0).await;
+    let other = conversation(store, "fabio", Channel::Email, 0).await;
+    let giulia = agent(store, "giulia", &["it"]).await;
+    score(store, id, 100, Priority::Normal, Some("it")).await;
+    let patch = ConversationPatch { assignee: Some(Some(giulia)), ..Default::default() };
+    store.update_conversation(id, patch, at(1)).await.expect("assign");
+
+    // A warning that only notifies changes nothing on the conversation, and is kept.
+    let warned = escalation(id, "first_response:warning:notify_lead", NotifyLead, 90);
+    let unchanged = store.record_sla_escalation(&warned, EscalationEffect::default()).await.expect("record");
+    let unchanged = unchanged.expect("recorded the first time");
+    assert_eq!((unchanged.priority, unchanged.assignee), (Priority::Normal, Some(giulia)));
+
+    // At the deadline the priority is raised one level, once.
+    let raise = escalation(id, "first_response:deadline:raise_priority", RaisePriority, 120);
+    let effect = EscalationEffect { raise_to: Some(Priority::High), ..Default::default() };
+    let raised = store.record_sla_escalation(&raise, effect).await.expect("record").expect("recorded");
+    assert_eq!(raised.priority, Priority::High);
+    assert_eq!(raised.assignee, Some(giulia), "raising keeps the assignee");
+    let effect = EscalationEffect { raise_to: Some(Priority::Urgent), ..Default::default() };
+    let again = store.record_sla_escalation(&raise, effect).await.expect("record twice");
+    assert!(again.is_none(), "an escalation acts once: {again:?}");
+    assert_eq!(store.get_conversation(id).await.expect("read").priority, Priority::High);
+    let state = store.queue_states(&[id]).await.expect("states").remove(0);
+    assert_eq!(state.escalated_level, Some(Priority::High));
+
+    // An hour after the deadline the conversation goes back to the queue, still raised.
+    let reassign = escalation(id, "first_response:after_60:reassign", Reassign, 180);
+    let effect = EscalationEffect { unassign: true, ..Default::default() };
+    let back = store.record_sla_escalation(&reassign, effect).await.expect("record").expect("recorded");
+    assert_eq!(back.assignee, None);
+    assert_eq!(back.priority, Priority::High);
+
+    // They are listed per conversation, oldest first, and only for the conversations asked.
+    let fired = store.sla_escalations(&[id, other]).await.expect("list");
+    let keys: Vec<&str> = fired.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "first_response:warning:notify_lead",
+            "first_response:deadline:raise_priority",
+            "first_response:after_60:reassign"
+        ]
+    );
+    assert_eq!(fired[1], raise, "an escalation reads back as recorded");
+    assert!(!fired[0].breach && fired[1].breach);
+    assert!(store.sla_escalations(&[other]).await.expect("list other").is_empty());
+
+    // An agent's note does not end the raise; a reply to the customer does.
+    let mut note = reply(id, giulia, 200);
+    note.note = true;
+    store.add_checked_reply(note, None).await.expect("note");
+    let state = store.queue_states(&[id]).await.expect("states").remove(0);
+    assert_eq!(state.escalated_level, Some(Priority::High), "a note is not an answer");
+    store.add_checked_reply(reply(id, giulia, 210), None).await.expect("reply");
+    let state = store.queue_states(&[id]).await.expect("states").remove(0);
+    assert_eq!(state.escalated_level, None, "the answer ends the raise");
+    assert_eq!(store.sla_escalations(&[id]).await.expect("list").len(), 3, "the history stays");
+
+    // An escalation of a conversation that does not exist is `NotFound`.
+    let ghost =
+        escalation(ConversationId(999_999), "first_response:deadline:raise_priority", RaisePriority, 120);
+    assert_err!(
+        store.record_sla_escalation(&ghost, EscalationEffect::default()).await,
+        StoreError::NotFound { .. }
+    );
 }

@@ -90,12 +90,26 @@ pub fn page(
                     }
                 }
                 (main)
+                (alerts(lang))
                 script src=(assets::url("common.js")) defer {}
                 @for script in scripts {
                     script src=(assets::url(script)) defer {}
                 }
             }
         }
+    }
+}
+
+/// Where the live stream's alerts for this agent appear (an SLA warning or breach they are
+/// told of); `common.js` fills it from the words carried here, so the script has no language.
+fn alerts(lang: Lang) -> Markup {
+    html! {
+        div #alerts .alerts role="region" aria-live="assertive" aria-label=(lang.t("alerts.label"))
+            data-sla-warning=(lang.t("alerts.sla_warning")) data-sla-breach=(lang.t("alerts.sla_breach"))
+            data-metric-first_response=(lang.t("sla.first_response"))
+            data-metric-next_response=(lang.t("sla.next_response"))
+            data-metric-resolution=(lang.t("sla.resolution"))
+            data-open=(lang.t("alerts.open")) data-dismiss=(lang.t("alerts.dismiss")) {}
     }
 }
 

@@ -196,3 +196,51 @@ async fn an_agent_snoozes_schedules_a_follow_up_and_a_reply_and_the_customer_wri
     assert_eq!(jobs(&desk, id).await.len(), 4, "no timer was added");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_lead_is_alerted_live_when_a_reply_is_overdue_and_the_alert_leads_to_the_conversation() {
+    use ascolto_core::calendar::Calendar;
+    use ascolto_core::sla::{EscalationAction, EscalationRule, EscalationTrigger, SlaPolicy, SlaTarget};
+
+    let Some(desk) = start().await else { return };
+    let rule = |trigger, action| EscalationRule { metric: None, trigger, action };
+    let policy = SlaPolicy {
+        name: "alerts".to_owned(),
+        calendar: Calendar::always_open(chrono_tz::UTC),
+        targets: vec![SlaTarget { first_response_minutes: Some(30), ..SlaTarget::default() }],
+        warning_percent: 25,
+        escalations: vec![
+            rule(EscalationTrigger::Warning, EscalationAction::NotifyAssignee),
+            rule(EscalationTrigger::AtDeadline, EscalationAction::NotifyLead),
+        ],
+    };
+    desk.desk.set_sla_policy(policy).await.unwrap();
+    let late = desk
+        .customer_wrote_ago(
+            "late@example.com",
+            "Refund still missing",
+            "Where is my refund? You promised it last week.",
+            TimeDelta::minutes(40),
+        )
+        .await;
+    let (marco, _) = desk.desk.store.agent_credentials("marco@test.ascolto").await.unwrap().unwrap();
+    let assign = ascolto_store::ConversationPatch { assignee: Some(Some(marco.id)), ..Default::default() };
+    desk.desk.update_conversation(late, assign).await.unwrap();
+
+    let lead = desk.browser().await;
+    lead.sign_in("lea@test.ascolto").await;
+    lead.wait_until_live("#queue").await;
+    assert_eq!(lead.count("#alerts .alert").await, 0);
+    while desk.desk.run_due_jobs(10).await.unwrap() > 0 {}
+
+    // Marco was told of the warning, Lea (his lead) of the breach: she sees only hers.
+    eventually("the lead's alert shows", || async { lead.count("#alerts .alert").await == 1 }).await;
+    let text = lead.texts("#alerts .alert span").await.remove(0);
+    assert_eq!(text, "SLA breached: First reply for “Refund still missing” is overdue.");
+    assert_eq!(lead.count("#alerts .alert.breach").await, 1);
+    screenshot(&lead.client, "sla-alert").await;
+    lead.click("#alerts .alert a").await;
+    lead.wait_for_path_prefix(&format!("/conversations/{late}")).await;
+    assert_eq!(lead.texts("h1").await, ["Refund still missing"]);
+    lead.close().await;
+}

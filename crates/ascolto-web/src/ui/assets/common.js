@@ -46,6 +46,7 @@
       socket.addEventListener("message", function (message) {
         let event;
         try { event = JSON.parse(message.data); } catch (_) { return; }
+        if (event.type === "sla_escalated") alertEscalation(event);
         onEvent(event);
       });
       socket.addEventListener("close", function () {
@@ -56,6 +57,34 @@
     }
     connect();
   };
+
+  // An SLA warning or breach this agent is told of (the assignee, or the lead): a dismissable
+  // alert naming the conversation, with a link to it. Text only: nothing from the event is
+  // parsed as markup.
+  function alertEscalation(event) {
+    const region = document.getElementById("alerts");
+    const notify = event.notify || [];
+    if (!region || !event.conversation || !event.escalation || notify.indexOf(ascolto.agentId) < 0) return;
+    const words = region.dataset;
+    const metric = region.getAttribute("data-metric-" + event.escalation.metric) || event.escalation.metric;
+    const template = event.escalation.breach ? words.slaBreach : words.slaWarning;
+    const alert = document.createElement("div");
+    alert.className = "alert" + (event.escalation.breach ? " breach" : "");
+    alert.setAttribute("role", "alert");
+    alert.dataset.conversationId = String(event.conversation.id);
+    const text = document.createElement("span");
+    text.textContent = template.replace("{metric}", metric).replace("{subject}", event.conversation.subject || "#" + event.conversation.id);
+    const open = document.createElement("a");
+    open.href = "/conversations/" + encodeURIComponent(event.conversation.id);
+    open.textContent = words.open;
+    const dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "link";
+    dismiss.textContent = words.dismiss;
+    dismiss.addEventListener("click", function () { alert.remove(); });
+    alert.append(text, " ", open, " ", dismiss);
+    region.append(alert);
+  }
 
   // True when a keystroke is meant for a text field rather than for a shortcut.
   ascolto.typingInField = function (event) {

@@ -80,7 +80,8 @@
   setInterval(tick, 1000);
 
   ascolto.live(function (event) {
-    if (event.type === "message_created" || event.type === "conversation_updated" || event.type === "resync") refresh();
+    const changes = ["message_created", "conversation_updated", "sla_escalated", "resync"];
+    if (changes.indexOf(event.type) >= 0) refresh();
   }, function (up) {
     if (liveState) liveState.classList.toggle("offline", !up);
     if (up) table.dataset.live = "connected";
