@@ -12,12 +12,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use ascolto_core::{Identity, IdentityKind};
 use ascolto_service::Desk;
 use ascolto_service::mail::fetch_mailbox;
 use ascolto_service::mail::local::{DOVECOT, LocalDovecot};
-use ascolto_core::{Identity, IdentityKind};
 use ascolto_store::{
-    ConversationFilter, MailSecurity, MailServer, Mailbox, MailboxSettings, NewMailbox, PageRequest, Secret, Store,
+    ConversationFilter, MailSecurity, MailServer, Mailbox, MailboxSettings, NewMailbox, PageRequest, Secret,
+    Store,
 };
 
 use crate::bench::{Backend, bench_store};
@@ -255,9 +256,9 @@ mod tests {
     #[test]
     fn bench_mails_parse_as_the_kinds_they_claim() {
         let limits = ascolto_channels::email::AttachmentLimits::default();
-        let with_attachment = ascolto_channels::email::parse(&mail(1, 0), limits.clone());
+        let with_attachment = ascolto_channels::email::parse(&mail(1, 0), limits);
         assert_eq!(with_attachment.attachments.len(), 1);
-        let html = ascolto_channels::email::parse(&mail(1, 3), limits.clone());
+        let html = ascolto_channels::email::parse(&mail(1, 3), limits);
         assert!(html.html.is_some());
         let reply = ascolto_channels::email::parse(&mail(1, 403), limits);
         assert!(reply.subject.starts_with("Re: "));

@@ -104,7 +104,10 @@ async fn demo_serves_conversations_to_the_printed_token() {
 #[test]
 fn bench_imap_fetches_every_mail_it_delivered_to_a_local_dovecot() {
     if !std::path::Path::new("/usr/sbin/dovecot").exists() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run the IMAP bench: dovecot is missing");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must run the IMAP bench: dovecot is missing"
+        );
         println!("SKIPPED: /usr/sbin/dovecot is missing (apt-get install dovecot-imapd)");
         return;
     }

@@ -264,7 +264,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("mailbox.username", "User name", "Nome utente"),
     ("mailbox.password", "Password", "Password"),
     ("mailbox.folders", "Folders to fetch, one per line", "Cartelle da leggere, una per riga"),
-    ("mailbox.poll_seconds", "Seconds between looks without IDLE", "Secondi tra un controllo e l'altro senza IDLE"),
+    (
+        "mailbox.poll_seconds",
+        "Seconds between looks without IDLE",
+        "Secondi tra un controllo e l'altro senza IDLE",
+    ),
     ("mailbox.active", "Fetch this mailbox", "Leggi questa casella"),
     ("mailbox.inactive", "Paused", "In pausa"),
     (

@@ -321,8 +321,16 @@ impl MailboxForm {
             name: self.name,
             address: self.address.trim().to_owned(),
             display_name: Some(self.display_name),
-            imap: ServerInput { username: self.imap_username, password: password(self.imap_password), ..imap },
-            smtp: ServerInput { username: self.smtp_username, password: password(self.smtp_password), ..smtp },
+            imap: ServerInput {
+                username: self.imap_username,
+                password: password(self.imap_password),
+                ..imap
+            },
+            smtp: ServerInput {
+                username: self.smtp_username,
+                password: password(self.smtp_password),
+                ..smtp
+            },
             folders: Some(self.folders.lines().flat_map(|l| l.split(',')).map(str::to_owned).collect()),
             poll_seconds,
             max_attachment_bytes: None,
@@ -331,7 +339,13 @@ impl MailboxForm {
     }
 }
 
-fn server_input(lang: Lang, which: &str, host: &str, port: &str, security: &str) -> Result<ServerInput, String> {
+fn server_input(
+    lang: Lang,
+    which: &str,
+    host: &str,
+    port: &str,
+    security: &str,
+) -> Result<ServerInput, String> {
     if host.trim().is_empty() {
         return Err(format!("{which}: {}", lang.t("mailbox.missing_host")));
     }
@@ -377,7 +391,9 @@ async fn create(
     let checked = form.input(ui.lang).and_then(|input| new_mailbox(input, None).map_err(|e| e.to_string()));
     let new = match checked {
         Ok(new) => new,
-        Err(reason) => return refused_page(&state, &ui, &headers, Refused { mailbox: None, fields, reason }).await,
+        Err(reason) => {
+            return refused_page(&state, &ui, &headers, Refused { mailbox: None, fields, reason }).await;
+        }
     };
     match state.desk.store.create_mailbox(new, state.desk.now()).await.map_err(ApiError::from) {
         Ok(_) => Ok(Redirect::to("/settings/channels#section-email").into_response()),

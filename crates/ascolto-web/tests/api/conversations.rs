@@ -258,7 +258,8 @@ async fn a_customer_email_carries_its_text_whole_and_trimmed_of_the_quote() {
         .desk
         .ingest(ascolto_service::InboundRequest {
             channel: ascolto_core::Channel::Email,
-            identity: ascolto_core::Identity::parse(ascolto_core::IdentityKind::Email, "gino@example.it").unwrap(),
+            identity: ascolto_core::Identity::parse(ascolto_core::IdentityKind::Email, "gino@example.it")
+                .unwrap(),
             customer_name: None,
             conversation: None,
             subject: Some("Pacco".into()),
@@ -272,7 +273,12 @@ async fn a_customer_email_carries_its_text_whole_and_trimmed_of_the_quote() {
         .unwrap();
     let id = ingested.conversation.id;
     let (status, reply) = app
-        .call(&app.admin, Method::POST, &format!("/conversations/{id}/messages"), Some(json!({"text": "Bene!\n> citato"})))
+        .call(
+            &app.admin,
+            Method::POST,
+            &format!("/conversations/{id}/messages"),
+            Some(json!({"text": "Bene!\n> citato"})),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{reply}");
     let (status, messages) = app.get(&app.admin, &format!("/conversations/{id}/messages")).await;
@@ -283,7 +289,8 @@ async fn a_customer_email_carries_its_text_whole_and_trimmed_of_the_quote() {
     assert!(messages["data"][1].get("text_trimmed").is_none(), "our own replies are never trimmed");
 
     let plain = app.inbound("lia@example.it", "Ciao\n\nOn Mon, Support wrote:\n> x\n", None).await;
-    let (_, messages) = app.get(&app.admin, &format!("/conversations/{}/messages", plain.conversation.id)).await;
+    let (_, messages) =
+        app.get(&app.admin, &format!("/conversations/{}/messages", plain.conversation.id)).await;
     let last = messages["data"].as_array().unwrap().last().unwrap().clone();
     assert!(last.get("text_trimmed").is_none(), "only e-mail is trimmed: {last}");
 }

@@ -43,8 +43,13 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let response =
-            self.client.get(format!("{}{path}", self.base)).header(COOKIE, &self.cookie).send().await.unwrap();
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .send()
+            .await
+            .unwrap();
         (response.status(), response.text().await.unwrap())
     }
 
@@ -129,7 +134,12 @@ async fn first_message(app: &TestApp, conversation: i64) -> i64 {
 
 // --- the mailboxes settings page ---
 
-fn mailbox_form<'a>(csrf: &'a str, name: &'a str, imap_port: &'a str, password: &'a str) -> Vec<(&'a str, &'a str)> {
+fn mailbox_form<'a>(
+    csrf: &'a str,
+    name: &'a str,
+    imap_port: &'a str,
+    password: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),
         ("name", name),
@@ -171,7 +181,11 @@ async fn an_admin_connects_edits_and_disconnects_a_mailbox_and_passwords_never_s
     let browser = Browser::signed_in(&app, &app.admin).await;
     let form = mailbox_form(&browser.csrf, "Assistenza", "993", "imap-segreta");
     let (status, location, body) = browser.post("/settings/mailboxes", &form).await;
-    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/settings/channels#section-email")), "{body}");
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/settings/channels#section-email")),
+        "{body}"
+    );
     let stored = app.desk.store.list_mailboxes().await.unwrap();
     assert_eq!(stored.len(), 1);
     let id = stored[0].id;
@@ -210,7 +224,8 @@ async fn a_mailbox_form_without_the_csrf_token_changes_nothing() {
     let good = mailbox_form(&browser.csrf, "Assistenza", "993", "imap-segreta");
     browser.post("/settings/mailboxes", &good).await;
     let id = app.desk.store.list_mailboxes().await.unwrap()[0].id;
-    let (status, _, _) = browser.post(&format!("/settings/mailboxes/{id}/delete"), &[("csrf", "forged")]).await;
+    let (status, _, _) =
+        browser.post(&format!("/settings/mailboxes/{id}/delete"), &[("csrf", "forged")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(app.desk.store.list_mailboxes().await.unwrap().len(), 1);
 }
