@@ -15,5 +15,5 @@ mod token;
 pub use classify::MailKind;
 pub use outgoing::{OutgoingMail, build_reply};
 pub use parse::{AttachmentLimits, MailAttachment, ParsedMail, parse};
-pub use quote::trim_quoted;
+pub use quote::{split_quoted, trim_quoted};
 pub use token::{ReplyToken, message_id_for, normalise_message_id, normalise_subject, plus_address};

@@ -62,6 +62,18 @@ pub enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Fill a local dovecot's INBOX with N realistic mails, then time the IMAP fetcher fetching
+    /// and storing all of them into an empty position (messages/s, time to the first stored).
+    /// Needs dovecot (`/usr/sbin/dovecot`).
+    Imap {
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: Backend,
+        #[arg(long, default_value_t = 2_000)]
+        messages: usize,
+        /// PostgreSQL URL (default: $ASCOLTO_TEST_POSTGRES_URL or the local `test` database).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Open N widget sessions at once (WebSockets to a local server on a fresh SQLite
     /// database), have each send one message, and print the time from send to the agent's
     /// WebSocket (p50, p99, max).
@@ -87,6 +99,9 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         }
         BenchCommand::Queue { backend, conversations, claims, database_url } => {
             crate::bench_queue::queue(backend, conversations, claims, database_url).await
+        }
+        BenchCommand::Imap { backend, messages, database_url } => {
+            crate::bench_imap::run(backend, messages.max(1), database_url).await
         }
     }
 }

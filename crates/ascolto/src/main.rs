@@ -3,6 +3,7 @@
 
 mod admin;
 mod bench;
+mod bench_imap;
 mod bench_inbox;
 mod bench_live;
 mod bench_queue;

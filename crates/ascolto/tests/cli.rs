@@ -100,3 +100,20 @@ async fn demo_serves_conversations_to_the_printed_token() {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
 }
+
+#[test]
+fn bench_imap_fetches_every_mail_it_delivered_to_a_local_dovecot() {
+    if !std::path::Path::new("/usr/sbin/dovecot").exists() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must run the IMAP bench: dovecot is missing"
+        );
+        println!("SKIPPED: /usr/sbin/dovecot is missing (apt-get install dovecot-imapd)");
+        return;
+    }
+    let output = ascolto().args(["bench", "imap", "--messages", "30"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("imap fetch on sqlite: 30 mails in"), "{stdout}");
+    assert!(stdout.contains("30 e-mail messages in the store"), "{stdout}");
+}

@@ -20,6 +20,18 @@ pub fn trim_quoted(text: &str) -> &str {
     text
 }
 
+/// The text split for display into what the sender wrote and the quoted history below it, or
+/// `None` when nothing was quoted (or trimming would leave nothing). The two parts hold the
+/// whole text but the blank lines between them: nothing the sender wrote is dropped.
+pub fn split_quoted(text: &str) -> Option<(&str, &str)> {
+    let written = trim_quoted(text);
+    if written.len() == text.len() {
+        return None;
+    }
+    let quoted = text[written.len()..].trim();
+    Some((written, quoted))
+}
+
 fn starts_quote(line: &str, next: &str) -> bool {
     let lower = line.to_lowercase();
     let attribution = (lower.starts_with("on ") && lower.ends_with("wrote:"))
@@ -37,7 +49,7 @@ fn starts_quote(line: &str, next: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::trim_quoted;
+    use super::{split_quoted, trim_quoted};
 
     #[test]
     fn attribution_lines_start_the_quote() {
@@ -58,5 +70,16 @@ mod tests {
     fn unquoted_or_all_quoted_text_is_kept_whole() {
         assert_eq!(trim_quoted("Just text\n> one quote"), "Just text\n> one quote");
         assert_eq!(trim_quoted("> a\n> b\n"), "> a\n> b\n");
+    }
+
+    #[test]
+    fn split_keeps_both_parts_and_nothing_else_changes() {
+        let text = "Grazie.\r\n\r\nIl giorno lun 23 nov 2026, Supporto ha scritto:\r\n> Provi così\r\n";
+        assert_eq!(
+            split_quoted(text),
+            Some(("Grazie.", "Il giorno lun 23 nov 2026, Supporto ha scritto:\r\n> Provi così"))
+        );
+        assert_eq!(split_quoted("No quote here\n"), None);
+        assert_eq!(split_quoted("> a\n> b\n"), None, "all quoted: shown whole");
     }
 }

@@ -2,8 +2,8 @@
 
 use ascolto_core::text::parse_tags;
 use ascolto_core::{
-    AgentId, Channel, Conversation, ConversationId, ConversationStatus, CustomerId, Message, Priority,
-    TeamId, TemplateMessage,
+    AgentId, Channel, Conversation, ConversationId, ConversationStatus, CustomerId, Direction, Message,
+    Priority, TeamId, TemplateMessage,
 };
 use ascolto_service::ReplyRequest;
 use ascolto_store::{AssigneeFilter, CheckedReply, ConversationFilter, ConversationPatch, ConversationSort};
@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -182,18 +182,49 @@ async fn merge_conversation(
     Ok(Json(state.desk.merge_conversations(id, request.other_id).await?))
 }
 
-/// Read a conversation's messages, oldest first.
+/// A message as the API shows it: the stored message, plus what a client needs to show a
+/// customer's e-mail trimmed of the quoted history of earlier mails.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MessageView {
+    #[serde(flatten)]
+    pub message: Message,
+    /// E-mail from the customer only, and only when `text` quotes earlier mail: the part the
+    /// customer wrote, to show first (the quoted rest can be folded away). `text` still holds
+    /// everything, quotes included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_trimmed: Option<String>,
+}
+
+impl MessageView {
+    pub fn new(conversation: &Conversation, message: Message) -> Self {
+        let text_trimmed = quoted_parts(conversation, &message).map(|(written, _)| written.to_owned());
+        Self { message, text_trimmed }
+    }
+}
+
+/// A customer's e-mail split into what they wrote and the history they quoted, when it quotes
+/// one. Other channels and our own messages are never split.
+pub fn quoted_parts<'a>(conversation: &Conversation, message: &'a Message) -> Option<(&'a str, &'a str)> {
+    let customer_email = conversation.channel == Channel::Email && message.direction == Direction::Inbound;
+    if customer_email { ascolto_channels::email::split_quoted(&message.text) } else { None }
+}
+
+/// Read a conversation's messages, oldest first. A customer's e-mail that quotes earlier mail
+/// also carries `text_trimmed`.
 #[utoipa::path(get, path = "/conversations/{id}/messages", tag = "conversations", params(PageParams),
-    responses((status = 200, body = ListResponse<Message>), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ListResponse<MessageView>), (status = 404, body = crate::error::ErrorBody)))]
 async fn list_messages(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<ConversationId>,
     ApiQuery(page): ApiQuery<PageParams>,
-) -> ApiResult<Json<ListResponse<Message>>> {
-    visible_conversation(&state, &caller, id).await?;
+) -> ApiResult<Json<ListResponse<MessageView>>> {
+    let conversation = visible_conversation(&state, &caller, id).await?;
     let messages = state.desk.store.list_messages(id, page.to_request()?).await?;
-    Ok(Json(messages.into()))
+    Ok(Json(ListResponse {
+        data: messages.items.into_iter().map(|message| MessageView::new(&conversation, message)).collect(),
+        next_cursor: messages.next.map(|cursor| cursor.encode()),
+    }))
 }
 
 /// An agent's reply to the customer, or an internal note.

@@ -1,6 +1,7 @@
 //! `/mailboxes`: admins connect support mailboxes (IMAP in, SMTP out). Passwords are
 //! write-only: they go in with a create or an update and never come out; answers only say
-//! whether one is set. An update without a password keeps the stored one.
+//! whether one is set. An update without a password keeps the stored one. The settings page
+//! (`ui::mailboxes`) goes through the same rules ([`new_mailbox`]).
 
 use ascolto_core::EmailAddress;
 use ascolto_store::{MailSecurity, MailServer, Mailbox, MailboxSettings, NewMailbox, Secret};
@@ -28,37 +29,37 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// How to reach one mail server.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ServerInput {
-    host: String,
-    port: u16,
+pub(crate) struct ServerInput {
+    pub(crate) host: String,
+    pub(crate) port: u16,
     /// `tls`, `start_tls` or `plain` (plain only for a server on this machine).
-    security: MailSecurity,
+    pub(crate) security: MailSecurity,
     /// Leave out for an SMTP relay that takes mail without signing in.
     #[serde(default)]
-    username: String,
+    pub(crate) username: String,
     /// Write-only. Leave out on an update to keep the stored password.
-    password: Option<String>,
+    pub(crate) password: Option<String>,
 }
 
 /// A mailbox to connect, or its new settings.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct MailboxInput {
-    name: String,
+pub(crate) struct MailboxInput {
+    pub(crate) name: String,
     /// The support address customers write to; replies are sent from it.
-    address: String,
+    pub(crate) address: String,
     /// The name replies are signed with (defaults to `name`).
-    display_name: Option<String>,
-    imap: ServerInput,
-    smtp: ServerInput,
+    pub(crate) display_name: Option<String>,
+    pub(crate) imap: ServerInput,
+    pub(crate) smtp: ServerInput,
     /// IMAP folders to fetch (default `["INBOX"]`).
-    folders: Option<Vec<String>>,
+    pub(crate) folders: Option<Vec<String>>,
     /// Seconds between looks when the server has no IDLE, 5 to 3600 (default 60).
-    poll_seconds: Option<u32>,
+    pub(crate) poll_seconds: Option<u32>,
     /// Attachments larger than this are recorded as skipped, at most 100 MB (default 25 MB).
-    max_attachment_bytes: Option<i64>,
+    pub(crate) max_attachment_bytes: Option<i64>,
     /// Whether to fetch it (default true).
-    active: Option<bool>,
+    pub(crate) active: Option<bool>,
 }
 
 /// A mail server as shown: everything but the password.
@@ -147,7 +148,7 @@ fn server(input: ServerInput, which: &str, stored: Option<&MailServer>) -> ApiRe
     Ok(MailServer { host, port: input.port, security: input.security, username, password })
 }
 
-fn new_mailbox(input: MailboxInput, stored: Option<&MailboxSettings>) -> ApiResult<NewMailbox> {
+pub(crate) fn new_mailbox(input: MailboxInput, stored: Option<&MailboxSettings>) -> ApiResult<NewMailbox> {
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(invalid("`name` must be 1 to 200 characters"));

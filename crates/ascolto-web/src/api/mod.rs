@@ -9,7 +9,7 @@ pub(crate) mod conversations;
 mod customers;
 mod inbound;
 pub(crate) mod macros;
-mod mailboxes;
+pub(crate) mod mailboxes;
 pub(crate) mod queue;
 mod search;
 pub(crate) mod sessions;

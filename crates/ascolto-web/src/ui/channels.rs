@@ -3,11 +3,11 @@
 //!
 //! Secrets are write-only: a form field for a secret is always empty, the page only says
 //! whether one is set, and leaving the field empty keeps the stored value. The page is a list
-//! of sections, one per kind of channel; e-mail mailboxes get their own section at the top
-//! ([`sections`]) when that channel is configurable here.
+//! of sections, one per kind of channel; e-mail mailboxes have their own section at the top
+//! ([`sections`]), served by `ui::mailboxes`.
 
 use ascolto_core::Channel;
-use ascolto_store::{ChannelConfig, ChannelSettings};
+use ascolto_store::{ChannelConfig, ChannelSettings, Mailbox};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::header::HOST;
@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use super::error::{InLang, UiError};
 use super::i18n::Lang;
+use super::mailboxes::Refused;
 use super::session::UiAgent;
 use super::settings::{admin, csrf, shell};
 use crate::AppState;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/settings/channels", get(page).post(create))
         .route("/settings/channels/{id}", post(update))
         .route("/settings/channels/{id}/delete", post(delete))
+        .merge(super::mailboxes::router())
 }
 
 /// Where this server is reached, as the browser that asked for the page reached it: the
@@ -197,9 +199,17 @@ fn section(ui: &UiAgent, origin: &str, kind: Channel, configs: &[ChannelConfig])
     }
 }
 
-/// The page's sections in order. The e-mail work adds its "Mailboxes" section first, here.
-fn sections(ui: &UiAgent, origin: &str, configs: &[ChannelConfig]) -> Markup {
+/// The page's sections in order: mailboxes first, then the live channels. `refused` is a
+/// mailbox form the rules refused, shown again open with its reason.
+fn sections(
+    ui: &UiAgent,
+    origin: &str,
+    mailboxes: &[Mailbox],
+    configs: &[ChannelConfig],
+    refused: Option<&Refused>,
+) -> Markup {
     html! {
+        (super::mailboxes::section(ui, mailboxes, refused))
         @for kind in [Channel::WebChat, Channel::Telegram, Channel::WhatsApp] {
             (section(ui, origin, kind, configs))
         }
@@ -208,9 +218,20 @@ fn sections(ui: &UiAgent, origin: &str, configs: &[ChannelConfig]) -> Markup {
 
 async fn page(State(state): State<AppState>, ui: UiAgent, headers: HeaderMap) -> Result<Response, UiError> {
     admin(&ui)?;
+    render(&state, &ui, &headers, None).await
+}
+
+/// The whole channels page (the caller has checked the role).
+pub(super) async fn render(
+    state: &AppState,
+    ui: &UiAgent,
+    headers: &HeaderMap,
+    refused: Option<&Refused>,
+) -> Result<Response, UiError> {
     let configs = state.desk.store.list_channel_configs().await.ui(ui.lang)?;
-    let body = sections(&ui, &origin(&state, &headers), &configs);
-    Ok(shell(&ui, "/settings/channels", ui.lang.t("settings.channels"), body, &["settings.js"]))
+    let mailboxes = state.desk.store.list_mailboxes().await.ui(ui.lang)?;
+    let body = sections(ui, &origin(state, headers), &mailboxes, &configs, refused);
+    Ok(shell(ui, "/settings/channels", ui.lang.t("settings.channels"), body, &["settings.js"]))
 }
 
 /// The form's fields; which apply depends on `kind`. Empty fields count as not given.

@@ -113,7 +113,18 @@ pub fn message_markup(
                     }
                 }
             }
-            div .msg-text { (message.text) }
+            @match crate::api::conversations::quoted_parts(conversation, message) {
+                // A customer's e-mail shows what they wrote; the history they quoted is folded
+                // away but kept whole. The coach reads `.msg-text`, so it sees only their words.
+                Some((written, quoted)) => {
+                    div .msg-text { (written) }
+                    details .quoted {
+                        summary { (lang.t("conv.quoted")) }
+                        div .msg-quoted { (quoted) }
+                    }
+                }
+                None => { div .msg-text { (message.text) } }
+            }
             @if message.html.is_some() {
                 details .formatted {
                     summary { (lang.t("conv.formatted")) }

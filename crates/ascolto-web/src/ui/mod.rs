@@ -18,6 +18,7 @@ mod error;
 pub mod i18n;
 mod layout;
 pub mod macros;
+mod mailboxes;
 mod pages;
 mod session;
 mod settings;

@@ -249,3 +249,48 @@ async fn openapi_document_lists_the_routes() {
         assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
     }
 }
+
+#[tokio::test]
+async fn a_customer_email_carries_its_text_whole_and_trimmed_of_the_quote() {
+    let app = spawn_app().await;
+    let text = "Il pacco è arrivato, grazie!\n\nOn Mon, 23 Nov 2026 at 09:00, Support <s@desk.example> wrote:\n> Le scriviamo appena parte\n";
+    let ingested = app
+        .desk
+        .ingest(ascolto_service::InboundRequest {
+            channel: ascolto_core::Channel::Email,
+            identity: ascolto_core::Identity::parse(ascolto_core::IdentityKind::Email, "gino@example.it")
+                .unwrap(),
+            customer_name: None,
+            conversation: None,
+            subject: Some("Pacco".into()),
+            text: text.to_owned(),
+            html: None,
+            attachments: vec![],
+            channel_message_id: None,
+            received_at: None,
+        })
+        .await
+        .unwrap();
+    let id = ingested.conversation.id;
+    let (status, reply) = app
+        .call(
+            &app.admin,
+            Method::POST,
+            &format!("/conversations/{id}/messages"),
+            Some(json!({"text": "Bene!\n> citato"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let (status, messages) = app.get(&app.admin, &format!("/conversations/{id}/messages")).await;
+    assert_eq!(status, StatusCode::OK, "{messages}");
+    let customer = &messages["data"][0];
+    assert_eq!(customer["text"], text, "the whole text stays");
+    assert_eq!(customer["text_trimmed"], "Il pacco è arrivato, grazie!");
+    assert!(messages["data"][1].get("text_trimmed").is_none(), "our own replies are never trimmed");
+
+    let plain = app.inbound("lia@example.it", "Ciao\n\nOn Mon, Support wrote:\n> x\n", None).await;
+    let (_, messages) =
+        app.get(&app.admin, &format!("/conversations/{}/messages", plain.conversation.id)).await;
+    let last = messages["data"].as_array().unwrap().last().unwrap().clone();
+    assert!(last.get("text_trimmed").is_none(), "only e-mail is trimmed: {last}");
+}

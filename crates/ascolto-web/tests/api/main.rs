@@ -12,6 +12,7 @@ mod platforms;
 mod queue;
 mod roles;
 mod sessions;
+mod ui;
 mod webhooks;
 mod widget;
 

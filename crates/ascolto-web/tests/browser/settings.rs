@@ -29,7 +29,11 @@ async fn admins_connect_channels_whose_secrets_never_come_back_and_copy_the_widg
     browser.goto("/settings/channels").await;
     let sections: Vec<String> =
         browser.texts(".channel-section h3").await.iter().map(|t| t.to_lowercase()).collect();
-    assert_eq!(sections, ["web chat", "telegram", "whatsapp"], "the style sheet writes headings in capitals");
+    assert_eq!(
+        sections,
+        ["e-mail mailboxes", "web chat", "telegram", "whatsapp"],
+        "the style sheet writes headings in capitals"
+    );
 
     connect(&browser, "webchat", &[("name", "Shop"), ("allowed_origins", "https://shop.example/")]).await;
     eventually("the widget is listed", || async {
