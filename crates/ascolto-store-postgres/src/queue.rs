@@ -123,7 +123,8 @@ pub(crate) async fn save_state(
              sla_deadline = $11,
              sla_pauses = COALESCE($12, sla_pauses),
              paused_since = CASE WHEN $12 IS NULL THEN paused_since ELSE $13 END,
-             updated_at = GREATEST(updated_at, $14)
+             updated_at = GREATEST(updated_at, $14),
+             rescore_at = $15
          WHERE id = $1 RETURNING ",
         conversation_columns!()
     ))
@@ -141,6 +142,7 @@ pub(crate) async fn save_state(
     .bind(pauses)
     .bind(paused_since)
     .bind(ms(now))
+    .bind(opt_ms(update.rescore_at))
     .fetch_optional(&mut *conn)
     .await
     .map_err(db)?
@@ -173,55 +175,69 @@ pub(crate) async fn set_override(
     conversation(&row)
 }
 
-pub(crate) async fn open_inputs(
+pub(crate) async fn due_inputs(
     conn: &mut PgConnection,
-    after: Option<ConversationId>,
+    due_by: DateTime<Utc>,
     limit: u32,
 ) -> StoreResult<Vec<QueueInputs>> {
+    // Read by the partial index `conversations_rescore`, soonest due first.
     let rows = sqlx::query(
         "SELECT c.id, c.channel, c.urgency, c.anger, c.sentiment, c.abuse, c.waiting_since, cu.tags,
              c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank
          FROM conversations c JOIN customers cu ON cu.id = c.customer_id
-         WHERE c.status = 'open' AND c.merged_into IS NULL AND c.id > $1
-         ORDER BY c.id LIMIT $2",
+         WHERE c.status = 'open' AND c.merged_into IS NULL AND c.rescore_at <= $1
+         ORDER BY c.rescore_at, c.id LIMIT $2",
     )
-    .bind(after.map_or(0, |id| id.0))
+    .bind(ms(due_by))
     .bind(i64::from(limit))
     .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
-    rows.iter()
-        .map(|row| {
-            Ok(QueueInputs {
-                conversation_id: ConversationId(get(row, "id")?),
-                channel: word(row, "channel")?,
-                signals: signals(row)?,
-                waiting_since: opt_time(row, "waiting_since")?,
-                customer_tags: get(row, "tags")?,
-                sla_deadline: opt_time(row, "sla_deadline")?,
-                score: score(row)?,
-                computed_level: rank(row, "computed_rank")?,
-                overridden: get::<Option<i64>>(row, "override_rank")?.is_some(),
-                escalated_level: escalated(row)?,
-            })
-        })
-        .collect()
+    rows.iter().map(queue_inputs).collect()
+}
+
+fn queue_inputs(row: &PgRow) -> StoreResult<QueueInputs> {
+    Ok(QueueInputs {
+        conversation_id: ConversationId(get(row, "id")?),
+        channel: word(row, "channel")?,
+        signals: signals(row)?,
+        waiting_since: opt_time(row, "waiting_since")?,
+        customer_tags: get(row, "tags")?,
+        sla_deadline: opt_time(row, "sla_deadline")?,
+        score: score(row)?,
+        computed_level: rank(row, "computed_rank")?,
+        overridden: get::<Option<i64>>(row, "override_rank")?.is_some(),
+        escalated_level: escalated(row)?,
+    })
+}
+
+pub(crate) async fn mark_due(conn: &mut PgConnection) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE conversations SET rescore_at = 0
+         WHERE status = 'open' AND merged_into IS NULL AND rescore_at IS DISTINCT FROM 0",
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok(done.rows_affected())
 }
 
 pub(crate) async fn save_scores(conn: &mut PgConnection, scores: &[QueueScore]) -> StoreResult<u64> {
     let ids: Vec<i64> = scores.iter().map(|s| s.conversation_id.0).collect();
     let values: Vec<i64> = scores.iter().map(|s| i64::from(s.score)).collect();
     let ranks: Vec<i64> = scores.iter().map(|s| s.computed_level.rank()).collect();
-    // One statement for the whole batch, the rows passed as three arrays.
+    let due: Vec<Option<i64>> = scores.iter().map(|s| opt_ms(s.rescore_at)).collect();
+    // One statement for the whole batch, the rows passed as four arrays.
     let done = sqlx::query(
         "UPDATE conversations c SET queue_score = u.score, computed_rank = u.rank,
-             priority_rank = COALESCE(c.override_rank, u.rank)
-         FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[]) AS u (id, score, rank)
+             priority_rank = COALESCE(c.override_rank, u.rank), rescore_at = u.due
+         FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[]) AS u (id, score, rank, due)
          WHERE c.id = u.id",
     )
     .bind(ids)
     .bind(values)
     .bind(ranks)
+    .bind(due)
     .execute(&mut *conn)
     .await
     .map_err(db)?;

@@ -65,9 +65,12 @@ pub struct QueueUpdate {
     /// (`ascolto_core::sla::check_times`): stored as timers in the same transaction, once per
     /// conversation and time.
     pub sla_checks: Vec<DateTime<Utc>>,
+    /// When the score can next move with time alone (`ascolto_core::priority::next_change`):
+    /// the queue recompute looks at the conversation again then. `None`: never by itself.
+    pub rescore_at: Option<DateTime<Utc>>,
 }
 
-/// One open conversation as a queue recompute reads it.
+/// One open conversation as a queue recompute reads it: one whose score may have moved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueInputs {
     pub conversation_id: ConversationId,
@@ -89,6 +92,8 @@ pub struct QueueScore {
     pub conversation_id: ConversationId,
     pub score: u16,
     pub computed_level: Priority,
+    /// When the score can next move with time alone; `None`: never by itself.
+    pub rescore_at: Option<DateTime<Utc>>,
 }
 
 /// Who asks for "my next conversation", and what they can take.
