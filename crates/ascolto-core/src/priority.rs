@@ -364,10 +364,9 @@ fn sla_points(remaining_seconds: Option<i64>) -> u16 {
     match remaining_seconds {
         None => 0,
         Some(..=0) => SLA_BREACHED,
-        Some(remaining) => points(
-            1.0 - remaining.min(SLA_RAMP_SECONDS) as f32 / SLA_RAMP_SECONDS as f32,
-            SLA_RAMP_MAX,
-        ),
+        Some(remaining) => {
+            points(1.0 - remaining.min(SLA_RAMP_SECONDS) as f32 / SLA_RAMP_SECONDS as f32, SLA_RAMP_MAX)
+        }
     }
 }
 

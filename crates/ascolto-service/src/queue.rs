@@ -7,7 +7,8 @@
 //! nearest SLA deadline) and the *score* that orders the queue; the reasons are worked out
 //! again at read time from the same inputs, in the reader's language, so they are never stale
 //! and never stored in one language. A periodic recompute refreshes the scores that grow with
-//! waiting time.
+//! waiting time and SLA nearness; it reads only the conversations whose score can have moved
+//! since it was stored (each keeps the instant of its next step, `rescore_at`).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -39,8 +40,9 @@ use crate::{Desk, ServiceError};
 pub const SLA_POLICY_KEY: &str = "sla_policy";
 /// How long a claimed timer is held before another worker may take it.
 const JOB_LEASE: TimeDelta = TimeDelta::seconds(120);
-/// Rows a queue recompute reads and writes per batch.
-const RECOMPUTE_BATCH: u32 = 5_000;
+/// Rows a queue recompute reads and writes per batch: small enough that a batch holds
+/// SQLite's single writer for tens of milliseconds, not seconds.
+const RECOMPUTE_BATCH: u32 = 2_000;
 
 /// Where one SLA clock stands, as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -151,7 +153,12 @@ fn business_seconds_left(policy: &SlaPolicy, deadline: DateTime<Utc>, now: DateT
 }
 
 /// The score of one due conversation as of `now`, and when it is due again.
-fn rescored(row: &QueueInputs, policy: &SlaPolicy, config: &PriorityConfig, now: DateTime<Utc>) -> QueueScore {
+fn rescored(
+    row: &QueueInputs,
+    policy: &SlaPolicy,
+    config: &PriorityConfig,
+    now: DateTime<Utc>,
+) -> QueueScore {
     let inputs = PriorityInputs {
         signals: row.signals,
         channel: row.channel,
@@ -386,7 +393,8 @@ impl Desk {
             if batch.is_empty() {
                 break;
             }
-            let scores: Vec<QueueScore> = batch.iter().map(|row| rescored(row, &policy, &config, now)).collect();
+            let scores: Vec<QueueScore> =
+                batch.iter().map(|row| rescored(row, &policy, &config, now)).collect();
             done.read += batch.len();
             done.changed += batch
                 .iter()

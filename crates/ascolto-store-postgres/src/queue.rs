@@ -387,9 +387,15 @@ pub(crate) async fn claim_next(
     if channels.is_empty() {
         return Ok(None);
     }
+    // `status = ANY('{open}')` rather than `status = 'open'`: it still proves the predicate of
+    // the partial index `conversations_unassigned_queue`, which holds only candidates, while
+    // the index on `(status, queue_order, …)` can no longer give the queue order. Given the
+    // choice, PostgreSQL (15) takes that index, which also holds every assigned open
+    // conversation: the claims of a busy day pile up at its front and each claim stepped over
+    // them all (9 ms with 20,000 assigned, against 0.05 ms).
     let id: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM conversations
-         WHERE status = 'open' AND assignee_id IS NULL AND merged_into IS NULL
+         WHERE status = ANY('{open}') AND assignee_id IS NULL AND merged_into IS NULL
            AND channel = ANY($1) AND (team_id IS NULL OR team_id = ANY($2))
            AND (language IS NULL OR language = ANY($3))
          ORDER BY queue_order, queue_since, id LIMIT 1 FOR UPDATE SKIP LOCKED",

@@ -182,11 +182,12 @@ pub(crate) async fn due_inputs(
     due_by: DateTime<Utc>,
     limit: u32,
 ) -> StoreResult<Vec<QueueInputs>> {
-    // Read by the partial index `conversations_rescore`, soonest due first.
+    // Named, as SQLite without statistics would rather scan every open conversation by the
+    // index on `status` and sort them.
     let rows = sqlx::query(
         "SELECT c.id, c.channel, c.urgency, c.anger, c.sentiment, c.abuse, c.waiting_since, cu.tags,
              c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank
-         FROM conversations c JOIN customers cu ON cu.id = c.customer_id
+         FROM conversations c INDEXED BY conversations_rescore JOIN customers cu ON cu.id = c.customer_id
          WHERE c.status = 'open' AND c.merged_into IS NULL AND c.rescore_at <= $1
          ORDER BY c.rescore_at, c.id LIMIT $2",
     )
@@ -368,8 +369,11 @@ pub(crate) async fn claim_next(
     if channels.is_empty() {
         return Ok(None);
     }
+    // Without statistics SQLite prefers the index on `status`, which also holds every
+    // assigned open conversation: the claims of a busy day pile up ahead of the unassigned
+    // ones and each claim would step over them all. The partial index holds only candidates.
     let id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM conversations
+        "SELECT id FROM conversations INDEXED BY conversations_unassigned_queue
          WHERE status = 'open' AND assignee_id IS NULL AND merged_into IS NULL
            AND channel IN (SELECT value FROM json_each($1))
            AND (team_id IS NULL OR team_id IN (SELECT value FROM json_each($2)))

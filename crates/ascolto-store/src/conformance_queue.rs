@@ -207,12 +207,26 @@ pub async fn recomputed_scores_are_stored_in_one_batch(store: &dyn Store) {
         inputs.iter().map(|i| i.conversation_id).collect::<Vec<_>>()
     };
     let inputs = store.due_queue_inputs(at(2), 10).await.expect("inputs");
-    assert_eq!(inputs.iter().map(|i| i.conversation_id).collect::<Vec<_>>(), vec![first, second], "new is due");
+    assert_eq!(
+        inputs.iter().map(|i| i.conversation_id).collect::<Vec<_>>(),
+        vec![first, second],
+        "new is due"
+    );
     assert_eq!(inputs[1].channel, Channel::WebChat);
     assert_eq!(store.due_queue_inputs(at(2), 1).await.expect("inputs").len(), 1, "the limit holds");
     let scores = [
-        QueueScore { conversation_id: first, score: 320, computed_level: Priority::High, rescore_at: Some(at(30)) },
-        QueueScore { conversation_id: second, score: 900, computed_level: Priority::Urgent, rescore_at: None },
+        QueueScore {
+            conversation_id: first,
+            score: 320,
+            computed_level: Priority::High,
+            rescore_at: Some(at(30)),
+        },
+        QueueScore {
+            conversation_id: second,
+            score: 900,
+            computed_level: Priority::Urgent,
+            rescore_at: None,
+        },
     ];
     assert_eq!(store.save_queue_scores(&scores).await.expect("save scores"), 2);
     assert_eq!(due(at(29)).await, Vec::<ConversationId>::new(), "nothing is due before its time");

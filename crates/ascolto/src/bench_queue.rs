@@ -128,12 +128,19 @@ async fn seed(desk: &Desk, run: i64, count: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn seed_one(store: &dyn Store, run: i64, n: usize, now: DateTime<Utc>) -> anyhow::Result<ConversationId> {
+async fn seed_one(
+    store: &dyn Store,
+    run: i64,
+    n: usize,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ConversationId> {
     // Distinct customers: `request` shares customers between messages, so the identity is
     // made unique here.
     let mut request = request(run, n)?;
-    request.identity =
-        ascolto_core::Identity::parse(ascolto_core::IdentityKind::Email, &format!("queue-{run}-{n}@example.com"))?;
+    request.identity = ascolto_core::Identity::parse(
+        ascolto_core::IdentityKind::Email,
+        &format!("queue-{run}-{n}@example.com"),
+    )?;
     let received_at = now - TimeDelta::minutes((n % 600) as i64);
     let inbound = ascolto_store::InboundMessage {
         channel: if n % 4 == 0 { Channel::WebChat } else { request.channel },

@@ -238,7 +238,8 @@ fn nobody_waiting_and_no_sla_means_the_score_never_moves() {
 
 #[test]
 fn a_far_sla_deadline_moves_the_score_when_the_ramp_begins() {
-    let inputs = PriorityInputs { waiting_since: None, sla_remaining_seconds: Some(10 * 3600), ..calm_email() };
+    let inputs =
+        PriorityInputs { waiting_since: None, sla_remaining_seconds: Some(10 * 3600), ..calm_email() };
     // Ten business hours left; the ramp's first point comes some 36 seconds into its last four.
     check_next_change(inputs, expect!["wait -, sla +21637"]);
 }

@@ -165,7 +165,6 @@ proptest! {
     }
 }
 
-/// Queues with many ties in level, score and wait, and distinct ids.
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -221,8 +220,8 @@ fn priority_inputs() -> impl Strategy<Value = InputsAgo> {
     let wait = prop::option::of(-600i64..30 * 3600);
     let sla = prop::option::of(-3600i64..12 * 3600);
     let tags = prop::sample::select(vec![vec![], vec!["vip".to_owned()]]);
-    (channel, signals, wait, sla, tags).prop_map(|(channel, (urgency, anger, sentiment, abuse), wait, sla, tags)| {
-        InputsAgo {
+    (channel, signals, wait, sla, tags).prop_map(
+        |(channel, (urgency, anger, sentiment, abuse), wait, sla, tags)| InputsAgo {
             inputs: PriorityInputs {
                 signals: CustomerSignals { urgency, anger, sentiment, abuse },
                 channel,
@@ -231,10 +230,11 @@ fn priority_inputs() -> impl Strategy<Value = InputsAgo> {
                 sla_remaining_seconds: sla,
             },
             waiting_since: wait.map(Duration::seconds),
-        }
-    })
+        },
+    )
 }
 
+/// Queues with many ties in level, score and wait, and distinct ids.
 fn queues() -> impl Strategy<Value = Vec<QueuedConversation>> {
     let start = DateTime::from_timestamp(1_772_528_400, 0).unwrap();
     let entry = (prop::sample::select(Priority::ALL), 0u16..4, 0i64..4);
