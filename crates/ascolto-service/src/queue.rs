@@ -174,6 +174,7 @@ fn rescored(
         score,
         computed_level: level_with_escalation(score, row.escalated_level),
         rescore_at: rescore_at(&inputs, policy, now),
+        was_due_at: row.rescore_at,
     }
 }
 

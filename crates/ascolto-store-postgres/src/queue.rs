@@ -183,7 +183,7 @@ pub(crate) async fn due_inputs(
     // Read by the partial index `conversations_rescore`, soonest due first.
     let rows = sqlx::query(
         "SELECT c.id, c.channel, c.urgency, c.anger, c.sentiment, c.abuse, c.waiting_since, cu.tags,
-             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank
+             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank, c.rescore_at
          FROM conversations c JOIN customers cu ON cu.id = c.customer_id
          WHERE c.status = 'open' AND c.merged_into IS NULL AND c.rescore_at <= $1
          ORDER BY c.rescore_at, c.id LIMIT $2",
@@ -208,6 +208,7 @@ fn queue_inputs(row: &PgRow) -> StoreResult<QueueInputs> {
         computed_level: rank(row, "computed_rank")?,
         overridden: get::<Option<i64>>(row, "override_rank")?.is_some(),
         escalated_level: escalated(row)?,
+        rescore_at: opt_time(row, "rescore_at")?,
     })
 }
 
@@ -227,17 +228,20 @@ pub(crate) async fn save_scores(conn: &mut PgConnection, scores: &[QueueScore]) 
     let values: Vec<i64> = scores.iter().map(|s| i64::from(s.score)).collect();
     let ranks: Vec<i64> = scores.iter().map(|s| s.computed_level.rank()).collect();
     let due: Vec<Option<i64>> = scores.iter().map(|s| opt_ms(s.rescore_at)).collect();
-    // One statement for the whole batch, the rows passed as four arrays.
+    let was_due: Vec<Option<i64>> = scores.iter().map(|s| opt_ms(s.was_due_at)).collect();
+    // One statement for the whole batch, the rows passed as five arrays.
     let done = sqlx::query(
         "UPDATE conversations c SET queue_score = u.score, computed_rank = u.rank,
              priority_rank = COALESCE(c.override_rank, u.rank), rescore_at = u.due
-         FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[]) AS u (id, score, rank, due)
-         WHERE c.id = u.id",
+         FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[], $5::BIGINT[])
+             AS u (id, score, rank, due, was_due)
+         WHERE c.id = u.id AND (u.was_due IS NULL OR c.rescore_at = u.was_due)",
     )
     .bind(ids)
     .bind(values)
     .bind(ranks)
     .bind(due)
+    .bind(was_due)
     .execute(&mut *conn)
     .await
     .map_err(db)?;

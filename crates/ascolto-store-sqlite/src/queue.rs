@@ -186,7 +186,7 @@ pub(crate) async fn due_inputs(
     // index on `status` and sort them.
     let rows = sqlx::query(
         "SELECT c.id, c.channel, c.urgency, c.anger, c.sentiment, c.abuse, c.waiting_since, cu.tags,
-             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank
+             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank, c.rescore_at
          FROM conversations c INDEXED BY conversations_rescore JOIN customers cu ON cu.id = c.customer_id
          WHERE c.status = 'open' AND c.merged_into IS NULL AND c.rescore_at <= $1
          ORDER BY c.rescore_at, c.id LIMIT $2",
@@ -211,6 +211,7 @@ fn queue_inputs(row: &SqliteRow) -> StoreResult<QueueInputs> {
         computed_level: rank(row, "computed_rank")?,
         overridden: get::<Option<i64>>(row, "override_rank")?.is_some(),
         escalated_level: escalated(row)?,
+        rescore_at: opt_time(row, "rescore_at")?,
     })
 }
 
@@ -226,9 +227,12 @@ pub(crate) async fn mark_due(conn: &mut SqliteConnection) -> StoreResult<u64> {
 }
 
 pub(crate) async fn save_scores(conn: &mut SqliteConnection, scores: &[QueueScore]) -> StoreResult<u64> {
-    let rows: Vec<(i64, u16, i64, Option<i64>)> = scores
+    let rows: Vec<(i64, u16, i64, Option<i64>, Option<i64>)> = scores
         .iter()
-        .map(|s| (s.conversation_id.0, s.score, s.computed_level.rank(), opt_ms(s.rescore_at)))
+        .map(|s| {
+            let level = s.computed_level.rank();
+            (s.conversation_id.0, s.score, level, opt_ms(s.rescore_at), opt_ms(s.was_due_at))
+        })
         .collect();
     // One statement for the whole batch: SQLite reads the JSON array itself, so 100,000
     // scores cost one round trip rather than 100,000.
@@ -236,7 +240,8 @@ pub(crate) async fn save_scores(conn: &mut SqliteConnection, scores: &[QueueScor
         "UPDATE conversations SET queue_score = u.value ->> 1, computed_rank = u.value ->> 2,
              priority_rank = COALESCE(override_rank, u.value ->> 2), rescore_at = u.value ->> 3
          FROM json_each($1) AS u
-         WHERE conversations.id = u.value ->> 0",
+         WHERE conversations.id = u.value ->> 0
+           AND (u.value ->> 4 IS NULL OR conversations.rescore_at IS u.value ->> 4)",
     )
     .bind(to_json(&rows)?)
     .execute(&mut *conn)

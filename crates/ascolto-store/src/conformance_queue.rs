@@ -220,15 +220,20 @@ pub async fn recomputed_scores_are_stored_in_one_batch(store: &dyn Store) {
             score: 320,
             computed_level: Priority::High,
             rescore_at: Some(at(30)),
+            was_due_at: inputs[0].rescore_at,
         },
         QueueScore {
             conversation_id: second,
             score: 900,
             computed_level: Priority::Urgent,
             rescore_at: None,
+            was_due_at: inputs[1].rescore_at,
         },
     ];
     assert_eq!(store.save_queue_scores(&scores).await.expect("save scores"), 2);
+    // A second write of scores read before the first is stale: the rows moved on.
+    let stale = [QueueScore { score: 5, computed_level: Priority::Normal, ..scores[0] }];
+    assert_eq!(store.save_queue_scores(&stale).await.expect("save stale"), 0, "a stale score is skipped");
     assert_eq!(due(at(29)).await, Vec::<ConversationId>::new(), "nothing is due before its time");
     assert_eq!(due(at(30)).await, vec![first], "a score that never moves by itself is never due");
     let reread = store.due_queue_inputs(at(30), 10).await.expect("inputs");

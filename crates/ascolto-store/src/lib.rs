@@ -268,8 +268,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// can move every score (a new SLA policy). Returns how many were marked.
     async fn mark_queue_due(&self) -> StoreResult<u64>;
     /// Stores recomputed scores (and levels, which set the priority of conversations without
-    /// an override) with when each is due again, in one transaction. Returns how many rows
-    /// were written.
+    /// an override) with when each is due again, in one transaction, skipping a row that no
+    /// longer holds the `was_due_at` it was read with. Returns how many rows were written.
     async fn save_queue_scores(&self, scores: &[QueueScore]) -> StoreResult<u64>;
     /// Stores an agent's reply or note like `add_agent_message`, unless another agent's reply
     /// to the customer was stored after `draft_started_at`: then nothing is stored and that
