@@ -226,8 +226,12 @@ pub(crate) async fn mark_due(conn: &mut SqliteConnection) -> StoreResult<u64> {
     Ok(done.rows_affected())
 }
 
+/// One recomputed score as the batch update's JSON array holds it.
+type ScoreRow = (i64, u16, i64, Option<i64>, Option<i64>);
+
 pub(crate) async fn save_scores(conn: &mut SqliteConnection, scores: &[QueueScore]) -> StoreResult<u64> {
-    let rows: Vec<(i64, u16, i64, Option<i64>, Option<i64>)> = scores
+    // `[id, score, rank, rescore_at, was_due_at]`, read back by position in the statement.
+    let rows: Vec<ScoreRow> = scores
         .iter()
         .map(|s| {
             let level = s.computed_level.rank();
