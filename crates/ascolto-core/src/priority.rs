@@ -322,7 +322,7 @@ fn parts(inputs: &PriorityInputs, config: &PriorityConfig, now: DateTime<Utc>) -
         anger: points(unit(signals.anger), 150),
         unhappiness: points(unit(-signals.sentiment), 100),
         vip: if is_vip(inputs, config) { 100 } else { 0 },
-        wait: points(wait_ratio(inputs, now) / 4.0, 200),
+        wait: waited(inputs, now).map_or(0, |waited| wait_points(waited.num_seconds(), inputs.channel)),
         sla: sla_points(inputs.sla_remaining_seconds),
     }
 }
@@ -341,11 +341,19 @@ fn is_vip(inputs: &PriorityInputs, config: &PriorityConfig) -> bool {
     inputs.customer_tags.iter().any(|tag| config.vip_tags.iter().any(|vip| vip.eq_ignore_ascii_case(tag)))
 }
 
-/// The wait so far as a multiple of the channel's patience; 0 when nobody waits.
-fn wait_ratio(inputs: &PriorityInputs, now: DateTime<Utc>) -> f32 {
-    let Some(waited) = waited(inputs, now) else { return 0.0 };
-    waited.num_seconds() as f32 / patience(inputs.channel).num_seconds() as f32
+/// Up to 200 points on a straight ramp over four times the channel's patience, for a wait of
+/// `waited_seconds` (whole seconds, as the score reads the wait).
+fn wait_points(waited_seconds: i64, channel: Channel) -> u16 {
+    let ratio = waited_seconds as f32 / patience(channel).num_seconds() as f32;
+    points(ratio / 4.0, WAIT_MAX)
 }
+
+/// The most points a wait earns: reached at four times the channel's patience.
+const WAIT_MAX: u16 = 200;
+/// The SLA ramp: up to 200 points over the last four business hours, 250 once breached.
+const SLA_RAMP_SECONDS: i64 = 4 * 3600;
+const SLA_RAMP_MAX: u16 = 200;
+const SLA_BREACHED: u16 = 250;
 
 fn waited(inputs: &PriorityInputs, now: DateTime<Utc>) -> Option<Duration> {
     inputs.waiting_since.map(|since| now.signed_duration_since(since).max(Duration::zero()))
@@ -353,12 +361,89 @@ fn waited(inputs: &PriorityInputs, now: DateTime<Utc>) -> Option<Duration> {
 
 /// 250 points once breached; up to 200 on a straight ramp over the last four business hours.
 fn sla_points(remaining_seconds: Option<i64>) -> u16 {
-    const RAMP_SECONDS: i64 = 4 * 3600;
     match remaining_seconds {
         None => 0,
-        Some(..=0) => 250,
-        Some(remaining) => points(1.0 - remaining.min(RAMP_SECONDS) as f32 / RAMP_SECONDS as f32, 200),
+        Some(..=0) => SLA_BREACHED,
+        Some(remaining) => {
+            points(1.0 - remaining.min(SLA_RAMP_SECONDS) as f32 / SLA_RAMP_SECONDS as f32, SLA_RAMP_MAX)
+        }
     }
+}
+
+/// When the score of a conversation can next move with nothing but time passing: the two
+/// parts of the score that depend on `now` (the wait and the SLA nearness) move in steps, and
+/// between steps the score stays the same. A queue recompute need only look at a conversation
+/// again once one of these is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextChange {
+    /// The instant the wait earns its next point; `None` when nobody waits or the wait part is
+    /// at its cap.
+    pub wait_at: Option<DateTime<Utc>>,
+    /// The business time after `now` at which the SLA part takes its next step; `None` when no
+    /// clock runs or it is breached already (the part stays at its cap).
+    pub sla_after: Option<Duration>,
+}
+
+impl NextChange {
+    /// The earliest instant either part can move, reading business time as wall time.
+    /// Business time never passes faster than wall time, so the instant is never late; it
+    /// may be early (outside opening hours), which costs a recompute that changes nothing.
+    pub fn earliest(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let sla_at = self.sla_after.map(|after| now + after);
+        [self.wait_at, sla_at].into_iter().flatten().min()
+    }
+}
+
+/// When the score of `inputs` can next change as time passes (see [`NextChange`]). The score
+/// is the same at every instant from `now` until then; the steps are found with the very
+/// functions the score uses, so rounding cannot put them off by a second.
+pub fn next_change(inputs: &PriorityInputs, now: DateTime<Utc>) -> NextChange {
+    let wait_at = inputs.waiting_since.and_then(|since| {
+        let waited = waited(inputs, now)?.num_seconds();
+        let step = next_wait_step(waited, inputs.channel)?;
+        // The wait reads whole seconds from `since`, so it reaches `step` exactly here.
+        Some(since + Duration::seconds(step))
+    });
+    let sla_after = inputs
+        .sla_remaining_seconds
+        .and_then(next_sla_step)
+        .map(|(remaining, step)| Duration::seconds(remaining - step));
+    NextChange { wait_at, sla_after }
+}
+
+/// The smallest wait in whole seconds above `waited` that earns more points; `None` at the cap.
+fn next_wait_step(waited: i64, channel: Channel) -> Option<i64> {
+    let now_points = wait_points(waited, channel);
+    let cap = 4 * patience(channel).num_seconds();
+    if now_points >= WAIT_MAX || waited >= cap {
+        return None;
+    }
+    // The points grow with the wait (every step of `wait_points` is monotonic), so the first
+    // wait that earns more is found by bisection: `low` earns `now_points`, `high` more.
+    let (mut low, mut high) = (waited, cap);
+    while high - low > 1 {
+        let middle = low + (high - low) / 2;
+        if wait_points(middle, channel) > now_points { high = middle } else { low = middle }
+    }
+    Some(high)
+}
+
+/// For `remaining` business seconds left, the remaining time at which the SLA part next
+/// earns more, with `remaining` itself; `None` once breached.
+fn next_sla_step(remaining: i64) -> Option<(i64, i64)> {
+    if remaining <= 0 {
+        return None;
+    }
+    let now_points = sla_points(Some(remaining));
+    // Points fall as the remaining time grows, and zero left is always worth more than any
+    // time left, so the largest remaining time worth more lies in `0..remaining`.
+    // Beyond the ramp every remaining time is worth nothing, so the search starts at its top.
+    let (mut more, mut same) = (0, remaining.min(SLA_RAMP_SECONDS + 1));
+    while same - more > 1 {
+        let middle = more + (same - more) / 2;
+        if sla_points(Some(middle)) > now_points { more = middle } else { same = middle }
+    }
+    Some((remaining, more))
 }
 
 fn reasons(inputs: &PriorityInputs, config: &PriorityConfig, now: DateTime<Utc>) -> Vec<PriorityReason> {

@@ -7,7 +7,8 @@
 //! nearest SLA deadline) and the *score* that orders the queue; the reasons are worked out
 //! again at read time from the same inputs, in the reader's language, so they are never stale
 //! and never stored in one language. A periodic recompute refreshes the scores that grow with
-//! waiting time.
+//! waiting time and SLA nearness; it reads only the conversations whose score can have moved
+//! since it was stored (each keeps the instant of its next step, `rescore_at`).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -24,8 +25,8 @@ use ascolto_core::{
     ParseError, Presence, Priority,
 };
 use ascolto_store::{
-    CheckedReply, EscalationEffect, Job, JobOutcome, NewAgentMessage, NewJob, NextRequest, QueueScore,
-    QueueState, QueueUpdate, SlaEscalation, StoreError, StoreResult, WaitingChange,
+    CheckedReply, EscalationEffect, Job, JobOutcome, NewAgentMessage, NewJob, NextRequest, QueueInputs,
+    QueueScore, QueueState, QueueUpdate, SlaEscalation, StoreError, StoreResult, WaitingChange,
 };
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
@@ -39,7 +40,10 @@ use crate::{Desk, ServiceError};
 pub const SLA_POLICY_KEY: &str = "sla_policy";
 /// How long a claimed timer is held before another worker may take it.
 const JOB_LEASE: TimeDelta = TimeDelta::seconds(120);
-/// Rows a queue recompute reads and writes per batch.
+/// Rows a queue recompute reads and writes per batch. A batch holds SQLite's single writer
+/// for about 0.2 s on the 2-core machine. Smaller batches cost more in all: a batch rewrites
+/// pages all over the queue indexes whatever its size (2,000 took twice as long as 5,000 for
+/// 100,000 conversations, docs/PERFORMANCE.md).
 const RECOMPUTE_BATCH: u32 = 5_000;
 
 /// Where one SLA clock stands, as the API shows it.
@@ -150,6 +154,46 @@ fn business_seconds_left(policy: &SlaPolicy, deadline: DateTime<Utc>, now: DateT
     }
 }
 
+/// The score of one due conversation as of `now`, and when it is due again.
+fn rescored(
+    row: &QueueInputs,
+    policy: &SlaPolicy,
+    config: &PriorityConfig,
+    now: DateTime<Utc>,
+) -> QueueScore {
+    let inputs = PriorityInputs {
+        signals: row.signals,
+        channel: row.channel,
+        waiting_since: row.waiting_since,
+        customer_tags: row.customer_tags.clone(),
+        sla_remaining_seconds: row.sla_deadline.map(|deadline| business_seconds_left(policy, deadline, now)),
+    };
+    let score = priority::score(&inputs, config, now);
+    QueueScore {
+        conversation_id: row.conversation_id,
+        score,
+        computed_level: level_with_escalation(score, row.escalated_level),
+        rescore_at: rescore_at(&inputs, policy, now),
+        was_due_at: row.rescore_at,
+    }
+}
+
+/// When the score of `inputs` can next move with time alone: the wait's next step, or the SLA
+/// part's, its business time turned into an instant by the policy's calendar. Always after
+/// `now`, so a recompute never reads the same conversation twice.
+fn rescore_at(inputs: &PriorityInputs, policy: &SlaPolicy, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let next = priority::next_change(inputs, now);
+    let sla_at = next.sla_after.map(|after| {
+        // The business time left is read in whole seconds, truncated, so the step can come up
+        // to a second before `after`. A calendar that never opens again cannot turn it into an
+        // instant; wall time is then an early, safe bound.
+        let after = (after - TimeDelta::seconds(1)).max(TimeDelta::zero());
+        policy.calendar.add_business_time(now, after).unwrap_or(now + after)
+    });
+    let soonest = [next.wait_at, sla_at].into_iter().flatten().min()?;
+    Some(soonest.max(now + TimeDelta::milliseconds(1)))
+}
+
 impl Desk {
     /// The stored SLA policy, or [`SlaPolicy::default`] (Italian office hours) when none is.
     pub async fn sla_policy(&self) -> Result<SlaPolicy, ServiceError> {
@@ -162,11 +206,13 @@ impl Desk {
     }
 
     /// Checks and stores a new SLA policy. Deadlines already stored move at the next change
-    /// or recompute of each conversation.
+    /// of each conversation; every open conversation is rescored at the next recompute (the
+    /// new calendar moves the business time left to each deadline).
     pub async fn set_sla_policy(&self, policy: SlaPolicy) -> Result<SlaPolicy, ServiceError> {
         validate_policy(&policy, self.now())?;
         let json = serde_json::to_string(&policy).map_err(StoreError::backend)?;
         self.store.put_setting(SLA_POLICY_KEY, &json, self.now()).await?;
+        self.store.mark_queue_due().await?;
         Ok(policy)
     }
 
@@ -213,6 +259,7 @@ impl Desk {
             sla_deadline: pressing.map(|status| status.deadline),
             pauses,
             sla_checks: sla::check_times(&policy, &timing, now).unwrap_or_default(),
+            rescore_at: rescore_at(&inputs, &policy, now),
         };
         Ok(self.store.save_queue_state(conversation.id, update, now).await?)
     }
@@ -332,42 +379,34 @@ impl Desk {
             .collect()
     }
 
-    /// Recomputes the score of every open conversation (scores grow with waiting time and
-    /// the nearness of SLA deadlines) and stores those that changed.
+    /// Recomputes the score of every open conversation whose score can have moved since it
+    /// was last computed (scores grow with waiting time and the nearness of SLA deadlines, in
+    /// steps; each conversation stores when its next step comes) and stores the new scores
+    /// with their next step. Reads and writes in batches, so SQLite's single writer is never
+    /// held for long.
     pub async fn recompute_queue(&self) -> Result<Recomputed, ServiceError> {
         let now = self.now();
         let policy = self.sla_policy().await?;
         let config = PriorityConfig::default();
         let mut done = Recomputed::default();
-        let mut after = None;
         loop {
-            let batch = self.store.open_queue_inputs(after, RECOMPUTE_BATCH).await?;
-            let Some(last) = batch.last() else { break };
-            after = Some(last.conversation_id);
+            // Every row read is written back with a `rescore_at` after `now`, so the next call
+            // reads the next rows.
+            let batch = self.store.due_queue_inputs(now, RECOMPUTE_BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let scores: Vec<QueueScore> =
+                batch.iter().map(|row| rescored(row, &policy, &config, now)).collect();
             done.read += batch.len();
-            let changed: Vec<QueueScore> = batch
+            done.changed += batch
                 .iter()
-                .filter_map(|row| {
-                    let inputs = PriorityInputs {
-                        signals: row.signals,
-                        channel: row.channel,
-                        waiting_since: row.waiting_since,
-                        customer_tags: row.customer_tags.clone(),
-                        sla_remaining_seconds: row
-                            .sla_deadline
-                            .map(|d| business_seconds_left(&policy, d, now)),
-                    };
-                    let score = priority::score(&inputs, &config, now);
-                    let level = level_with_escalation(score, row.escalated_level);
-                    (score != row.score || level != row.computed_level).then_some(QueueScore {
-                        conversation_id: row.conversation_id,
-                        score,
-                        computed_level: level,
-                    })
-                })
-                .collect();
-            if !changed.is_empty() {
-                done.changed += self.store.save_queue_scores(&changed).await? as usize;
+                .zip(&scores)
+                .filter(|(row, new)| new.score != row.score || new.computed_level != row.computed_level)
+                .count();
+            self.store.save_queue_scores(&scores).await?;
+            if batch.len() < RECOMPUTE_BATCH as usize {
+                break;
             }
         }
         Ok(done)

@@ -86,6 +86,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "email", include_str!("../migrations/0006_email.sql")),
     (7, "sla escalations", include_str!("../migrations/0007_sla_escalations.sql")),
     (9, "reply templates", include_str!("../migrations/0009_reply_templates.sql")),
+    (10, "queue rescore", include_str!("../migrations/0010_queue_rescore.sql")),
 ];
 
 /// Connections one node opens at most, unless told otherwise.
@@ -447,12 +448,12 @@ impl Store for PostgresStore {
         Ok(conversation)
     }
 
-    async fn open_queue_inputs(
-        &self,
-        after: Option<ConversationId>,
-        limit: u32,
-    ) -> StoreResult<Vec<QueueInputs>> {
-        queue::open_inputs(&mut *self.conn().await?, after, limit).await
+    async fn due_queue_inputs(&self, due_by: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueueInputs>> {
+        queue::due_inputs(&mut *self.conn().await?, due_by, limit).await
+    }
+
+    async fn mark_queue_due(&self) -> StoreResult<u64> {
+        queue::mark_due(&mut *self.conn().await?).await
     }
 
     async fn save_queue_scores(&self, scores: &[QueueScore]) -> StoreResult<u64> {

@@ -89,6 +89,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "email", include_str!("../migrations/0006_email.sql")),
     (7, "sla escalations", include_str!("../migrations/0007_sla_escalations.sql")),
     (9, "reply templates", include_str!("../migrations/0009_reply_templates.sql")),
+    (10, "queue rescore", include_str!("../migrations/0010_queue_rescore.sql")),
 ];
 
 /// How many read connections a file-backed store opens at most.
@@ -495,12 +496,15 @@ impl Store for SqliteStore {
         Ok(conversation)
     }
 
-    async fn open_queue_inputs(
-        &self,
-        after: Option<ConversationId>,
-        limit: u32,
-    ) -> StoreResult<Vec<QueueInputs>> {
-        queue::open_inputs(&mut *self.reader().await?, after, limit).await
+    async fn due_queue_inputs(&self, due_by: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueueInputs>> {
+        queue::due_inputs(&mut *self.reader().await?, due_by, limit).await
+    }
+
+    async fn mark_queue_due(&self) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let marked = queue::mark_due(&mut tx).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(marked)
     }
 
     async fn save_queue_scores(&self, scores: &[QueueScore]) -> StoreResult<u64> {

@@ -125,7 +125,8 @@ pub(crate) async fn save_state(
              sla_deadline = $11,
              sla_pauses = COALESCE($12, sla_pauses),
              paused_since = CASE WHEN $12 IS NULL THEN paused_since ELSE $13 END,
-             updated_at = MAX(updated_at, $14)
+             updated_at = MAX(updated_at, $14),
+             rescore_at = $15
          WHERE id = $1 RETURNING ",
         conversation_columns!()
     ))
@@ -143,6 +144,7 @@ pub(crate) async fn save_state(
     .bind(pauses)
     .bind(paused_since)
     .bind(ms(now))
+    .bind(opt_ms(update.rescore_at))
     .fetch_optional(&mut *conn)
     .await
     .map_err(db)?
@@ -175,51 +177,75 @@ pub(crate) async fn set_override(
     conversation(&row)
 }
 
-pub(crate) async fn open_inputs(
+pub(crate) async fn due_inputs(
     conn: &mut SqliteConnection,
-    after: Option<ConversationId>,
+    due_by: DateTime<Utc>,
     limit: u32,
 ) -> StoreResult<Vec<QueueInputs>> {
+    // Named, as SQLite without statistics would rather scan every open conversation by the
+    // index on `status` and sort them.
     let rows = sqlx::query(
         "SELECT c.id, c.channel, c.urgency, c.anger, c.sentiment, c.abuse, c.waiting_since, cu.tags,
-             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank
-         FROM conversations c JOIN customers cu ON cu.id = c.customer_id
-         WHERE c.status = 'open' AND c.merged_into IS NULL AND c.id > $1
-         ORDER BY c.id LIMIT $2",
+             c.sla_deadline, c.queue_score, c.computed_rank, c.override_rank, c.escalated_rank, c.rescore_at
+         FROM conversations c INDEXED BY conversations_rescore JOIN customers cu ON cu.id = c.customer_id
+         WHERE c.status = 'open' AND c.merged_into IS NULL AND c.rescore_at <= $1
+         ORDER BY c.rescore_at, c.id LIMIT $2",
     )
-    .bind(after.map_or(0, |id| id.0))
+    .bind(ms(due_by))
     .bind(i64::from(limit))
     .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
-    rows.iter()
-        .map(|row| {
-            Ok(QueueInputs {
-                conversation_id: ConversationId(get(row, "id")?),
-                channel: word(row, "channel")?,
-                signals: signals(row)?,
-                waiting_since: opt_time(row, "waiting_since")?,
-                customer_tags: json_list(row, "tags")?,
-                sla_deadline: opt_time(row, "sla_deadline")?,
-                score: score(row)?,
-                computed_level: rank(row, "computed_rank")?,
-                overridden: get::<Option<i64>>(row, "override_rank")?.is_some(),
-                escalated_level: escalated(row)?,
-            })
-        })
-        .collect()
+    rows.iter().map(queue_inputs).collect()
 }
 
+fn queue_inputs(row: &SqliteRow) -> StoreResult<QueueInputs> {
+    Ok(QueueInputs {
+        conversation_id: ConversationId(get(row, "id")?),
+        channel: word(row, "channel")?,
+        signals: signals(row)?,
+        waiting_since: opt_time(row, "waiting_since")?,
+        customer_tags: json_list(row, "tags")?,
+        sla_deadline: opt_time(row, "sla_deadline")?,
+        score: score(row)?,
+        computed_level: rank(row, "computed_rank")?,
+        overridden: get::<Option<i64>>(row, "override_rank")?.is_some(),
+        escalated_level: escalated(row)?,
+        rescore_at: opt_time(row, "rescore_at")?,
+    })
+}
+
+pub(crate) async fn mark_due(conn: &mut SqliteConnection) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE conversations SET rescore_at = 0
+         WHERE status = 'open' AND merged_into IS NULL AND rescore_at IS NOT 0",
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok(done.rows_affected())
+}
+
+/// One recomputed score as the batch update's JSON array holds it.
+type ScoreRow = (i64, u16, i64, Option<i64>, Option<i64>);
+
 pub(crate) async fn save_scores(conn: &mut SqliteConnection, scores: &[QueueScore]) -> StoreResult<u64> {
-    let rows: Vec<(i64, u16, i64)> =
-        scores.iter().map(|s| (s.conversation_id.0, s.score, s.computed_level.rank())).collect();
+    // `[id, score, rank, rescore_at, was_due_at]`, read back by position in the statement.
+    let rows: Vec<ScoreRow> = scores
+        .iter()
+        .map(|s| {
+            let level = s.computed_level.rank();
+            (s.conversation_id.0, s.score, level, opt_ms(s.rescore_at), opt_ms(s.was_due_at))
+        })
+        .collect();
     // One statement for the whole batch: SQLite reads the JSON array itself, so 100,000
     // scores cost one round trip rather than 100,000.
     let done = sqlx::query(
         "UPDATE conversations SET queue_score = u.value ->> 1, computed_rank = u.value ->> 2,
-             priority_rank = COALESCE(override_rank, u.value ->> 2)
+             priority_rank = COALESCE(override_rank, u.value ->> 2), rescore_at = u.value ->> 3
          FROM json_each($1) AS u
-         WHERE conversations.id = u.value ->> 0",
+         WHERE conversations.id = u.value ->> 0
+           AND (u.value ->> 4 IS NULL OR conversations.rescore_at IS u.value ->> 4)",
     )
     .bind(to_json(&rows)?)
     .execute(&mut *conn)
@@ -352,8 +378,11 @@ pub(crate) async fn claim_next(
     if channels.is_empty() {
         return Ok(None);
     }
+    // Without statistics SQLite prefers the index on `status`, which also holds every
+    // assigned open conversation: the claims of a busy day pile up ahead of the unassigned
+    // ones and each claim would step over them all. The partial index holds only candidates.
     let id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM conversations
+        "SELECT id FROM conversations INDEXED BY conversations_unassigned_queue
          WHERE status = 'open' AND assignee_id IS NULL AND merged_into IS NULL
            AND channel IN (SELECT value FROM json_each($1))
            AND (team_id IS NULL OR team_id IN (SELECT value FROM json_each($2)))

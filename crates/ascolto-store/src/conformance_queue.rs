@@ -27,6 +27,7 @@ macro_rules! queue_conformance_tests {
             an_override_wins_and_removing_it_restores_the_computed_level,
             priority_sort_is_level_then_score_then_wait_across_pages,
             recomputed_scores_are_stored_in_one_batch,
+            conversations_fall_due_when_their_inputs_change_outside_the_recompute,
             next_conversation_is_the_first_that_fits_and_respects_capacity,
             a_reply_after_the_draft_began_is_a_conflict_and_stores_nothing,
             a_reply_clears_the_wait,
@@ -203,19 +204,77 @@ pub async fn priority_sort_is_level_then_score_then_wait_across_pages(store: &dy
 pub async fn recomputed_scores_are_stored_in_one_batch(store: &dyn Store) {
     let first = conversation(store, "batch1", Channel::Email, 0).await;
     let second = conversation(store, "batch2", Channel::WebChat, 1).await;
-    let inputs = store.open_queue_inputs(None, 10).await.expect("inputs");
-    assert_eq!(inputs.iter().map(|i| i.conversation_id).collect::<Vec<_>>(), vec![first, second]);
+    let due = |by| async move {
+        let inputs = store.due_queue_inputs(by, 10).await.expect("inputs");
+        inputs.iter().map(|i| i.conversation_id).collect::<Vec<_>>()
+    };
+    let inputs = store.due_queue_inputs(at(2), 10).await.expect("inputs");
+    assert_eq!(
+        inputs.iter().map(|i| i.conversation_id).collect::<Vec<_>>(),
+        vec![first, second],
+        "new is due"
+    );
     assert_eq!(inputs[1].channel, Channel::WebChat);
-    let after_first = store.open_queue_inputs(Some(first), 10).await.expect("inputs");
-    assert_eq!(after_first.len(), 1);
+    assert_eq!(store.due_queue_inputs(at(2), 1).await.expect("inputs").len(), 1, "the limit holds");
     let scores = [
-        QueueScore { conversation_id: first, score: 320, computed_level: Priority::High },
-        QueueScore { conversation_id: second, score: 900, computed_level: Priority::Urgent },
+        QueueScore {
+            conversation_id: first,
+            score: 320,
+            computed_level: Priority::High,
+            rescore_at: Some(at(30)),
+            was_due_at: inputs[0].rescore_at,
+        },
+        QueueScore {
+            conversation_id: second,
+            score: 900,
+            computed_level: Priority::Urgent,
+            rescore_at: None,
+            was_due_at: inputs[1].rescore_at,
+        },
     ];
     assert_eq!(store.save_queue_scores(&scores).await.expect("save scores"), 2);
-    let reread = store.open_queue_inputs(None, 10).await.expect("inputs");
+    // A second write of scores read before the first is stale: the rows moved on.
+    let stale = [QueueScore { score: 5, computed_level: Priority::Normal, ..scores[0] }];
+    assert_eq!(store.save_queue_scores(&stale).await.expect("save stale"), 0, "a stale score is skipped");
+    assert_eq!(due(at(29)).await, Vec::<ConversationId>::new(), "nothing is due before its time");
+    assert_eq!(due(at(30)).await, vec![first], "a score that never moves by itself is never due");
+    let reread = store.due_queue_inputs(at(30), 10).await.expect("inputs");
     assert_eq!((reread[0].score, reread[0].computed_level), (320, Priority::High));
     assert_eq!(store.get_conversation(second).await.expect("read").priority, Priority::Urgent);
+}
+
+/// A write that moves a score's inputs outside the service's refresh makes the conversation
+/// due for the next recompute: a change of status, of the customer's tags, a new SLA policy.
+pub async fn conversations_fall_due_when_their_inputs_change_outside_the_recompute(store: &dyn Store) {
+    let id = conversation(store, "due", Channel::Email, 0).await;
+    let other = conversation(store, "due-other", Channel::Email, 0).await;
+    let due_now = || async {
+        let inputs = store.due_queue_inputs(at(5), 10).await.expect("inputs");
+        inputs.iter().map(|i| i.conversation_id).collect::<Vec<_>>()
+    };
+    let settle = |id| async move {
+        let update = QueueUpdate { score: 10, rescore_at: Some(at(600)), ..Default::default() };
+        store.save_queue_state(id, update, at(1)).await.expect("save queue state");
+    };
+    settle(id).await;
+    settle(other).await;
+    assert_eq!(due_now().await, Vec::<ConversationId>::new(), "refreshed: due in ten hours");
+
+    let customer = store.get_conversation(id).await.expect("read").customer_id;
+    let vip = crate::CustomerPatch { tags: Some(vec!["vip".into()]), ..Default::default() };
+    store.update_customer(customer, vip, at(2)).await.expect("tag the customer");
+    assert_eq!(due_now().await, vec![id], "a new tag can change the score");
+    settle(id).await;
+
+    let status = |status| ConversationPatch { status: Some(status), ..Default::default() };
+    store.update_conversation(id, status(ConversationStatus::Pending), at(3)).await.expect("pending");
+    assert_eq!(due_now().await, Vec::<ConversationId>::new(), "only open conversations are read");
+    store.update_conversation(id, status(ConversationStatus::Open), at(4)).await.expect("open");
+    assert_eq!(due_now().await, vec![id], "back in the open queue");
+    settle(id).await;
+
+    assert_eq!(store.mark_queue_due().await.expect("mark"), 2);
+    assert_eq!(due_now().await, vec![id, other], "a new policy makes every open one due");
 }
 
 pub async fn next_conversation_is_the_first_that_fits_and_respects_capacity(store: &dyn Store) {

@@ -259,14 +259,17 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         overridden: Option<ascolto_core::priority::PriorityOverride>,
         now: DateTime<Utc>,
     ) -> StoreResult<Conversation>;
-    /// Open, unmerged conversations after `after` in id order, with what a score needs.
-    async fn open_queue_inputs(
-        &self,
-        after: Option<ConversationId>,
-        limit: u32,
-    ) -> StoreResult<Vec<QueueInputs>>;
+    /// Open, unmerged conversations whose score may have moved by `due_by` (their stored
+    /// `rescore_at` is at or before it), soonest due first, at most `limit`, with what a score
+    /// needs. A recompute stores a later `rescore_at` for every row it read
+    /// (`save_queue_scores`), so calling again reads the next ones; no cursor is needed.
+    async fn due_queue_inputs(&self, due_by: DateTime<Utc>, limit: u32) -> StoreResult<Vec<QueueInputs>>;
+    /// Makes every open conversation due for the next queue recompute, after a change that
+    /// can move every score (a new SLA policy). Returns how many were marked.
+    async fn mark_queue_due(&self) -> StoreResult<u64>;
     /// Stores recomputed scores (and levels, which set the priority of conversations without
-    /// an override), in one transaction. Returns how many rows changed.
+    /// an override) with when each is due again, in one transaction, skipping a row that no
+    /// longer holds the `was_due_at` it was read with. Returns how many rows were written.
     async fn save_queue_scores(&self, scores: &[QueueScore]) -> StoreResult<u64>;
     /// Stores an agent's reply or note like `add_agent_message`, unless another agent's reply
     /// to the customer was stored after `draft_started_at`: then nothing is stored and that

@@ -65,9 +65,12 @@ pub struct QueueUpdate {
     /// (`ascolto_core::sla::check_times`): stored as timers in the same transaction, once per
     /// conversation and time.
     pub sla_checks: Vec<DateTime<Utc>>,
+    /// When the score can next move with time alone (`ascolto_core::priority::next_change`):
+    /// the queue recompute looks at the conversation again then. `None`: never by itself.
+    pub rescore_at: Option<DateTime<Utc>>,
 }
 
-/// One open conversation as a queue recompute reads it.
+/// One open conversation as a queue recompute reads it: one whose score may have moved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueInputs {
     pub conversation_id: ConversationId,
@@ -81,6 +84,8 @@ pub struct QueueInputs {
     pub overridden: bool,
     /// See [`QueueState::escalated_level`].
     pub escalated_level: Option<Priority>,
+    /// When it fell due, as stored: handed back in [`QueueScore::was_due_at`].
+    pub rescore_at: Option<DateTime<Utc>>,
 }
 
 /// A recomputed score to store.
@@ -89,6 +94,12 @@ pub struct QueueScore {
     pub conversation_id: ConversationId,
     pub score: u16,
     pub computed_level: Priority,
+    /// When the score can next move with time alone; `None`: never by itself.
+    pub rescore_at: Option<DateTime<Utc>>,
+    /// The `rescore_at` the recompute read. The score is stored only while the row still holds
+    /// it, so a refresh after a change, made between the read and this write, is not
+    /// overwritten with a score of the old inputs. `None` stores it whatever the row holds.
+    pub was_due_at: Option<DateTime<Utc>>,
 }
 
 /// Who asks for "my next conversation", and what they can take.

@@ -194,3 +194,58 @@ fn the_sla_reason_comes_from_the_most_pressing_clock() {
         PriorityInputs { waiting_since: Some(opened_at), ..calm_email() }.with_sla(most_pressing(&statuses));
     check(inputs, expect!["163 (normal): SLA breach in 1 h | SLA in scadenza tra 1 h"]);
 }
+
+/// Checks when the score of `inputs` next moves on its own, as offsets from `now()`:
+/// `wait +SECONDS, sla +SECONDS` (business time), `-` for never.
+fn check_next_change(inputs: PriorityInputs, expected: Expect) {
+    use ascolto_core::priority::next_change;
+    let next = next_change(&inputs, now());
+    let wait = next.wait_at.map_or("-".to_owned(), |at| format!("+{}", (at - now()).num_seconds()));
+    let sla = next.sla_after.map_or("-".to_owned(), |after| format!("+{}", after.num_seconds()));
+    expected.assert_eq(&format!("wait {wait}, sla {sla}"));
+}
+
+#[test]
+fn an_e_mail_earns_its_first_wait_point_after_about_a_minute_and_a_half() {
+    // 200 points over 16 hours: one point every 288 seconds, the first rounded up at half that.
+    check_next_change(calm_email(), expect!["wait +144, sla -"]);
+}
+
+#[test]
+fn a_live_chat_earns_wait_points_every_few_seconds() {
+    let inputs = PriorityInputs {
+        channel: Channel::WebChat,
+        waiting_since: Some(now() - Duration::minutes(3)),
+        ..calm_email()
+    };
+    check_next_change(inputs, expect!["wait +3, sla -"]);
+}
+
+#[test]
+fn a_wait_at_its_cap_and_a_breached_sla_never_move_again() {
+    let inputs = PriorityInputs {
+        waiting_since: Some(now() - Duration::hours(17)),
+        sla_remaining_seconds: Some(-60),
+        ..calm_email()
+    };
+    check_next_change(inputs, expect!["wait -, sla -"]);
+}
+
+#[test]
+fn nobody_waiting_and_no_sla_means_the_score_never_moves() {
+    check_next_change(PriorityInputs { waiting_since: None, ..calm_email() }, expect!["wait -, sla -"]);
+}
+
+#[test]
+fn a_far_sla_deadline_moves_the_score_when_the_ramp_begins() {
+    let inputs =
+        PriorityInputs { waiting_since: None, sla_remaining_seconds: Some(10 * 3600), ..calm_email() };
+    // Ten business hours left; the ramp's first point comes some 36 seconds into its last four.
+    check_next_change(inputs, expect!["wait -, sla +21637"]);
+}
+
+#[test]
+fn the_last_second_before_a_breach_is_a_step() {
+    let inputs = PriorityInputs { waiting_since: None, sla_remaining_seconds: Some(20), ..calm_email() };
+    check_next_change(inputs, expect!["wait -, sla +20"]);
+}

@@ -4,6 +4,7 @@ use ascolto_core::assignment::{QueuedConversation, sort_queue};
 use ascolto_core::calendar::{
     Calendar, CalendarError, ClockTime, Holiday, OpenRange, Pause, WeeklyHours, italian_national_holidays,
 };
+use ascolto_core::priority::{CustomerSignals, PriorityInputs};
 use ascolto_core::{Channel, ConversationId, Priority};
 use chrono::{DateTime, Duration, Utc, Weekday};
 use chrono_tz::Tz;
@@ -162,6 +163,75 @@ proptest! {
             prop_assert!(pair[0].key() < pair[1].key(), "distinct conversations never tie");
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The queue recompute skips a conversation until its next change: the score must not
+    /// move before then, and must have moved by then when the clock is always open.
+    #[test]
+    fn the_score_stays_put_until_its_next_change_and_moves_there(
+        inputs in priority_inputs(),
+        now in instants(),
+        fractions in prop::collection::vec(0.0f64..1.0, 1..8),
+    ) {
+        use ascolto_core::priority::{MAX_SCORE, PriorityConfig, next_change, score};
+        let config = PriorityConfig::default();
+        let inputs = PriorityInputs { waiting_since: inputs.waiting_since.map(|ago| now - ago), ..inputs.inputs };
+        let at = |instant: DateTime<Utc>| {
+            // An always-open clock: the SLA time left falls second for second.
+            let elapsed = (instant - now).num_seconds();
+            let sla = inputs.sla_remaining_seconds.map(|left| left - elapsed);
+            score(&PriorityInputs { sla_remaining_seconds: sla, ..inputs.clone() }, &config, instant)
+        };
+        let first = at(now);
+        let next = next_change(&inputs, now);
+        match next.earliest(now) {
+            Some(change) => {
+                prop_assert!(change > now, "the next change {change} is not after {now}");
+                for fraction in &fractions {
+                    let span = (change - now).num_milliseconds() as f64 * fraction;
+                    let instant = now + Duration::milliseconds(span as i64);
+                    prop_assert_eq!(at(instant), first, "the score moved at {} before {}", instant, change);
+                }
+                // It moves unless the score is at its cap already.
+                prop_assert!(at(change) > first || first == MAX_SCORE, "nothing moved at {}", change);
+            }
+            None => {
+                for days in [1, 30, 400] {
+                    prop_assert_eq!(at(now + Duration::days(days)), first);
+                }
+            }
+        }
+    }
+}
+
+/// Inputs with the wait given as a time ago, to be placed before a random `now`.
+#[derive(Debug, Clone)]
+struct InputsAgo {
+    inputs: PriorityInputs,
+    waiting_since: Option<Duration>,
+}
+
+fn priority_inputs() -> impl Strategy<Value = InputsAgo> {
+    let channel = prop::sample::select(Channel::ALL.to_vec());
+    let signals = (0.0f32..1.0, 0.0f32..1.0, -1.0f32..1.0, any::<bool>());
+    let wait = prop::option::of(-600i64..30 * 3600);
+    let sla = prop::option::of(-3600i64..12 * 3600);
+    let tags = prop::sample::select(vec![vec![], vec!["vip".to_owned()]]);
+    (channel, signals, wait, sla, tags).prop_map(
+        |(channel, (urgency, anger, sentiment, abuse), wait, sla, tags)| InputsAgo {
+            inputs: PriorityInputs {
+                signals: CustomerSignals { urgency, anger, sentiment, abuse },
+                channel,
+                waiting_since: None,
+                customer_tags: tags,
+                sla_remaining_seconds: sla,
+            },
+            waiting_since: wait.map(Duration::seconds),
+        },
+    )
 }
 
 /// Queues with many ties in level, score and wait, and distinct ids.
