@@ -122,13 +122,14 @@ async fn a_cancelled_timer_never_fires_and_a_due_one_fires_once_across_a_restart
 /// A policy like the default one with a one-hour first response on the API channel, so the
 /// test's times are easy to follow: warning at 9:45, breach at 10:00, reassignment at 11:00.
 fn one_hour_policy() -> SlaPolicy {
-    let mut policy = SlaPolicy::default();
-    policy.targets = vec![SlaTarget {
-        channel: Some(Channel::Api),
-        first_response_minutes: Some(60),
-        ..SlaTarget::default()
-    }];
-    policy
+    SlaPolicy {
+        targets: vec![SlaTarget {
+            channel: Some(Channel::Api),
+            first_response_minutes: Some(60),
+            ..SlaTarget::default()
+        }],
+        ..SlaPolicy::default()
+    }
 }
 
 fn escalations_heard(
