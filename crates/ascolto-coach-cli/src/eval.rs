@@ -173,11 +173,14 @@ fn has_code(report: &ReplyReport, code: &str) -> bool {
     report.findings.iter().any(|f| f.code == code)
 }
 
-const ESCONV_MAPPING: &str = "a question in the reply (listening strength `good_question`) -> Questions, unless a \
-    suggestion (`good_suggestion`) lies inside that question -> Providing Suggestions, or a restatement (`good_restatement`) inside it -> Restatement or Paraphrasing; else feelings acknowledged \
-    (`good_empathy`) -> Reflection of feelings; else a suggestion -> Providing Suggestions; else reassurance \
-    (`good_reassurance`) -> Affirmation and Reassurance; else restatement (`good_restatement`) -> Restatement or \
-    Paraphrasing; else Other. The seeker's turns in the context are the customer messages.";
+const ESCONV_MAPPING: &str = "the first that applies: a question in the reply (listening strength `good_question`) -> \
+    Questions, unless a suggestion (`good_suggestion`) lies inside that question -> Providing Suggestions, or a \
+    restatement (`good_restatement`, including a statement asked as a question) inside it -> Restatement or \
+    Paraphrasing; a feeling named or understood (`good_reflection`) -> Reflection of feelings; validation, \
+    reassurance or affirmation (`good_validation`, `good_reassurance`) -> Affirmation and Reassurance; a suggestion \
+    -> Providing Suggestions; sympathy alone (`good_empathy`) -> Affirmation and Reassurance; a restatement -> \
+    Restatement or Paraphrasing; an experience of one's own (`good_relating`) -> Self-disclosure; else Other. The \
+    seeker's turns in the context are the customer messages.";
 
 /// ESConv: the supporter's turn is the reply, the seeker's turns are the customer's messages.
 fn esconv(items: &[Value]) -> anyhow::Result<TaskReport> {
@@ -221,20 +224,22 @@ fn esconv_label(report: &ReplyReport) -> &'static str {
             "Questions"
         };
     }
-    if has_code(report, "good_empathy") {
-        "Reflection of feelings"
-    } else if has_code(report, "good_suggestion") {
-        "Providing Suggestions"
-    } else if has_code(report, "good_reassurance") {
-        "Affirmation and Reassurance"
-    } else if has_code(report, "good_restatement") {
-        "Restatement or Paraphrasing"
-    } else {
-        "Other"
-    }
+    // Sympathy ("I'm so sorry to hear that") mostly opens a turn whose strategy is what follows it, so
+    // it decides only when nothing more specific is there; alone, it comforts.
+    let order = [
+        ("good_reflection", "Reflection of feelings"),
+        ("good_validation", "Affirmation and Reassurance"),
+        ("good_reassurance", "Affirmation and Reassurance"),
+        ("good_suggestion", "Providing Suggestions"),
+        ("good_empathy", "Affirmation and Reassurance"),
+        ("good_restatement", "Restatement or Paraphrasing"),
+        ("good_relating", "Self-disclosure"),
+    ];
+    order.iter().find(|(code, _)| has_code(report, code)).map_or("Other", |(_, label)| label)
 }
 
-/// EPITOME: emotional reactions (0 against 1–2) from `good_empathy` or `good_reassurance`; explorations from `good_question`.
+/// EPITOME: emotional reactions (0 against 1–2) from `good_empathy`, `good_reassurance` or `good_validation`;
+/// explorations from `good_question`.
 fn epitome(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
     let mut reactions = Vec::new();
     let mut explorations = Vec::new();
@@ -246,8 +251,12 @@ fn epitome(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
         let predicted = |code: &str| if has_code(&report, code) { "yes" } else { "no" };
         // Emotional reactions are expressions of warmth, compassion and concern: EPITOME's own weak
         // example is "Everything will be fine" (Sharma et al. 2020, table 1), which the coach calls
-        // reassurance, so both strengths count.
-        let warm = has_code(&report, "good_empathy") || has_code(&report, "good_reassurance");
+        // reassurance, so sympathy, reassurance and the warm acceptance of validation ("it's okay to
+        // feel that way") count. Naming or understanding the feeling (`good_reflection`) is what
+        // EPITOME calls an interpretation, so it does not.
+        let warm = ["good_empathy", "good_reassurance", "good_validation"]
+            .iter()
+            .any(|code| has_code(&report, code));
         reactions.push((
             index,
             binary(number_field(item, "emotional_reactions")?).to_string(),
@@ -262,7 +271,7 @@ fn epitome(items: &[Value]) -> anyhow::Result<Vec<TaskReport>> {
     Ok(vec![
         score_indexed(
             "EPITOME emotional reactions (0 = no, 1-2 = yes)",
-            "yes when the reply acknowledges feelings or reassures (empathy strengths `good_empathy`, `good_reassurance`)",
+            "yes when the reply shows sympathy, reassures or validates (empathy strengths `good_empathy`, `good_reassurance`, `good_validation`)",
             &reactions,
             &["yes", "no"],
         ),

@@ -25,6 +25,7 @@
 //!   language.
 
 mod customer;
+mod frames;
 mod fxhash;
 mod lang;
 mod lexicon;

@@ -1,7 +1,14 @@
 //! Finds lexicon phrases in a token stream: compiled once into an index by first word, then matched per token.
+//!
+//! Phrases are written in a small pattern syntax (see `lexicon`): alternatives `(a|b c|)` and
+//! optional words `so?` are expanded when the lexicon is compiled, so matching never backtracks;
+//! `{class}` matches one word of a named word class (`lexicon::CLASSES`), looked up once per
+//! token; a leading `^` anchors the phrase at the start of its clause (after interjections and
+//! conjunctions such as "oh", "well", "and"), a trailing `$` at the end of its sentence.
 
 use std::sync::OnceLock;
 
+use crate::frames::CLASSES;
 use crate::fxhash::FxMap;
 use crate::lexicon::{Cat, LEXICON, NEGATORS};
 use crate::text::{Analysed, prefix_stem};
@@ -12,17 +19,20 @@ enum Piece {
     Exact(u32),
     Prefix(String),
     Any,
+    /// Any word of the word class with this index.
+    Class(u8),
 }
 
 /// The id of a token whose word is in no phrase.
 const UNKNOWN: u32 = u32::MAX;
 
 impl Piece {
-    fn matches(&self, id: u32, word: &str) -> bool {
+    fn matches(&self, id: u32, word: &str, classes: u64) -> bool {
         match self {
             Piece::Exact(exact) => *exact == id,
             Piece::Prefix(prefix) => word.starts_with(prefix.as_str()),
             Piece::Any => true,
+            Piece::Class(class) => classes & (1 << class) != 0,
         }
     }
 }
@@ -31,10 +41,14 @@ impl Piece {
 struct Phrase {
     cat: Cat,
     pieces: Vec<Piece>,
+    /// The phrase must open its clause (a `^` pattern).
+    anchored: bool,
+    /// The phrase must close its sentence (a `$` pattern): only non-words may follow it.
+    closing: bool,
 }
 
 /// The compiled lexicon: every exact phrase word interned to an id, phrases indexed by the id of their
-/// first word, or by the first three chars of a prefix.
+/// first word, by the first three chars of a prefix, or by the word class they open with.
 #[derive(Debug)]
 pub(crate) struct Matcher {
     phrases: Vec<Phrase>,
@@ -44,6 +58,12 @@ pub(crate) struct Matcher {
     /// Whether each word id is a negator.
     negator: Vec<bool>,
     by_prefix: FxMap<String, Vec<u32>>,
+    /// Phrases starting with each word class.
+    by_class: Vec<Vec<u32>>,
+    /// The word classes each word id belongs to, one bit per class.
+    class_of_id: Vec<u64>,
+    /// Class members written as prefixes (`trist*`), keyed by their first three chars.
+    class_prefixes: FxMap<String, Vec<(String, u64)>>,
 }
 
 /// A phrase found in a text: token range `first..end` and whether a negation precedes it.
@@ -72,14 +92,35 @@ impl Matcher {
             by_id: Vec::new(),
             negator: Vec::new(),
             by_prefix: FxMap::default(),
+            by_class: vec![Vec::new(); CLASSES.len()],
+            class_of_id: Vec::new(),
+            class_prefixes: FxMap::default(),
         };
         for negator in NEGATORS {
             let id = matcher.intern(negator);
             matcher.negator[id as usize] = true;
         }
-        for entry in LEXICON {
+        for (index, class) in CLASSES.iter().enumerate().take(64) {
+            let bit = 1u64 << index;
+            for word in class.words {
+                let lower = word.to_lowercase();
+                match lower.strip_suffix('*') {
+                    Some(prefix) => {
+                        let key = prefix_stem(prefix, PREFIX_KEY_CHARS).to_string();
+                        matcher.class_prefixes.entry(key).or_default().push((prefix.to_string(), bit));
+                    }
+                    None => {
+                        let id = matcher.intern(&lower);
+                        matcher.class_of_id[id as usize] |= bit;
+                    }
+                }
+            }
+        }
+        for entry in LEXICON.iter().chain(crate::frames::FRAMES) {
             for phrase in entry.phrases {
-                matcher.add(entry.cat, phrase);
+                for variant in expand(phrase) {
+                    matcher.add(entry.cat, &variant);
+                }
             }
         }
         matcher
@@ -93,10 +134,19 @@ impl Matcher {
         self.ids.insert(word.to_string(), id);
         self.by_id.push(Vec::new());
         self.negator.push(false);
+        self.class_of_id.push(0);
         id
     }
 
     fn add(&mut self, cat: Cat, phrase: &str) {
+        let (anchored, phrase) = match phrase.trim_start().strip_prefix('^') {
+            Some(rest) => (true, rest),
+            None => (false, phrase),
+        };
+        let (closing, phrase) = match phrase.trim_end().strip_suffix('$') {
+            Some(rest) => (true, rest),
+            None => (false, phrase),
+        };
         let words: Vec<&str> = phrase
             .split(|c: char| c.is_whitespace() || c == '\'' || c == '’')
             .filter(|word| !word.is_empty())
@@ -105,6 +155,14 @@ impl Matcher {
         for word in words {
             pieces.push(match word {
                 "_" => Piece::Any,
+                _ if word.starts_with('{') && word.ends_with('}') => {
+                    let name = &word[1..word.len() - 1];
+                    match CLASSES.iter().position(|class| class.name == name) {
+                        Some(index) => Piece::Class(u8::try_from(index).unwrap_or(u8::MAX)),
+                        // An unknown class is a lexicon mistake (a test checks there are none): skip the phrase.
+                        None => return,
+                    }
+                }
                 _ if word.ends_with('*') && word.chars().count() > PREFIX_KEY_CHARS => {
                     Piece::Prefix(word.trim_end_matches('*').to_lowercase())
                 }
@@ -118,10 +176,27 @@ impl Matcher {
                 let key = prefix_stem(prefix, PREFIX_KEY_CHARS).to_string();
                 self.by_prefix.entry(key).or_default().push(index);
             }
+            Some(Piece::Class(class)) => match self.by_class.get_mut(usize::from(*class)) {
+                Some(list) => list.push(index),
+                None => return,
+            },
             // A phrase must start with a word; an empty or wildcard-led phrase is a lexicon mistake.
             Some(Piece::Any) | None => return,
         }
-        self.phrases.push(Phrase { cat, pieces });
+        self.phrases.push(Phrase { cat, pieces, anchored, closing });
+    }
+
+    /// The word classes of a token, one bit per class.
+    fn classes_of(&self, id: u32, lower: &str) -> u64 {
+        let mut bits = self.class_of_id.get(id as usize).copied().unwrap_or(0);
+        if let Some(prefixes) = self.class_prefixes.get(prefix_stem(lower, PREFIX_KEY_CHARS)) {
+            for (prefix, bit) in prefixes {
+                if lower.starts_with(prefix.as_str()) {
+                    bits |= bit;
+                }
+            }
+        }
+        bits
     }
 
     /// Every phrase occurrence, leftmost-longest and non-overlapping within a category, in text order.
@@ -134,15 +209,26 @@ impl Matcher {
             .collect();
         let negators: Vec<bool> =
             ids.iter().map(|&id| self.negator.get(id as usize).copied().unwrap_or(false)).collect();
+        let classes: Vec<u64> =
+            tokens.iter().zip(&ids).map(|(token, &id)| self.classes_of(id, &token.lower)).collect();
+        let starts = sentence_starts(text);
+        let context = Context { text, ids: &ids, classes: &classes, starts: &starts };
         let mut hits = Vec::new();
         for (first, token) in tokens.iter().enumerate() {
             let exact = self.by_id.get(ids[first] as usize).into_iter().flatten();
             let prefixed =
                 self.by_prefix.get(prefix_stem(&token.lower, PREFIX_KEY_CHARS)).into_iter().flatten();
+            let mut class_bits = classes[first];
+            let mut by_class: Vec<&u32> = Vec::new();
+            while class_bits != 0 {
+                let class = class_bits.trailing_zeros() as usize;
+                class_bits &= class_bits - 1;
+                by_class.extend(self.by_class.get(class).into_iter().flatten());
+            }
             let mut negated = None;
-            for &index in exact.chain(prefixed) {
+            for &index in exact.chain(prefixed).chain(by_class) {
                 let phrase = &self.phrases[index as usize];
-                if let Some(end) = match_at(text, &ids, first, phrase) {
+                if let Some(end) = match_at(&context, first, phrase) {
                     let negated = *negated.get_or_insert_with(|| negated_with(text, &negators, first));
                     hits.push(Hit { cat: phrase.cat, first, end, negated });
                 }
@@ -164,20 +250,118 @@ impl Matcher {
     }
 }
 
-fn match_at(text: &Analysed<'_>, ids: &[u32], first: usize, phrase: &Phrase) -> Option<usize> {
-    let tokens = &text.tokens;
+/// What `match_at` reads of a text, computed once per text.
+struct Context<'t, 'a> {
+    text: &'t Analysed<'a>,
+    ids: &'t [u32],
+    classes: &'t [u64],
+    /// Whether each token opens its clause, after interjections and conjunctions.
+    starts: &'t [bool],
+}
+
+fn match_at(context: &Context<'_, '_>, first: usize, phrase: &Phrase) -> Option<usize> {
+    let tokens = &context.text.tokens;
     let sentence = tokens[first].sentence;
     let end = first + phrase.pieces.len();
-    if end > tokens.len() {
+    if end > tokens.len() || (phrase.anchored && !context.starts[first]) {
         return None;
     }
-    let all = phrase
-        .pieces
-        .iter()
-        .zip(&tokens[first..end])
-        .zip(&ids[first..end])
-        .all(|((piece, token), &id)| token.sentence == sentence && piece.matches(id, &token.lower));
-    all.then_some(end)
+    let all = phrase.pieces.iter().enumerate().all(|(offset, piece)| {
+        let index = first + offset;
+        let token = &tokens[index];
+        token.sentence == sentence && piece.matches(context.ids[index], &token.lower, context.classes[index])
+    });
+    let closes = || {
+        let sentence_end = context.text.sentences.get(sentence).map_or(tokens.len(), |s| s.end_token);
+        tokens[end..sentence_end.max(end)].iter().all(|t| !t.is_word())
+    };
+    (all && (!phrase.closing || closes())).then_some(end)
+}
+
+/// Words that may come before the real start of a sentence: interjections, conjunctions and
+/// discourse markers ("Oh, that's great", "Well, good job", "E allora…").
+const OPENERS: &[&str] = &[
+    "oh", "ohh", "ah", "aw", "aww", "wow", "well", "and", "but", "so", "yes", "yeah", "yea", "yep", "ok",
+    "okay", "hey", "hi", "hello", "hmm", "hm", "honestly", "also", "now", "e", "ma", "allora", "beh", "be",
+    "sì", "si", "ehi", "ciao", "oddio", "dai",
+];
+
+/// For each token, whether only openers (and no other word) come before it in its clause: its
+/// sentence, or the part after a comma, semicolon, colon or dash.
+fn sentence_starts(text: &Analysed<'_>) -> Vec<bool> {
+    let mut starts = Vec::with_capacity(text.tokens.len());
+    let mut open = true;
+    let mut sentence = usize::MAX;
+    let mut previous_end = 0;
+    for token in &text.tokens {
+        let gap = text.text.get(previous_end..token.start).unwrap_or("");
+        previous_end = token.end;
+        if token.sentence != sentence {
+            sentence = token.sentence;
+            open = true;
+        } else if gap.contains([',', ';', ':', '—', '–']) {
+            open = true;
+        }
+        starts.push(open);
+        if token.is_word() && !OPENERS.contains(&token.lower.as_str()) {
+            open = false;
+        }
+    }
+    starts
+}
+
+/// Expands a phrase pattern into the plain phrases it stands for: each `(a|b c|)` group becomes one
+/// phrase per alternative (an empty alternative, or a `?` after the group, drops it), and each word
+/// ending in `?` one phrase with it and one without. A group without its closing `)` is read literally.
+pub(crate) fn expand(pattern: &str) -> Vec<String> {
+    // The anchors belong to the whole pattern, not to its first or last word (which may be optional).
+    let trimmed = pattern.trim();
+    let (start, rest) = match trimmed.strip_prefix('^') {
+        Some(rest) => ("^", rest),
+        None => ("", trimmed),
+    };
+    let (rest, end) = match rest.strip_suffix('$') {
+        Some(rest) => (rest, "$"),
+        None => (rest, ""),
+    };
+    if start.is_empty() && end.is_empty() {
+        return expand_words(rest);
+    }
+    expand_words(rest).into_iter().map(|phrase| format!("{start}{phrase}{end}")).collect()
+}
+
+fn expand_words(pattern: &str) -> Vec<String> {
+    if let Some(open) = pattern.find('(')
+        && let Some(length) = pattern[open..].find(')')
+    {
+        let close = open + length;
+        let (before, inner, after) = (&pattern[..open], &pattern[open + 1..close], &pattern[close + 1..]);
+        // "(to be)?" is an optional group: the same as "(to be|)".
+        let (optional, after) = match after.strip_prefix('?') {
+            Some(rest) => (true, rest),
+            None => (false, after),
+        };
+        return inner
+            .split('|')
+            .chain(optional.then_some(""))
+            .flat_map(|alternative| expand_words(&format!("{before} {alternative} {after}")))
+            .collect();
+    }
+    let words: Vec<&str> = pattern.split_whitespace().collect();
+    let mut variants: Vec<Vec<&str>> = vec![Vec::new()];
+    for word in words {
+        match word.strip_suffix('?').filter(|w| !w.is_empty()) {
+            Some(optional) => {
+                let without = variants.clone();
+                for variant in &mut variants {
+                    variant.push(optional);
+                }
+                variants.extend(without);
+            }
+            None => variants.iter_mut().for_each(|variant| variant.push(word)),
+        }
+    }
+    variants.into_iter().map(|words| words.join(" ")).filter(|phrase| !phrase.is_empty()).collect()
 }
 
 /// True when a negator (flags computed once per text) appears in the few words before token
@@ -214,4 +398,56 @@ pub(crate) fn of(hits: &[Hit], cat: Cat) -> impl Iterator<Item = &Hit> {
 /// True when any hit has the category.
 pub(crate) fn has(hits: &[Hit], cat: Cat) -> bool {
     hits.iter().any(|hit| hit.cat == cat)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_alternatives_optional_groups_and_optional_words() {
+        assert_eq!(
+            expand("you (seem|sound) so? sad"),
+            ["you seem so sad", "you seem sad", "you sound so sad", "you sound sad"]
+        );
+        assert_eq!(expand("a (b c)? d"), ["a b c d", "a d"]);
+        assert_eq!(expand("(x|) y"), ["x y", "y"]);
+        // Emoticons keep their parentheses.
+        assert_eq!(expand(":("), [":("]);
+        assert_eq!(expand(":)"), [":)"]);
+        // Anchors stay on every variant, even when the first or last word is optional.
+        assert_eq!(expand("^so? great$"), ["^so great$", "^great$"]);
+    }
+
+    #[test]
+    fn every_class_slot_names_a_class() {
+        let unknown: Vec<String> = LEXICON
+            .iter()
+            .chain(crate::frames::FRAMES)
+            .flat_map(|entry| entry.phrases.iter())
+            .flat_map(|phrase| expand(phrase))
+            .flat_map(|phrase| {
+                phrase
+                    .split_whitespace()
+                    .filter(|w| w.starts_with('{'))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|slot| !CLASSES.iter().any(|c| format!("{{{}}}", c.name) == *slot))
+            .collect();
+        assert!(unknown.is_empty(), "unknown classes: {unknown:?}");
+        assert!(CLASSES.len() <= 64, "one bit per class");
+    }
+
+    #[test]
+    fn anchors_hold_phrases_to_the_clause_start_and_the_sentence_end() {
+        let find = |text: &str, cat: Cat| {
+            let analysed = Analysed::new(text);
+            matcher().find(&analysed).iter().any(|hit| hit.cat == cat)
+        };
+        assert!(find("Oh, great job!", Cat::Reassurance));
+        assert!(!find("I wish I had a great job.", Cat::Reassurance));
+        assert!(find("Take care!", Cat::Wish));
+        assert!(!find("Take care of the paperwork first.", Cat::Wish));
+    }
 }

@@ -92,6 +92,36 @@ fn texts(code: &str) -> (Pair, Pair) {
             ("Bene: riconosci ciò che prova il cliente.", "Continua così."),
             ("Good: you acknowledge how the customer feels.", "Keep it up."),
         ),
+        "good_reflection" => (
+            (
+                "Bene: dai un nome a ciò che prova il cliente.",
+                "Se non sei sicuro del sentimento, chiedi conferma («Mi sembra che …, è così?»).",
+            ),
+            (
+                "Good: you name what the customer feels.",
+                "When you are not sure of the feeling, check it (\"It sounds like …, is that right?\").",
+            ),
+        ),
+        "good_validation" => (
+            (
+                "Bene: dici al cliente che la sua reazione è comprensibile.",
+                "Fai seguire la comprensione da ciò che farai per lui.",
+            ),
+            (
+                "Good: you tell the customer their reaction makes sense.",
+                "Follow the understanding with what you will do for them.",
+            ),
+        ),
+        "good_relating" => (
+            (
+                "Racconti un'esperienza tua per mostrare che capisci.",
+                "Tienila breve e riporta subito l'attenzione sul cliente e sul suo problema.",
+            ),
+            (
+                "You share an experience of your own to show you understand.",
+                "Keep it short and bring the focus straight back to the customer and their problem.",
+            ),
+        ),
         "good_reassurance" => (
             ("Bene: rassicuri il cliente.", "Fai seguire alla rassicurazione un passo concreto."),
             ("Good: you reassure the customer.", "Follow the reassurance with a concrete step."),

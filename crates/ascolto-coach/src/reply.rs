@@ -53,6 +53,341 @@ const QUESTION_OPENERS: &[&str] = &[
     "so", "well", "and", "but", "then", "ok", "okay", "also", "or", "e", "ma", "allora", "quindi", "oppure",
 ];
 
+/// Tags that turn the statement before them into a question ("…, right?", "…, is that correct?").
+const QUESTION_TAGS: &[&str] = &[
+    "right", "correct", "yes", "no", "ok", "okay", "yeah", "true", "is", "isn", "t", "that", "it", "am", "i",
+    "aren", "don", "you", "do", "did", "didn", "wasn", "was", "would", "wouldn", "innit", "eh", "huh",
+];
+
+/// Discourse openers a declarative question may start with ("Oh, so you…?", "I see, you…?").
+const DECLARATIVE_OPENERS: &[&str] = &["oh", "ah", "hmm", "wow", "i", "see", "sorry", "yes", "yeah", "no"];
+
+/// Words an imperative sentence may open with before its verb ("Just try…", "Maybe talk…", "So,
+/// please go…").
+const IMPERATIVE_OPENERS: &[&str] = &[
+    "just",
+    "maybe",
+    "perhaps",
+    "also",
+    "so",
+    "then",
+    "please",
+    "and",
+    "but",
+    "definitely",
+    "really",
+    "always",
+    "sometimes",
+    "first",
+    "firstly",
+    "next",
+    "finally",
+    "instead",
+    "now",
+    "ok",
+    "okay",
+    "well",
+    "honestly",
+    "simply",
+    "still",
+];
+
+/// Verbs of advice in the base form an imperative takes.
+const IMPERATIVE_VERBS: &[&str] = &[
+    "try",
+    "talk",
+    "speak",
+    "call",
+    "text",
+    "write",
+    "go",
+    "get",
+    "take",
+    "make",
+    "find",
+    "look",
+    "ask",
+    "tell",
+    "let",
+    "give",
+    "keep",
+    "stay",
+    "stop",
+    "start",
+    "begin",
+    "focus",
+    "remember",
+    "think",
+    "consider",
+    "avoid",
+    "spend",
+    "use",
+    "join",
+    "watch",
+    "read",
+    "listen",
+    "set",
+    "plan",
+    "practice",
+    "practise",
+    "exercise",
+    "eat",
+    "sleep",
+    "rest",
+    "breathe",
+    "relax",
+    "meditate",
+    "walk",
+    "change",
+    "learn",
+    "visit",
+    "contact",
+    "reach",
+    "seek",
+    "apply",
+    "check",
+    "search",
+    "save",
+    "put",
+    "leave",
+    "move",
+    "share",
+    "reconnect",
+    "distract",
+    "treat",
+    "allow",
+    "forgive",
+    "accept",
+    "believe",
+    "trust",
+    "stand",
+    "surround",
+    "pursue",
+    "strengthen",
+    "channel",
+    "express",
+    "vent",
+    "confront",
+    "explain",
+    "limit",
+    "cut",
+    "reduce",
+    "schedule",
+    "organize",
+    "organise",
+    "prepare",
+    "study",
+    "research",
+    "volunteer",
+    "connect",
+    "celebrate",
+    "remind",
+    "imagine",
+    "picture",
+    "journal",
+    "list",
+    "pick",
+    "choose",
+    "decide",
+    "wait",
+    "slow",
+    "ignore",
+    "unplug",
+    "switch",
+    "lean",
+    "rely",
+    "confide",
+    "invite",
+    "cook",
+    "dance",
+    "play",
+    "pray",
+    "hug",
+    "buy",
+    "hire",
+    "quit",
+    "email",
+    "message",
+    "reply",
+    "respond",
+    "follow",
+    "click",
+    "restart",
+    "update",
+    "download",
+    "install",
+    "enter",
+    "select",
+    "fill",
+    "send",
+    "see",
+    "approach",
+    "discuss",
+    "address",
+    "mention",
+    "figure",
+    "work",
+    "note",
+    "sit",
+    "step",
+    "block",
+    "delete",
+    "report",
+    "record",
+    "document",
+    "negotiate",
+    "budget",
+    "obey",
+    "respect",
+    "value",
+    "cherish",
+    "appreciate",
+    "embrace",
+    "open",
+    "show",
+    "help",
+    "turn",
+    "clear",
+    "drink",
+    "do",
+];
+
+/// Imperative verbs that, before "me" or "us", ask for something ("tell me more", "let us know").
+const REQUEST_VERBS: &[&str] =
+    &["tell", "let", "ask", "give", "send", "call", "text", "email", "message", "show", "help", "do"];
+
+/// What may follow the verb of an imperative: objects, reflexives, prepositions and particles.
+const IMPERATIVE_NEXT: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "your",
+    "yourself",
+    "yourselves",
+    "some",
+    "it",
+    "them",
+    "him",
+    "her",
+    "me",
+    "us",
+    "to",
+    "on",
+    "with",
+    "about",
+    "up",
+    "out",
+    "off",
+    "down",
+    "in",
+    "into",
+    "back",
+    "for",
+    "time",
+    "more",
+    "less",
+    "care",
+    "what",
+    "how",
+    "that",
+    "this",
+    "those",
+    "these",
+    "something",
+    "someone",
+    "somebody",
+    "anything",
+    "anyone",
+    "any",
+    "each",
+    "every",
+    "all",
+    "other",
+    "another",
+    "our",
+    "their",
+    "his",
+    "slowly",
+    "easy",
+    "away",
+    "over",
+    "through",
+    "around",
+    "at",
+    "by",
+    "from",
+    "outside",
+    "home",
+    "help",
+    "advantage",
+    "action",
+    "steps",
+    "note",
+    "notes",
+    "things",
+    "people",
+    "friends",
+    "family",
+    "deep",
+    "breaks",
+    "walks",
+    "positive",
+    "calm",
+    "busy",
+    "active",
+    "hydrated",
+    "ahead",
+    "forward",
+    "one",
+    "two",
+    "small",
+    "baby",
+    "good",
+    "whatever",
+    "everything",
+    "nothing",
+    "why",
+    "where",
+    "when",
+    "if",
+    "whether",
+];
+
+/// Adjectives after an imperative "be" that make it advice ("Be kind to yourself", "Be patient").
+const BE_IMPERATIVE: &[&str] = &[
+    "kind",
+    "patient",
+    "gentle",
+    "honest",
+    "open",
+    "strong",
+    "brave",
+    "careful",
+    "positive",
+    "calm",
+    "easy",
+    "there",
+    "proud",
+    "good",
+    "nice",
+    "yourself",
+    "true",
+    "firm",
+    "clear",
+    "direct",
+    "understanding",
+    "supportive",
+    "present",
+    "mindful",
+    "grateful",
+    "confident",
+    "assertive",
+    "realistic",
+    "upfront",
+    "polite",
+    "respectful",
+];
+
 /// Verbs that, after "can you"/"could you", ask for information or a favour rather than propose a
 /// step ("can you tell me more?", "could you send the invoice?").
 const INFORMATION_VERBS: &[&str] = &[
@@ -86,6 +421,13 @@ const INFORMATION_VERBS: &[&str] = &[
     "believe",
     "ask",
     "answer",
+];
+
+/// Words that open a subordinate clause in which a feeling is only mentioned, not named as the
+/// customer's ("if you feel", "how you feel", "what you're going through", "se ti senti").
+const SUBORDINATORS: &[&str] = &[
+    "if", "how", "what", "why", "when", "whenever", "whether", "where", "unless", "until", "se", "come",
+    "cosa", "quando", "perché",
 ];
 
 /// Most findings of one kind reported for one reply, so a bad draft stays readable.
@@ -276,8 +618,9 @@ impl<'a> Coach<'a> {
         self.restatement(&reply_stems);
         self.already_tried();
         self.vague_request();
-        if let Some(hit) = self.restatements().first() {
-            let span = self.hit_span(hit);
+        let restated = self.restatements().first().map(|hit| self.hit_span(hit));
+        let checked = self.declarative_checks().first().copied();
+        if let Some(span) = restated.into_iter().chain(checked).min() {
             self.push(Skill::Listening, Severity::Info, "good_restatement", span, "");
         }
         if let Some(question) = self.reply.sentences.iter().find(|s| customer::interrogative(&self.reply, s))
@@ -360,10 +703,14 @@ impl<'a> Coach<'a> {
         }
     }
 
-    /// Restatement phrases, except those after an inverted auxiliary: "do you feel", "have you
-    /// been" ask about the customer, they do not restate what the customer said.
+    /// Restatement phrases, except those after an inverted auxiliary ("do you feel", "have you
+    /// been" ask about the customer, they do not restate what the customer said) or a subordinating
+    /// word ("how you feel matters").
     fn restatements(&self) -> Vec<Hit> {
-        self.found(Cat::Restatement).into_iter().filter(|hit| !self.after_auxiliary(hit)).collect()
+        self.found(Cat::Restatement)
+            .into_iter()
+            .filter(|hit| !self.after_auxiliary(hit) && !self.subordinate(hit))
+            .collect()
     }
 
     /// The hit follows an inverted auxiliary: "[Do] you feel…", "how [do] you feel", "so [have] you
@@ -387,6 +734,55 @@ impl<'a> Coach<'a> {
         })
     }
 
+    /// English declarative questions about the customer: a statement about "you" said as a question
+    /// ("So you didn't have time to study?", "You're worried about the move, right?"). The word order
+    /// of a statement with a question mark asks the customer to confirm what was understood, so it
+    /// restates. The clause before a tag ("right?", "correct?") is the one read; a clause that opens
+    /// with an auxiliary or a wh-word is an ordinary question. Italian word order does not mark
+    /// questions, so only English replies are read.
+    fn declarative_checks(&self) -> Vec<(usize, usize)> {
+        if self.language != Language::En {
+            return Vec::new();
+        }
+        let tokens = &self.reply.tokens;
+        let mut found = Vec::new();
+        for sentence in self.reply.sentences.iter().filter(|s| s.question_mark) {
+            let (first, end) = (sentence.first_token, sentence.end_token);
+            let clause_start = |to: usize| {
+                (first..to)
+                    .rev()
+                    .find(|&i| {
+                        i > first
+                            && self.reply.text[tokens[i - 1].end..tokens[i].start]
+                                .contains([',', ';', ':', '-'])
+                    })
+                    .unwrap_or(first)
+            };
+            let mut from = clause_start(end);
+            let tag = (from..end).all(|i| QUESTION_TAGS.contains(&tokens[i].lower.as_str()));
+            let mut to = end;
+            if tag && from > first {
+                to = from;
+                from = clause_start(from);
+            }
+            let words: Vec<&str> = (from..to)
+                .map(|i| tokens[i].lower.as_str())
+                .skip_while(|w| QUESTION_OPENERS.contains(w) || DECLARATIVE_OPENERS.contains(w))
+                .collect();
+            let Some(&opening) = words.first() else {
+                continue;
+            };
+            let about_you = words.iter().any(|w| matches!(*w, "you" | "your" | "yourself"));
+            let statement =
+                matches!(opening, "you" | "your" | "it" | "that" | "this" | "she" | "he" | "they" | "there")
+                    && !customer::AUXILIARIES.contains(&words.get(1).copied().unwrap_or(""));
+            if about_you && statement && words.len() >= 4 {
+                found.push((tokens[from].start, sentence.end));
+            }
+        }
+        found
+    }
+
     /// A sentence that asks something specific enough to clarify a request: interrogative, and not
     /// a greeting or service-opening formula ("How are you today?", "How can I help you?"), which is
     /// a `Phatic` phrase plus at most a few filler words. Such a formula is still an open question
@@ -407,17 +803,22 @@ impl<'a> Coach<'a> {
         !((first..phatic.first).all(filler) && (phatic.end..end).all(filler))
     }
 
-    /// Feelings reflected: acknowledgement phrases, and restatements that name a feeling later in
-    /// the same sentence ("it sounds like this loneliness is getting to you"), spanning both.
+    /// Feelings named: a feeling word said of the customer in a statement ("you seem exhausted", "it
+    /// sounds like you're feeling left out"), and restatements that name a feeling later in the same
+    /// sentence ("it sounds like this loneliness is getting to you"), spanning both. Not after an
+    /// inverted auxiliary ("do you feel…?" asks) nor inside a clause opened by "if", "how", "what"
+    /// ("if you feel sad", "tell me how you feel": no feeling is named).
     fn reflections(&self) -> Vec<Hit> {
-        // "Do you feel…?", "are you feeling…?" ask about the feeling; they do not reflect it.
         let mut found: Vec<Hit> = self
-            .found(Cat::EmpathyAck)
+            .found(Cat::Reflection)
             .into_iter()
-            .filter(|hit| self.reply.tokens[hit.first].lower != "you" || !self.after_auxiliary(hit))
+            .filter(|hit| !self.after_auxiliary(hit) && !self.subordinate(hit))
             .collect();
         let feelings = self.found(Cat::Feeling);
         for restatement in self.restatements() {
+            if self.subordinate(&restatement) {
+                continue;
+            }
             let sentence = self.reply.tokens[restatement.first].sentence;
             let feeling = feelings
                 .iter()
@@ -425,7 +826,7 @@ impl<'a> Coach<'a> {
                 .find(|f| f.first >= restatement.end && self.reply.tokens[f.first].sentence == sentence);
             if let Some(feeling) = feeling {
                 found.push(Hit {
-                    cat: Cat::EmpathyAck,
+                    cat: Cat::Reflection,
                     first: restatement.first,
                     end: feeling.end,
                     negated: false,
@@ -436,16 +837,50 @@ impl<'a> Coach<'a> {
         found
     }
 
+    /// Sympathy: sorrow, concern or warmth for what happened ("I'm so sorry to hear that", "that
+    /// must be hard", "oh no"). "Do you feel…?" asks about the feeling; it does not acknowledge it.
+    fn sympathies(&self) -> Vec<Hit> {
+        self.found(Cat::EmpathyAck)
+            .into_iter()
+            .filter(|hit| self.reply.tokens[hit.first].lower != "you" || !self.after_auxiliary(hit))
+            .collect()
+    }
+
+    /// Validation: the feeling or the reaction is understandable, normal, shared by anyone ("that's
+    /// understandable", "anyone would be upset", "break-ups can be so hard"). A "can be hard" inside
+    /// a sympathy phrase ("that can be hard") is the sympathy.
+    fn validations(&self) -> Vec<Hit> {
+        let sympathies = self.sympathies();
+        self.found(Cat::Validation)
+            .into_iter()
+            .filter(|hit| !sympathies.iter().any(|s| s.first <= hit.first && hit.end <= s.end))
+            .filter(|hit| !self.subordinate(hit))
+            .collect()
+    }
+
+    /// The hit sits in a clause opened by a subordinating word right before it ("if you feel",
+    /// "how you feel", "what you're going through"): it describes no one's actual feeling.
+    fn subordinate(&self, hit: &Hit) -> bool {
+        let Some(previous) = hit.first.checked_sub(1).map(|i| &self.reply.tokens[i]) else {
+            return false;
+        };
+        previous.sentence == self.reply.tokens[hit.first].sentence
+            && SUBORDINATORS.contains(&previous.lower.as_str())
+    }
+
     /// Reassurance and encouragement. In a short closing turn ("You're welcome, good luck!") the
     /// wishes and the "no worries" that answer thanks are the farewell ritual, not reassurance.
     fn reassurances(&self) -> Vec<Hit> {
         let closings = self.found(Cat::Closing);
         let closing_turn = !closings.is_empty() && self.words() <= 30;
         let inside_closing = |hit: &Hit| closings.iter().any(|c| c.first <= hit.first && hit.first < c.end);
+        // "Walking is a great way to clear your head" proposes; the praise inside it is the proposal's.
+        let suggestions = self.found(Cat::Suggestion);
+        let proposed = |hit: &Hit| suggestions.iter().any(|s| s.first <= hit.first && hit.end <= s.end);
         let mut found: Vec<Hit> = self
             .found(Cat::Reassurance)
             .into_iter()
-            .filter(|hit| !(closing_turn && inside_closing(hit)))
+            .filter(|hit| !(proposed(hit) || closing_turn && inside_closing(hit)))
             .collect();
         if !closing_turn {
             found.extend(self.found(Cat::Wish));
@@ -466,9 +901,10 @@ impl<'a> Coach<'a> {
             .copied()
             .collect();
         let mut found: Vec<Hit> = self.found(Cat::Suggestion);
+        found.extend(self.imperatives());
         found.extend(self.proposing_questions());
         found.sort_by_key(|hit| (hit.first, hit.end));
-        found
+        let mut found: Vec<Hit> = found
             .into_iter()
             .filter(|hit| !encouragements.iter().any(|r| r.first <= hit.first && hit.end <= r.end))
             .filter(|hit| {
@@ -477,7 +913,59 @@ impl<'a> Coach<'a> {
                     || (sentence.first_token..hit.first)
                         .all(|i| QUESTION_OPENERS.contains(&self.reply.tokens[i].lower.as_str()))
             })
-            .collect()
+            .collect();
+        // Inside a question, a proposing clause proposes wherever it is ("Do you have anyone you could
+        // talk to?").
+        found.extend(self.found(Cat::ProposingClause).into_iter().filter(|hit| {
+            let sentence = &self.reply.sentences[self.reply.tokens[hit.first].sentence];
+            customer::interrogative(&self.reply, sentence)
+        }));
+        found.sort_by_key(|hit| (hit.first, std::cmp::Reverse(hit.end)));
+        found
+    }
+
+    /// Imperatives of advice: a sentence that opens with a verb of advice in its base form, followed
+    /// by what an imperative takes (an object, a preposition, a particle: "Talk to her", "Take a
+    /// walk", "Be kind to yourself", "Don't stay in bed all day"). A noun reading of the same word
+    /// ("Change is hard", "Walks help") has none of those after it. Requests for information ("tell
+    /// me", "let us know") and formulas ("have a nice day", "feel free") are not advice. The hit
+    /// spans the verb (and a "don't" before it).
+    fn imperatives(&self) -> Vec<Hit> {
+        let tokens = &self.reply.tokens;
+        let mut found = Vec::new();
+        for sentence in &self.reply.sentences {
+            let (first, end) = (sentence.first_token, sentence.end_token);
+            let mut index = first;
+            while index < end && IMPERATIVE_OPENERS.contains(&tokens[index].lower.as_str()) {
+                index += 1;
+            }
+            let start = index;
+            let negative = |i: usize| {
+                i + 1 < end
+                    && matches!(
+                        (tokens[i].lower.as_str(), tokens[i + 1].lower.as_str()),
+                        ("don", "t") | ("do", "not")
+                    )
+            };
+            if negative(index) {
+                index += 2;
+            }
+            if index + 1 >= end {
+                continue;
+            }
+            let (verb, next) = (tokens[index].lower.as_str(), tokens[index + 1].lower.as_str());
+            let advice = if verb == "be" {
+                BE_IMPERATIVE.contains(&next)
+            } else {
+                IMPERATIVE_VERBS.contains(&verb)
+                    && IMPERATIVE_NEXT.contains(&next)
+                    && !(REQUEST_VERBS.contains(&verb) && matches!(next, "me" | "us"))
+            };
+            if advice {
+                found.push(Hit { cat: Cat::Suggestion, first: start, end: index + 1, negated: false });
+            }
+        }
+        found
     }
 
     /// Questions that propose by their form: opening with "maybe"/"perhaps"/"magari" ("Maybe a
@@ -519,9 +1007,12 @@ impl<'a> Coach<'a> {
     }
 
     fn empathy(&mut self) {
-        let acknowledged: Vec<Hit> = self.reflections();
+        let reflections = self.reflections();
+        let sympathies = self.sympathies();
+        let validations = self.validations();
+        let acknowledged = !reflections.is_empty() || !sympathies.is_empty() || !validations.is_empty();
         let upset = self.customers.iter().any(CustomerView::upset);
-        if upset && acknowledged.is_empty() {
+        if upset && !acknowledged {
             match self.found(Cat::FormulaicApology).first() {
                 Some(hit) => {
                     let (span, words) = (self.hit_span(hit), self.hit_text(hit));
@@ -533,13 +1024,18 @@ impl<'a> Coach<'a> {
                 }
             }
         }
-        if let Some(hit) = acknowledged.first() {
-            let span = self.hit_span(hit);
-            self.push(Skill::Empathy, Severity::Info, "good_empathy", span, "");
-        }
-        if let Some(hit) = self.reassurances().first() {
-            let span = self.hit_span(hit);
-            self.push(Skill::Empathy, Severity::Info, "good_reassurance", span, "");
+        let strengths = [
+            ("good_reflection", reflections.first().copied()),
+            ("good_empathy", sympathies.first().copied()),
+            ("good_validation", validations.first().copied()),
+            ("good_reassurance", self.reassurances().first().copied()),
+            ("good_relating", self.found(Cat::SharedExperience).first().copied()),
+        ];
+        for (code, hit) in strengths {
+            if let Some(hit) = hit {
+                let span = self.hit_span(&hit);
+                self.push(Skill::Empathy, Severity::Info, code, span, "");
+            }
         }
     }
 

@@ -346,7 +346,7 @@ static CASES: &[Case] = &[
             None,
             false,
         ),
-        &["good_empathy"],
+        &["good_reflection"],
         &["no_empathy"],
     ),
     case(
@@ -788,7 +788,7 @@ static CASES: &[Case] = &[
             None,
             false,
         ),
-        &["good_empathy=Capisco quanto"],
+        &["good_reflection=Capisco quanto"],
         &["no_empathy"],
     ),
     case(
@@ -1014,11 +1014,15 @@ static CASES: &[Case] = &[
     // ---- reflection of feelings and emotional reactions ----
     case(
         Reply("It sounds like you're feeling really overwhelmed.", &[], None, false),
-        &["good_empathy=It sounds like you're feeling"],
+        &["good_reflection=It sounds like you're feeling"],
         &[],
     ),
-    case(Reply("You must be exhausted after all this.", &[], None, false), &["good_empathy"], &[]),
-    case(Reply("Sembra che tu sia molto stanco.", &[], None, false), &["good_empathy=Sembra che tu"], &[]),
+    case(Reply("You must be exhausted after all this.", &[], None, false), &["good_reflection"], &[]),
+    case(
+        Reply("Sembra che tu sia molto stanco.", &[], None, false),
+        &["good_reflection=Sembra che tu sia molto stanco"],
+        &[],
+    ),
     case(Reply("Oh no, sending hugs.", &[], None, false), &["good_empathy=Oh no"], &[]),
     case(Reply("Mi dispiace tanto, ti abbraccio.", &[], None, false), &["good_empathy"], &[]),
     case(Reply("You must be logged in to see the invoice.", &[], None, false), &[], &["good_empathy"]),
@@ -1067,7 +1071,7 @@ static CASES: &[Case] = &[
     // ---- a restatement that names a feeling reflects it ----
     case(
         Reply("It sounds like this loneliness is really getting to you.", &[], None, false),
-        &["good_empathy=It sounds like this loneliness"],
+        &["good_reflection=It sounds like this loneliness"],
         &[],
     ),
     case(
@@ -1077,7 +1081,7 @@ static CASES: &[Case] = &[
     ),
     case(
         Reply("Quindi tu sei preoccupata per la consegna.", &[], None, false),
-        &["good_empathy=Quindi tu sei preoccupata"],
+        &["good_reflection=Quindi tu sei preoccupata"],
         &[],
     ),
     case(Reply("Quindi tu hai già il codice.", &[], None, false), &["good_restatement"], &["good_empathy"]),
@@ -1092,12 +1096,20 @@ static CASES: &[Case] = &[
         &["good_question"],
         &["good_empathy", "good_restatement"],
     ),
-    case(Reply("The problem is you feel ignored.", &[], None, false), &["good_empathy=you feel"], &[]),
-    case(Reply("You will, you seem very determined.", &[], None, false), &["good_empathy=you seem"], &[]),
+    case(
+        Reply("The problem is you feel ignored.", &[], None, false),
+        &["good_reflection=you feel ignored"],
+        &[],
+    ),
+    case(
+        Reply("You will, you seem very determined.", &[], None, false),
+        &["good_reassurance=you seem very determined"],
+        &[],
+    ),
     // ---- checking a restatement with the customer ----
     case(
         Reply("Your order arrived late and damaged, is that correct?", &[], None, false),
-        &["good_restatement=is that correct", "good_question"],
+        &["good_restatement=Your order arrived late and damaged, is that correct?", "good_question"],
         &[],
     ),
     case(
@@ -1159,8 +1171,8 @@ static CASES: &[Case] = &[
     // ---- inside a question, only a suggestion that opens it proposes ----
     case(
         Reply("Do you have someone you can talk to?", &[], None, false),
-        &["good_question"],
-        &["good_suggestion"],
+        &["good_question", "good_suggestion=someone you can talk"],
+        &[],
     ),
     case(
         Reply("Have you considered talking to your manager?", &[], None, false),
@@ -1197,16 +1209,20 @@ static CASES: &[Case] = &[
     case(Reply("Non c'è da preoccuparsi, si sistemerà.", &[], None, false), &["good_reassurance"], &[]),
     case(Reply("It should be positive on the display.", &[], None, false), &[], &["good_reassurance"]),
     // ---- emotional reactions: solidarity, availability, a named difficulty ----
-    case(Reply("I feel you, same here.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("I feel you, same here.", &[], None, false), &["good_reflection", "good_relating"], &[]),
     case(Reply("I'm listening.", &[], None, false), &["good_empathy"], &[]),
     case(
         Reply("That can be incredibly hard.", &[], None, false),
-        &["good_empathy=can be incredibly hard"],
+        &["good_reflection=can be incredibly hard"],
         &[],
     ),
-    case(Reply("I would be furious too.", &[], None, false), &["good_empathy=I would be furious"], &[]),
+    case(
+        Reply("I would be furious too.", &[], None, false),
+        &["good_reflection=I would be furious too"],
+        &[],
+    ),
     case(Reply("I would be happy to help.", &[], None, false), &[], &["good_empathy"]),
-    case(Reply("Può essere davvero difficile, lo so.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("Può essere davvero difficile, lo so.", &[], None, false), &["good_reflection"], &[]),
     // ---- customer: gratitude, complaints, threats and exasperation ----
     case(Customer("Grazie mille, gentilissimi"), &["sentiment+", "thanks"], &["sentiment-"]),
     case(Customer("Grazie per niente."), &[], &["sentiment+", "thanks"]),
