@@ -178,8 +178,8 @@ const ESCONV_MAPPING: &str = "the first that applies: a question in the reply (l
     restatement (`good_restatement`, including a statement asked as a question) inside it -> Restatement or \
     Paraphrasing; a feeling named or understood (`good_reflection`) -> Reflection of feelings; validation, \
     reassurance or affirmation (`good_validation`, `good_reassurance`) -> Affirmation and Reassurance; a suggestion \
-    -> Providing Suggestions; sympathy alone (`good_empathy`) -> Affirmation and Reassurance; a restatement -> \
-    Restatement or Paraphrasing; an experience of one's own (`good_relating`) -> Self-disclosure; else Other. The \
+    -> Providing Suggestions; an experience of one's own (`good_relating`) -> Self-disclosure; sympathy alone \
+    (`good_empathy`) -> Affirmation and Reassurance; a restatement -> Restatement or Paraphrasing; else Other. The \
     seeker's turns in the context are the customer messages.";
 
 /// ESConv: the supporter's turn is the reply, the seeker's turns are the customer's messages.
@@ -231,9 +231,9 @@ fn esconv_label(report: &ReplyReport) -> &'static str {
         ("good_validation", "Affirmation and Reassurance"),
         ("good_reassurance", "Affirmation and Reassurance"),
         ("good_suggestion", "Providing Suggestions"),
+        ("good_relating", "Self-disclosure"),
         ("good_empathy", "Affirmation and Reassurance"),
         ("good_restatement", "Restatement or Paraphrasing"),
-        ("good_relating", "Self-disclosure"),
     ];
     order.iter().find(|(code, _)| has_code(report, code)).map_or("Other", |(_, label)| label)
 }

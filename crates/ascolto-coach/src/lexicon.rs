@@ -684,9 +684,6 @@ pub(crate) static LEXICON: &[Entry] = &[
             "può essere _ dura",
             // Claims of understanding ("I understand how you feel", "capisco quanto…"): EPITOME calls
             // them interpretations, understanding conveyed, rather than emotional reactions.
-            "feel you",
-            "i feel ya",
-            "feel ya",
             "i understand how you feel",
             "i get it",
             "i get that",
@@ -706,7 +703,6 @@ pub(crate) static LEXICON: &[Entry] = &[
             "comprendo",
             "capisco la frustrazione",
             "capisco il disagio",
-            "i feel you",
             "capisco quanto",
             "capisco bene quanto",
             "capisco la sua",
@@ -749,7 +745,6 @@ pub(crate) static LEXICON: &[Entry] = &[
             "i imagine",
             "i can see how",
             "i can see why",
-            "i hear you",
             "feel your pain",
             "ti senti stanc*",
             "ti senti esaust*",

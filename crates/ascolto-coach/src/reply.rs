@@ -62,6 +62,143 @@ const QUESTION_TAGS: &[&str] = &[
 /// Discourse openers a declarative question may start with ("Oh, so you…?", "I see, you…?").
 const DECLARATIVE_OPENERS: &[&str] = &["oh", "ah", "hmm", "wow", "i", "see", "sorry", "yes", "yeah", "no"];
 
+/// Words a first-person story may open with ("Honestly, I…", "Yeah, when I was…").
+const OPENERS_FIRST_PERSON: &[&str] = &[
+    "oh",
+    "well",
+    "yeah",
+    "yes",
+    "yep",
+    "honestly",
+    "personally",
+    "actually",
+    "and",
+    "but",
+    "so",
+    "also",
+    "ha",
+    "haha",
+    "lol",
+    "wow",
+];
+
+/// Words that mark a first-person sentence as an experience shared with the reader ("too", "as
+/// well", "myself") or as the writer's past.
+const SHARING_MARKERS: &[&str] = &[
+    "too",
+    "also",
+    "myself",
+    "either",
+    "personally",
+    "same",
+    "similar",
+    "similarly",
+    "once",
+    "before",
+    "used",
+    "growing",
+    "younger",
+    "college",
+    "school",
+    "childhood",
+    "kid",
+    "ex",
+    "mine",
+];
+
+/// Units after "last" that place a story in the past ("last year", "last Christmas").
+const TIME_UNITS: &[&str] =
+    &["year", "week", "month", "summer", "winter", "spring", "fall", "autumn", "christmas", "time", "night"];
+
+/// Past or habitual verbs that tell a story about the writer ("I lost my job", "I was fifteen").
+const NARRATIVE_VERBS: &[&str] = &[
+    "was",
+    "had",
+    "went",
+    "lost",
+    "got",
+    "felt",
+    "did",
+    "lived",
+    "worked",
+    "struggled",
+    "failed",
+    "moved",
+    "left",
+    "started",
+    "dealt",
+    "suffered",
+    "experienced",
+    "loved",
+    "hated",
+    "cried",
+    "learned",
+    "learnt",
+    "realized",
+    "realised",
+    "quit",
+    "grew",
+    "been",
+    "gone",
+    "broke",
+    "divorced",
+    "married",
+    "graduated",
+    "survived",
+    "recovered",
+    "battled",
+    "fought",
+    "lived",
+    "live",
+    "love",
+    "struggle",
+    "suffer",
+];
+
+/// Verbs of the work an agent does for a customer: a first-person sentence with one reports service.
+const SERVICE_VERBS: &[&str] = &[
+    "checked",
+    "sent",
+    "forwarded",
+    "refunded",
+    "contacted",
+    "emailed",
+    "escalated",
+    "processed",
+    "updated",
+    "issued",
+    "arranged",
+    "added",
+    "requested",
+    "confirmed",
+    "reviewed",
+    "noted",
+    "shipped",
+    "cancelled",
+    "canceled",
+    "attached",
+    "included",
+    "credited",
+    "applied",
+    "opened",
+    "logged",
+    "reset",
+    "fixed",
+    "resolved",
+    "replaced",
+    "order",
+    "account",
+    "ticket",
+    "refund",
+    "delivery",
+    "parcel",
+    "package",
+    "invoice",
+    "ordine",
+    "pacco",
+    "rimborso",
+];
+
 /// Words an imperative sentence may open with before its verb ("Just try…", "Maybe talk…", "So,
 /// please go…").
 const IMPERATIVE_OPENERS: &[&str] = &[
@@ -858,6 +995,53 @@ impl<'a> Coach<'a> {
             .collect()
     }
 
+    /// Experiences of one's own: the sharing phrases ("I've been there", "same here") and sentences
+    /// told in the first person about the writer's own life, marked as shared or as past ("I lost my
+    /// job last year too", "When I was in school I had the same fear", "My mother was ill as well").
+    /// Sentences about what the writer does for the customer ("I have also checked your order", "I'll
+    /// call the courier") are service, not a story, and are left out.
+    fn relatings(&self) -> Vec<Hit> {
+        let mut found = self.found(Cat::SharedExperience);
+        let tokens = &self.reply.tokens;
+        for sentence in &self.reply.sentences {
+            let (first, end) = (sentence.first_token, sentence.end_token);
+            let words: Vec<&str> = (first..end).map(|i| tokens[i].lower.as_str()).collect();
+            let skip = words.iter().take_while(|w| OPENERS_FIRST_PERSON.contains(w)).count();
+            let Some(&subject) = words.get(skip) else {
+                continue;
+            };
+            let verb = words.get(skip + 1).copied().unwrap_or("");
+            let first_person = matches!(subject, "i" | "my" | "me" | "mine" | "myself")
+                || (matches!(subject, "when" | "as") && matches!(verb, "i" | "a" | "an"));
+            if !first_person || customer::interrogative(&self.reply, sentence) {
+                continue;
+            }
+            let verb_after_i = if verb == "m" || verb == "ve" || verb == "d" || verb == "ll" {
+                words.get(skip + 2).copied().unwrap_or("")
+            } else {
+                verb
+            };
+            let serving = words.iter().any(|w| SERVICE_VERBS.contains(w))
+                || (subject == "i"
+                    && matches!(verb, "will" | "ll" | "can" | "could" | "d" | "would" | "shall"))
+                || (subject == "i"
+                    && matches!(verb_after_i, "going" | "happy" | "glad" | "here" | "sorry" | "sure"));
+            let about_you = words.iter().any(|w| matches!(*w, "you" | "your" | "yours"));
+            let shared = words.iter().enumerate().any(|(i, w)| {
+                SHARING_MARKERS.contains(w)
+                    || (*w == "ago" && i > 0)
+                    || (*w == "when" && words.get(i + 1) == Some(&"i"))
+                    || (*w == "last" && words.get(i + 1).is_some_and(|n| TIME_UNITS.contains(n)))
+            });
+            let narrative = !about_you && subject == "i" && NARRATIVE_VERBS.contains(&verb_after_i);
+            if !serving && (shared || narrative) {
+                found.push(Hit { cat: Cat::SharedExperience, first, end, negated: false });
+            }
+        }
+        found.sort_by_key(|hit| (hit.first, hit.end));
+        found
+    }
+
     /// The hit sits in a clause opened by a subordinating word right before it ("if you feel",
     /// "how you feel", "what you're going through"): it describes no one's actual feeling.
     fn subordinate(&self, hit: &Hit) -> bool {
@@ -1029,7 +1213,7 @@ impl<'a> Coach<'a> {
             ("good_empathy", sympathies.first().copied()),
             ("good_validation", validations.first().copied()),
             ("good_reassurance", self.reassurances().first().copied()),
-            ("good_relating", self.found(Cat::SharedExperience).first().copied()),
+            ("good_relating", self.relatings().first().copied()),
         ];
         for (code, hit) in strengths {
             if let Some(hit) = hit {

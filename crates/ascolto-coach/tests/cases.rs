@@ -1209,7 +1209,11 @@ static CASES: &[Case] = &[
     case(Reply("Non c'è da preoccuparsi, si sistemerà.", &[], None, false), &["good_reassurance"], &[]),
     case(Reply("It should be positive on the display.", &[], None, false), &[], &["good_reassurance"]),
     // ---- emotional reactions: solidarity, availability, a named difficulty ----
-    case(Reply("I feel you, same here.", &[], None, false), &["good_reflection", "good_relating"], &[]),
+    case(
+        Reply("I feel you, same here.", &[], None, false),
+        &["good_empathy=I feel you", "good_relating"],
+        &[],
+    ),
     case(Reply("I'm listening.", &[], None, false), &["good_empathy"], &[]),
     case(
         Reply("That can be incredibly hard.", &[], None, false),
