@@ -1,10 +1,13 @@
-//! Finds lexicon phrases in a token stream: compiled once into an index by first word, then matched per token.
+//! Finds lexicon phrases in a token stream: compiled once into a trie of words, then walked from
+//! every token.
 //!
 //! Phrases are written in a small pattern syntax (see `lexicon`): alternatives `(a|b c|)` and
-//! optional words `so?` are expanded when the lexicon is compiled, so matching never backtracks;
-//! `{class}` matches one word of a named word class (`lexicon::CLASSES`), looked up once per
-//! token; a leading `^` anchors the phrase at the start of its clause (after interjections and
-//! conjunctions such as "oh", "well", "and"), a trailing `$` at the end of its sentence.
+//! optional words `so?` are expanded when the lexicon is compiled, and the expanded phrases share
+//! their common beginnings in the trie, so a pattern that stands for thousands of phrases costs
+//! what its longest path costs; `{class}` matches one word of a named word class
+//! (`frames::CLASSES`), looked up once per token; a leading `^` anchors the phrase at the start of
+//! its clause (after interjections and conjunctions such as "oh", "well", "and"), a trailing `$`
+//! at the end of its sentence.
 
 use std::sync::OnceLock;
 
@@ -13,53 +16,42 @@ use crate::fxhash::FxMap;
 use crate::lexicon::{Cat, LEXICON, NEGATORS};
 use crate::text::{Analysed, prefix_stem};
 
-/// One word of a compiled phrase: exact words are interned, so matching compares integers.
-#[derive(Debug, Clone)]
-enum Piece {
-    Exact(u32),
-    Prefix(String),
-    Any,
-    /// Any word of the word class with this index.
-    Class(u8),
-}
-
 /// The id of a token whose word is in no phrase.
 const UNKNOWN: u32 = u32::MAX;
 
-impl Piece {
-    fn matches(&self, id: u32, word: &str, classes: u64) -> bool {
-        match self {
-            Piece::Exact(exact) => *exact == id,
-            Piece::Prefix(prefix) => word.starts_with(prefix.as_str()),
-            Piece::Any => true,
-            Piece::Class(class) => classes & (1 << class) != 0,
-        }
-    }
-}
-
-#[derive(Debug)]
-struct Phrase {
+/// A phrase that ends at a trie node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ending {
     cat: Cat,
-    pieces: Vec<Piece>,
     /// The phrase must open its clause (a `^` pattern).
     anchored: bool,
     /// The phrase must close its sentence (a `$` pattern): only non-words may follow it.
     closing: bool,
 }
 
-/// The compiled lexicon: every exact phrase word interned to an id, phrases indexed by the id of their
-/// first word, by the first three chars of a prefix, or by the word class they open with.
+/// A trie node: the words that may come next, and the phrases that end here.
+#[derive(Debug, Default)]
+struct Node {
+    /// Next nodes by interned word id.
+    exact: FxMap<u32, u32>,
+    /// Next nodes for words starting with a prefix (`arrabbiat*`).
+    prefixes: Vec<(String, u32)>,
+    /// Next nodes for words of a class (`{feeling}`), by class index.
+    classes: Vec<(u8, u32)>,
+    /// Next node for any word (`_`).
+    any: Option<u32>,
+    endings: Vec<Ending>,
+}
+
+/// The compiled lexicon: every exact phrase word interned to an id, every phrase a path in a trie.
 #[derive(Debug)]
 pub(crate) struct Matcher {
-    phrases: Vec<Phrase>,
+    nodes: Vec<Node>,
     ids: FxMap<String, u32>,
-    /// Phrases starting with each word id.
-    by_id: Vec<Vec<u32>>,
     /// Whether each word id is a negator.
     negator: Vec<bool>,
-    by_prefix: FxMap<String, Vec<u32>>,
-    /// Phrases starting with each word class.
-    by_class: Vec<Vec<u32>>,
+    /// The root's prefix children, keyed by their first three chars (the root has hundreds).
+    root_prefixes: FxMap<String, Vec<(String, u32)>>,
     /// The word classes each word id belongs to, one bit per class.
     class_of_id: Vec<u64>,
     /// Class members written as prefixes (`trist*`), keyed by their first three chars.
@@ -77,6 +69,7 @@ pub(crate) struct Hit {
 
 const PREFIX_KEY_CHARS: usize = 3;
 const NEGATION_WINDOW: usize = 4;
+const ROOT: u32 = 0;
 
 /// The shared compiled lexicon; immutable after its first use.
 pub(crate) fn matcher() -> &'static Matcher {
@@ -84,15 +77,21 @@ pub(crate) fn matcher() -> &'static Matcher {
     MATCHER.get_or_init(Matcher::compile)
 }
 
+/// One word of a pattern, as compiled.
+enum Piece {
+    Exact(u32),
+    Prefix(String),
+    Any,
+    Class(u8),
+}
+
 impl Matcher {
     fn compile() -> Matcher {
         let mut matcher = Matcher {
-            phrases: Vec::new(),
+            nodes: vec![Node::default()],
             ids: FxMap::default(),
-            by_id: Vec::new(),
             negator: Vec::new(),
-            by_prefix: FxMap::default(),
-            by_class: vec![Vec::new(); CLASSES.len()],
+            root_prefixes: FxMap::default(),
             class_of_id: Vec::new(),
             class_prefixes: FxMap::default(),
         };
@@ -130,12 +129,27 @@ impl Matcher {
         if let Some(&id) = self.ids.get(word) {
             return id;
         }
-        let id = u32::try_from(self.by_id.len()).unwrap_or(UNKNOWN - 1);
+        let id = u32::try_from(self.negator.len()).unwrap_or(UNKNOWN - 1);
         self.ids.insert(word.to_string(), id);
-        self.by_id.push(Vec::new());
         self.negator.push(false);
         self.class_of_id.push(0);
         id
+    }
+
+    fn piece(&mut self, word: &str) -> Option<Piece> {
+        Some(match word {
+            "_" => Piece::Any,
+            _ if word.starts_with('{') && word.ends_with('}') => {
+                let name = &word[1..word.len() - 1];
+                // An unknown class is a lexicon mistake (a test checks there are none): skip the phrase.
+                let index = CLASSES.iter().position(|class| class.name == name)?;
+                Piece::Class(u8::try_from(index).ok()?)
+            }
+            _ if word.ends_with('*') && word.chars().count() > PREFIX_KEY_CHARS => {
+                Piece::Prefix(word.trim_end_matches('*').to_lowercase())
+            }
+            _ => Piece::Exact(self.intern(&word.trim_end_matches('*').to_lowercase())),
+        })
     }
 
     fn add(&mut self, cat: Cat, phrase: &str) {
@@ -153,37 +167,61 @@ impl Matcher {
             .collect();
         let mut pieces = Vec::with_capacity(words.len());
         for word in words {
-            pieces.push(match word {
-                "_" => Piece::Any,
-                _ if word.starts_with('{') && word.ends_with('}') => {
-                    let name = &word[1..word.len() - 1];
-                    match CLASSES.iter().position(|class| class.name == name) {
-                        Some(index) => Piece::Class(u8::try_from(index).unwrap_or(u8::MAX)),
-                        // An unknown class is a lexicon mistake (a test checks there are none): skip the phrase.
-                        None => return,
-                    }
-                }
-                _ if word.ends_with('*') && word.chars().count() > PREFIX_KEY_CHARS => {
-                    Piece::Prefix(word.trim_end_matches('*').to_lowercase())
-                }
-                _ => Piece::Exact(self.intern(&word.trim_end_matches('*').to_lowercase())),
-            });
-        }
-        let index = u32::try_from(self.phrases.len()).unwrap_or(u32::MAX);
-        match pieces.first() {
-            Some(Piece::Exact(id)) => self.by_id[*id as usize].push(index),
-            Some(Piece::Prefix(prefix)) => {
-                let key = prefix_stem(prefix, PREFIX_KEY_CHARS).to_string();
-                self.by_prefix.entry(key).or_default().push(index);
-            }
-            Some(Piece::Class(class)) => match self.by_class.get_mut(usize::from(*class)) {
-                Some(list) => list.push(index),
+            match self.piece(word) {
+                Some(piece) => pieces.push(piece),
                 None => return,
-            },
-            // A phrase must start with a word; an empty or wildcard-led phrase is a lexicon mistake.
-            Some(Piece::Any) | None => return,
+            }
         }
-        self.phrases.push(Phrase { cat, pieces, anchored, closing });
+        // A phrase must start with a word; an empty or wildcard-led phrase is a lexicon mistake.
+        if matches!(pieces.first(), None | Some(Piece::Any)) {
+            return;
+        }
+        let mut node = ROOT;
+        for piece in pieces {
+            node = self.child(node, piece);
+        }
+        let ending = Ending { cat, anchored, closing };
+        let endings = &mut self.nodes[node as usize].endings;
+        if !endings.contains(&ending) {
+            endings.push(ending);
+        }
+    }
+
+    /// The child of `node` for `piece`, made when missing.
+    fn child(&mut self, node: u32, piece: Piece) -> u32 {
+        let next = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+        let parent = node as usize;
+        let existing = match &piece {
+            Piece::Exact(id) => self.nodes[parent].exact.get(id).copied(),
+            Piece::Prefix(prefix) if node == ROOT => self
+                .root_prefixes
+                .get(prefix_stem(prefix, PREFIX_KEY_CHARS))
+                .and_then(|list| list.iter().find(|(p, _)| p == prefix).map(|&(_, n)| n)),
+            Piece::Prefix(prefix) => {
+                self.nodes[parent].prefixes.iter().find(|(p, _)| p == prefix).map(|&(_, n)| n)
+            }
+            Piece::Class(class) => {
+                self.nodes[parent].classes.iter().find(|(c, _)| c == class).map(|&(_, n)| n)
+            }
+            Piece::Any => self.nodes[parent].any,
+        };
+        if let Some(existing) = existing {
+            return existing;
+        }
+        self.nodes.push(Node::default());
+        match piece {
+            Piece::Exact(id) => {
+                self.nodes[parent].exact.insert(id, next);
+            }
+            Piece::Prefix(prefix) if node == ROOT => {
+                let key = prefix_stem(&prefix, PREFIX_KEY_CHARS).to_string();
+                self.root_prefixes.entry(key).or_default().push((prefix, next));
+            }
+            Piece::Prefix(prefix) => self.nodes[parent].prefixes.push((prefix, next)),
+            Piece::Class(class) => self.nodes[parent].classes.push((class, next)),
+            Piece::Any => self.nodes[parent].any = Some(next),
+        }
+        next
     }
 
     /// The word classes of a token, one bit per class.
@@ -212,29 +250,41 @@ impl Matcher {
         let classes: Vec<u64> =
             tokens.iter().zip(&ids).map(|(token, &id)| self.classes_of(id, &token.lower)).collect();
         let starts = sentence_starts(text);
-        let context = Context { text, ids: &ids, classes: &classes, starts: &starts };
+        let sentence_ends: Vec<usize> = text.sentences.iter().map(|s| s.end_token).collect();
+        let context =
+            Context { text, ids: &ids, classes: &classes, starts: &starts, sentence_ends: &sentence_ends };
         let mut hits = Vec::new();
-        for (first, token) in tokens.iter().enumerate() {
-            let exact = self.by_id.get(ids[first] as usize).into_iter().flatten();
-            let prefixed =
-                self.by_prefix.get(prefix_stem(&token.lower, PREFIX_KEY_CHARS)).into_iter().flatten();
-            let mut class_bits = classes[first];
-            let mut by_class: Vec<&u32> = Vec::new();
-            while class_bits != 0 {
-                let class = class_bits.trailing_zeros() as usize;
-                class_bits &= class_bits - 1;
-                by_class.extend(self.by_class.get(class).into_iter().flatten());
-            }
+        let mut frontier: Vec<u32> = Vec::new();
+        let mut next: Vec<u32> = Vec::new();
+        for first in 0..tokens.len() {
+            let sentence = tokens[first].sentence;
             let mut negated = None;
-            for &index in exact.chain(prefixed).chain(by_class) {
-                let phrase = &self.phrases[index as usize];
-                if let Some(end) = match_at(&context, first, phrase) {
-                    let negated = *negated.get_or_insert_with(|| negated_with(text, &negators, first));
-                    hits.push(Hit { cat: phrase.cat, first, end, negated });
+            frontier.clear();
+            self.step_root(&context, first, &mut frontier);
+            let mut end = first + 1;
+            while !frontier.is_empty() {
+                for &node in &frontier {
+                    for ending in &self.nodes[node as usize].endings {
+                        if context.accepts(ending, first, end) {
+                            let negated =
+                                *negated.get_or_insert_with(|| negated_with(text, &negators, first));
+                            hits.push(Hit { cat: ending.cat, first, end, negated });
+                        }
+                    }
                 }
+                if end >= tokens.len() || tokens[end].sentence != sentence {
+                    break;
+                }
+                next.clear();
+                for &node in &frontier {
+                    self.step(&context, node, end, &mut next);
+                }
+                std::mem::swap(&mut frontier, &mut next);
+                end += 1;
             }
         }
         hits.sort_by(|a, b| (a.cat, a.first, b.end).cmp(&(b.cat, b.first, a.end)));
+        hits.dedup_by(|b, a| a.cat == b.cat && a.first == b.first && a.end == b.end);
         let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
         for hit in hits {
             if let Some(last) = kept.last()
@@ -248,34 +298,61 @@ impl Matcher {
         kept.sort_by_key(|hit| (hit.first, hit.end, hit.cat));
         kept
     }
+
+    /// The root's children that token `index` matches.
+    fn step_root(&self, context: &Context<'_, '_>, index: usize, out: &mut Vec<u32>) {
+        let lower = context.text.tokens[index].lower.as_str();
+        let root = &self.nodes[ROOT as usize];
+        if let Some(&node) = root.exact.get(&context.ids[index]) {
+            out.push(node);
+        }
+        if let Some(list) = self.root_prefixes.get(prefix_stem(lower, PREFIX_KEY_CHARS)) {
+            out.extend(list.iter().filter(|(prefix, _)| lower.starts_with(prefix.as_str())).map(|&(_, n)| n));
+        }
+        let bits = context.classes[index];
+        out.extend(root.classes.iter().filter(|(class, _)| bits & (1 << class) != 0).map(|&(_, n)| n));
+    }
+
+    /// The children of `node` that token `index` matches.
+    fn step(&self, context: &Context<'_, '_>, node: u32, index: usize, out: &mut Vec<u32>) {
+        let node = &self.nodes[node as usize];
+        let lower = context.text.tokens[index].lower.as_str();
+        if let Some(&next) = node.exact.get(&context.ids[index]) {
+            out.push(next);
+        }
+        out.extend(
+            node.prefixes.iter().filter(|(prefix, _)| lower.starts_with(prefix.as_str())).map(|&(_, n)| n),
+        );
+        let bits = context.classes[index];
+        out.extend(node.classes.iter().filter(|(class, _)| bits & (1 << class) != 0).map(|&(_, n)| n));
+        out.extend(node.any);
+    }
 }
 
-/// What `match_at` reads of a text, computed once per text.
+/// What matching reads of a text, computed once per text.
 struct Context<'t, 'a> {
     text: &'t Analysed<'a>,
     ids: &'t [u32],
     classes: &'t [u64],
     /// Whether each token opens its clause, after interjections and conjunctions.
     starts: &'t [bool],
+    /// The end token of each sentence.
+    sentence_ends: &'t [usize],
 }
 
-fn match_at(context: &Context<'_, '_>, first: usize, phrase: &Phrase) -> Option<usize> {
-    let tokens = &context.text.tokens;
-    let sentence = tokens[first].sentence;
-    let end = first + phrase.pieces.len();
-    if end > tokens.len() || (phrase.anchored && !context.starts[first]) {
-        return None;
+impl Context<'_, '_> {
+    /// Whether a phrase ending as `ending` may span tokens `first..end`: its anchors hold.
+    fn accepts(&self, ending: &Ending, first: usize, end: usize) -> bool {
+        if ending.anchored && !self.starts[first] {
+            return false;
+        }
+        if ending.closing {
+            let sentence = self.text.tokens[first].sentence;
+            let sentence_end = self.sentence_ends.get(sentence).copied().unwrap_or(self.text.tokens.len());
+            return self.text.tokens[end..sentence_end.max(end)].iter().all(|t| !t.is_word());
+        }
+        true
     }
-    let all = phrase.pieces.iter().enumerate().all(|(offset, piece)| {
-        let index = first + offset;
-        let token = &tokens[index];
-        token.sentence == sentence && piece.matches(context.ids[index], &token.lower, context.classes[index])
-    });
-    let closes = || {
-        let sentence_end = context.text.sentences.get(sentence).map_or(tokens.len(), |s| s.end_token);
-        tokens[end..sentence_end.max(end)].iter().all(|t| !t.is_word())
-    };
-    (all && (!phrase.closing || closes())).then_some(end)
 }
 
 /// Words that may come before the real start of a sentence: interjections, conjunctions and
