@@ -273,16 +273,22 @@ fn conditional(text: &Analysed<'_>, position: usize) -> bool {
         .any(|t| matches!(t.lower.as_str(), "se" | "if" | "unless" | "altrimenti" | "otherwise" | "or"))
 }
 
+/// Greetings and discourse words that may come before the words that make a question.
+const LEADING_WORDS: &[&str] = &[
+    "hi", "hello", "hey", "well", "so", "and", "but", "ok", "okay", "please", "oh", "ciao", "salve", "allora",
+];
+
 /// Auxiliaries and modals that, put before their subject, make an English question ("do you",
 /// "have you", "is it", "could we").
 pub(crate) const AUXILIARIES: &[&str] = &[
     "do", "does", "did", "is", "are", "was", "were", "am", "have", "has", "had", "can", "could", "would",
-    "will", "should", "shall", "may", "might", "must",
+    "will", "should", "shall", "may", "might", "must", "r",
 ];
 
 /// Subjects that follow an inverted auxiliary.
 const SUBJECTS: &[&str] = &[
     "you",
+    "u",
     "i",
     "we",
     "they",
@@ -371,6 +377,10 @@ pub(crate) fn interrogative(text: &Analysed<'_>, sentence: &crate::text::Sentenc
     if tokens.len() < 2 {
         return false;
     }
+    // Greetings and discourse words may open a question without a question mark ("hi how are you",
+    // "well what else do you enjoy").
+    let skip = tokens.iter().take_while(|t| LEADING_WORDS.contains(&t.lower.as_str())).count();
+    let tokens = &tokens[skip.min(tokens.len().saturating_sub(2))..];
     let word = |i: usize| tokens.get(i).map_or("", |t| t.lower.as_str());
     let (first, second, third) = (word(0), word(1), word(2));
     let closed = text.text[sentence.start..sentence.end].trim_end().ends_with(['.', '!', '…']);
@@ -394,7 +404,23 @@ pub(crate) fn interrogative(text: &Analysed<'_>, sentence: &crate::text::Sentenc
         && (AUXILIARIES.contains(&second)
             || matches!(
                 second,
-                "about" | "not" | "long" | "much" | "many" | "often" | "come" | "else" | "s" | "kind"
+                "about"
+                    | "not"
+                    | "long"
+                    | "much"
+                    | "many"
+                    | "often"
+                    | "come"
+                    | "else"
+                    | "s"
+                    | "kind"
+                    | "other"
+                    | "type"
+                    | "types"
+                    | "sort"
+                    | "sorts"
+                    | "r"
+                    | "u"
             ));
     let italian =
         (WH_IT.contains(&first) && !matches!(first, "come" | "cosa" | "chi" | "cos") && tokens.len() >= 3)

@@ -841,12 +841,12 @@ impl<'a> Coach<'a> {
     }
 
     /// Restatement phrases, except those after an inverted auxiliary ("do you feel", "have you
-    /// been" ask about the customer, they do not restate what the customer said) or a subordinating
-    /// word ("how you feel matters").
+    /// been" ask about the customer, they do not restate what the customer said), after a
+    /// subordinating word ("how you feel matters") or inside an ordinary question.
     fn restatements(&self) -> Vec<Hit> {
         self.found(Cat::Restatement)
             .into_iter()
-            .filter(|hit| !self.after_auxiliary(hit) && !self.subordinate(hit))
+            .filter(|hit| !self.after_auxiliary(hit) && !self.subordinate(hit) && !self.inside_question(hit))
             .collect()
     }
 
@@ -878,46 +878,59 @@ impl<'a> Coach<'a> {
     /// with an auxiliary or a wh-word is an ordinary question. Italian word order does not mark
     /// questions, so only English replies are read.
     fn declarative_checks(&self) -> Vec<(usize, usize)> {
-        if self.language != Language::En {
-            return Vec::new();
+        self.reply.sentences.iter().filter_map(|sentence| self.declarative(sentence)).collect()
+    }
+
+    /// The span of a sentence that is a declarative question about the customer (see
+    /// `declarative_checks`), or `None`.
+    fn declarative(&self, sentence: &crate::text::Sentence) -> Option<(usize, usize)> {
+        if self.language != Language::En || !sentence.question_mark {
+            return None;
         }
         let tokens = &self.reply.tokens;
-        let mut found = Vec::new();
-        for sentence in self.reply.sentences.iter().filter(|s| s.question_mark) {
-            let (first, end) = (sentence.first_token, sentence.end_token);
-            let clause_start = |to: usize| {
-                (first..to)
-                    .rev()
-                    .find(|&i| {
-                        i > first
-                            && self.reply.text[tokens[i - 1].end..tokens[i].start]
-                                .contains([',', ';', ':', '-'])
-                    })
-                    .unwrap_or(first)
-            };
-            let mut from = clause_start(end);
-            let tag = (from..end).all(|i| QUESTION_TAGS.contains(&tokens[i].lower.as_str()));
-            let mut to = end;
-            if tag && from > first {
-                to = from;
-                from = clause_start(from);
-            }
-            let words: Vec<&str> = (from..to)
-                .map(|i| tokens[i].lower.as_str())
-                .skip_while(|w| QUESTION_OPENERS.contains(w) || DECLARATIVE_OPENERS.contains(w))
-                .collect();
-            let Some(&opening) = words.first() else {
-                continue;
-            };
-            let about_you = words.iter().any(|w| matches!(*w, "you" | "your" | "yourself"));
-            let statement =
-                matches!(opening, "you" | "your" | "it" | "that" | "this" | "she" | "he" | "they" | "there")
-                    && !customer::AUXILIARIES.contains(&words.get(1).copied().unwrap_or(""));
-            if about_you && statement && words.len() >= 4 {
-                found.push((tokens[from].start, sentence.end));
-            }
+        let (first, end) = (sentence.first_token, sentence.end_token);
+        let clause_start = |to: usize| {
+            (first..to)
+                .rev()
+                .find(|&i| {
+                    i > first
+                        && self.reply.text[tokens[i - 1].end..tokens[i].start].contains([',', ';', ':', '-'])
+                })
+                .unwrap_or(first)
+        };
+        let mut from = clause_start(end);
+        let tag = (from..end).all(|i| QUESTION_TAGS.contains(&tokens[i].lower.as_str()));
+        let mut to = end;
+        if tag && from > first {
+            to = from;
+            from = clause_start(from);
         }
-        found
+        let words: Vec<&str> = (from..to)
+            .map(|i| tokens[i].lower.as_str())
+            .skip_while(|w| QUESTION_OPENERS.contains(w) || DECLARATIVE_OPENERS.contains(w))
+            .collect();
+        let opening = *words.first()?;
+        let about_you = words.iter().any(|w| matches!(*w, "you" | "your" | "yourself"));
+        let statement =
+            matches!(opening, "you" | "your" | "it" | "that" | "this" | "she" | "he" | "they" | "there")
+                && !customer::AUXILIARIES.contains(&words.get(1).copied().unwrap_or(""));
+        (about_you && statement && words.len() >= 4).then(|| (tokens[from].start, sentence.end))
+    }
+
+    /// The hit lies inside an ordinary question, past its opening words: "Is there something that
+    /// happened to make you feel this way?" asks, it neither restates nor names a feeling. A
+    /// declarative question ("So you feel left out?") is not ordinary: it checks what was understood.
+    fn inside_question(&self, hit: &Hit) -> bool {
+        let tokens = &self.reply.tokens;
+        let sentence = &self.reply.sentences[tokens[hit.first].sentence];
+        // The clause the hit is in starts after the last comma, semicolon or colon before it: a tag
+        // such as "…, is that right?" opens its own clause.
+        let clause = (sentence.first_token + 1..=hit.first)
+            .rev()
+            .find(|&i| self.reply.text[tokens[i - 1].end..tokens[i].start].contains([',', ';', ':']))
+            .unwrap_or(sentence.first_token);
+        let opens = (clause..hit.first).all(|i| QUESTION_OPENERS.contains(&tokens[i].lower.as_str()));
+        customer::interrogative(&self.reply, sentence) && self.declarative(sentence).is_none() && !opens
     }
 
     /// A sentence that asks something specific enough to clarify a request: interrogative, and not
@@ -949,7 +962,7 @@ impl<'a> Coach<'a> {
         let mut found: Vec<Hit> = self
             .found(Cat::Reflection)
             .into_iter()
-            .filter(|hit| !self.after_auxiliary(hit) && !self.subordinate(hit))
+            .filter(|hit| !self.after_auxiliary(hit) && !self.subordinate(hit) && !self.inside_question(hit))
             .collect();
         let feelings = self.found(Cat::Feeling);
         for restatement in self.restatements() {

@@ -1328,6 +1328,14 @@ static CASES: &[Case] = &[
     ),
     case(Reply("Do you have time to study?", &[], None, false), &["good_question"], &["good_restatement"]),
     case(Reply("Il pacco è arrivato?", &[], None, false), &["good_question"], &["good_restatement"]),
+    case(Reply("hi how are you", &[], None, false), &["good_question"], &[]),
+    case(Reply("well what else do you enjoy", &[], None, false), &["good_question"], &[]),
+    case(Reply("What a day it has been.", &[], None, false), &[], &["good_question"]),
+    case(
+        Reply("Is there something that happened to make you feel this way?", &[], None, false),
+        &["good_question"],
+        &["good_restatement", "good_reflection"],
+    ),
     // ---- customer: gratitude, complaints, threats and exasperation ----
     case(Customer("Grazie mille, gentilissimi"), &["sentiment+", "thanks"], &["sentiment-"]),
     case(Customer("Grazie per niente."), &[], &["sentiment+", "thanks"]),
