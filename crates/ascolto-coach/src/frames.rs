@@ -691,6 +691,9 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(sei|è|sarai|sarà|devi essere|deve essere|dev essere) {intens}? {feeling}",
             "immagino (quanto|come) (tu|lei)? (ti senta|si senta|sia|ti sia sentito|ti sia sentita|si sia sentito|si sia sentita)",
             "immagino (quanto|come) (sia|sei) {intens}? {feeling}",
+            "(deve|dev|devi|dovrebbe) essere (stato|stata|stato davvero|stata davvero)? {intens}? {difficult}",
+            "(si vede|si capisce|si sente|vedo|sento) (bene)? che (tu|lei)? (ci tieni|ci tiene|sei|è|sia) {intens}? {feeling}?",
+            "(capisco|comprendo|immagino) (bene|perfettamente)? (quanto|come) (sia|possa essere|è|sia stato|sia stata) {intens}? {difficult}",
         ],
     },
     Entry {
@@ -948,6 +951,27 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(is|s|are|re|be) (a|an|one|another)? (of the)? {intens}? {praise}? (way|ways|idea|tool|resource|option|place|method|outlet|trick|reliever|remedy|habit|exercise|practice) to",
             "(is|s|are|re) (a|an)? {intens}? {praise} (way|tool|resource|option|place|method|outlet|reliever|remedy|habit|exercise|practice|distraction|book|app|site|website|podcast|program|group|community)",
             "have you (ever)? (asked|told|explained|discussed|let|shared|written|joined|called|tried|considered|thought about|thought of|looked into|looked at|gone to|been to)",
+        ],
+    },
+    Entry {
+        // Italian first-person commitments in the present, which Italian uses for the near future
+        // ("le spedisco oggi stesso", "le rimborso l'importo", "annullo l'ordine"). Verbs whose first
+        // person is also a noun ("invio", "rimborso", "controllo") count only after a pronoun.
+        cat: Cat::Commitment,
+        phrases: &[
+            "^(oggi|ora|subito|adesso|intanto|quindi|allora)? (le|ti|vi|gli)? (spedisco|rispedisco|mando|sostituisco|annullo|accredito|riaccredito|preparo|verifico|chiamo|richiamo|scrivo|inoltro|sistemo|risolvo|aggiorno|apro|segnalo|sollecito|riattivo|emetto|organizzo|prenoto|fisso|allego)",
+            "(le|ti|vi) (spedisco|rispedisco|invio|mando|rimborso|sostituisco|accredito|riaccredito|allego|faccio avere|giro|inoltro)",
+            "(mi|ci) (occupo|occupiamo|impegno|impegniamo|assicuro|assicuriamo) (io|noi|personalmente|subito)?",
+        ],
+    },
+    Entry {
+        // Italian imperatives at the start of a clause, formal ("Scriva a…", "Ci invii…") and
+        // informal ("Prova a…", "Scrivi a…"): the instruction or the advice of a reply. Requests
+        // for information ("mi dica", "dimmi") ask rather than propose and are left out.
+        cat: Cat::Suggestion,
+        phrases: &[
+            "^(mi|ci|le|gli)? (scriva|chiami|mandi|invii|risponda|apra|tenga|conservi|attenda|aspetti|usi|legga|alleghi|restituisca|rispedisca|imballi|porti|ritiri|contatti|faccia|indichi|comunichi|segnali|provi|controlli|verifichi|riavvii|aggiorni|acceda|inserisca|selezioni|segua|vada|clicchi|compili|cerchi|scarichi|disattivi|attivi|spenga|accenda|ricarichi|cambi|elimini|salvi|stampi|conservi|eviti)",
+            "^(mi|ci|gli)? (scrivi|chiama|manda|invia|rispondi|apri|tieni|conserva|attendi|aspetta|allega|contatta|fai|indica|prova|controlla|verifica|riavvia|aggiorna|accedi|inserisci|seleziona|segui|vai|clicca|compila|cerca|scarica|disattiva|attiva|spegni|accendi|ricarica|cambia|elimina|salva|stampa|evita|prenditi|concediti|parlane)",
         ],
     },
     Entry {

@@ -788,8 +788,8 @@ static CASES: &[Case] = &[
             None,
             false,
         ),
-        &["good_reflection=Capisco quanto"],
-        &["no_empathy"],
+        &["good_reflection=Capisco quanto sia frustrante", "good_commitment=le spedisco"],
+        &["no_empathy", "no_next_step"],
     ),
     case(
         Reply(
@@ -1328,6 +1328,15 @@ static CASES: &[Case] = &[
     ),
     case(Reply("Do you have time to study?", &[], None, false), &["good_question"], &["good_restatement"]),
     case(Reply("Il pacco è arrivato?", &[], None, false), &["good_question"], &["good_restatement"]),
+    case(Reply("Deve essere stato davvero difficile per lei.", &[], None, false), &["good_reflection"], &[]),
+    case(Reply("Il corriere deve essere passato ieri.", &[], None, false), &[], &["good_reflection"]),
+    case(
+        Reply("Ci invii una foto del pacco danneggiato.", &[], None, false),
+        &["good_suggestion=Ci invii"],
+        &[],
+    ),
+    case(Reply("Prova a riavviare il modem.", &[], None, false), &["good_suggestion"], &[]),
+    case(Reply("Mi dica il numero dell'ordine.", &[], None, false), &[], &["good_suggestion"]),
     case(Reply("hi how are you", &[], None, false), &["good_question"], &[]),
     case(Reply("well what else do you enjoy", &[], None, false), &["good_question"], &[]),
     case(Reply("What a day it has been.", &[], None, false), &[], &["good_question"]),
