@@ -176,7 +176,8 @@ fn has_code(report: &ReplyReport, code: &str) -> bool {
 const ESCONV_MAPPING: &str = "the first that applies: a question in the reply (listening strength `good_question`) -> \
     Questions, unless a suggestion (`good_suggestion`) lies inside that question -> Providing Suggestions, or a \
     restatement (`good_restatement`, including a statement asked as a question) inside it -> Restatement or \
-    Paraphrasing; a feeling named or understood (`good_reflection`) -> Reflection of feelings; validation, \
+    Paraphrasing, or a reflection, validation, reassurance or suggestion comes before it -> that strategy (below); \
+    a feeling named or understood (`good_reflection`) -> Reflection of feelings; validation, \
     reassurance or affirmation (`good_validation`, `good_reassurance`) -> Affirmation and Reassurance; a suggestion \
     -> Providing Suggestions; an experience of one's own (`good_relating`) -> Self-disclosure; sympathy alone \
     (`good_empathy`) -> Affirmation and Reassurance; a restatement -> Restatement or Paraphrasing; else Other. The \
@@ -208,25 +209,9 @@ fn esconv(items: &[Value]) -> anyhow::Result<TaskReport> {
 }
 
 fn esconv_label(report: &ReplyReport) -> &'static str {
-    let find = |code: &str| report.findings.iter().find(|f| f.code == code);
-    if let Some(question) = find("good_question") {
-        let inside = |code: &str| {
-            report
-                .findings
-                .iter()
-                .any(|f| f.code == code && f.start >= question.start && f.start < question.end)
-        };
-        return if inside("good_suggestion") {
-            "Providing Suggestions"
-        } else if inside("good_restatement") {
-            "Restatement or Paraphrasing"
-        } else {
-            "Questions"
-        };
-    }
     // Sympathy ("I'm so sorry to hear that") mostly opens a turn whose strategy is what follows it, so
     // it decides only when nothing more specific is there; alone, it comforts.
-    let order = [
+    const ORDER: [(&str, &str); 7] = [
         ("good_reflection", "Reflection of feelings"),
         ("good_validation", "Affirmation and Reassurance"),
         ("good_reassurance", "Affirmation and Reassurance"),
@@ -235,7 +220,31 @@ fn esconv_label(report: &ReplyReport) -> &'static str {
         ("good_empathy", "Affirmation and Reassurance"),
         ("good_restatement", "Restatement or Paraphrasing"),
     ];
-    order.iter().find(|(code, _)| has_code(report, code)).map_or("Other", |(_, label)| label)
+    // A statement move before the first question is the turn's strategy: the question after it hands
+    // the turn back ("Maybe try a walk. What do you think?"). Sympathy, a restatement or a story
+    // before it only lead into the question.
+    const LEADING: [&str; 4] = ["good_reflection", "good_validation", "good_reassurance", "good_suggestion"];
+    let find = |code: &str| report.findings.iter().find(|f| f.code == code);
+    if let Some(question) = find("good_question") {
+        let inside = |code: &str| {
+            report
+                .findings
+                .iter()
+                .any(|f| f.code == code && f.start >= question.start && f.start < question.end)
+        };
+        let before = |code: &str| report.findings.iter().any(|f| f.code == code && f.end <= question.start);
+        return if inside("good_suggestion") {
+            "Providing Suggestions"
+        } else if inside("good_restatement") {
+            "Restatement or Paraphrasing"
+        } else {
+            ORDER
+                .iter()
+                .find(|(code, _)| LEADING.contains(code) && before(code))
+                .map_or("Questions", |(_, label)| label)
+        };
+    }
+    ORDER.iter().find(|(code, _)| has_code(report, code)).map_or("Other", |(_, label)| label)
 }
 
 /// EPITOME: emotional reactions (0 against 1–2) from `good_empathy`, `good_reassurance` or `good_validation`;
