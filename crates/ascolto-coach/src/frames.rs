@@ -21,6 +21,32 @@ pub(crate) struct Class {
 /// The word classes frames can use. At most 64 (one bit each per token).
 pub(crate) static CLASSES: &[Class] = &[
     Class {
+        // Degree words before a comparative ("a lot better", "much easier", "even stronger").
+        name: "degree",
+        words: &[
+            "lot",
+            "much",
+            "little",
+            "bit",
+            "even",
+            "far",
+            "way",
+            "so",
+            "really",
+            "very",
+            "totally",
+            "completely",
+        ],
+    },
+    Class {
+        // How things turn out, in an optimistic promise ("it will be fine", "you'll feel better").
+        name: "outcome",
+        words: &[
+            "fine", "ok", "okay", "better", "well", "great", "alright", "good", "easier", "brighter",
+            "stronger", "happier", "lighter", "around", "together", "through", "safe",
+        ],
+    },
+    Class {
         // Verbs of advice and self-care, in the base form an imperative or "I'd …" takes ("talk to
         // her", "I'd reach out").
         name: "advice",
@@ -870,9 +896,11 @@ pub(crate) static FRAMES: &[Entry] = &[
             "^{intens}? {praise} {step}",
             "^{praise} (for you|to hear|news|thinking|point|question)",
             "(is|are|s|re|sounds|sound) (so|really|very|pretty|absolutely|truly|just|quite)? (wonderful|amazing|awesome|fantastic|excellent|brilliant|admirable|impressive|incredible|terrific|outstanding|commendable|inspiring|fabulous|phenomenal)",
-            "(things|it|everything|this|life|that|the situation|your situation) (will|ll|is going to|s going to|are going to|re going to|should) (get|be|become|turn out|work out|feel|come|start to get) (a lot|much|so much)? (better|ok|okay|alright|all right|fine|good|easier|brighter|well|around|together)",
+            "(things|it|everything|this|life|that|situation) (will|ll|should) (get|be|become|turn out|work out|feel|come) a? {degree}? {outcome}",
+            "(things|it|everything|this|life|that|situation) (is|s|are|re) going to (get|be|become|turn out|work out|feel) a? {degree}? {outcome}",
             "(things|it|life) can (only)? get better",
-            "you (will|ll|are going to|re going to) (be|feel|get|find|do|make it|get through|figure|pull|come out) (it|things|this)? (out)? (a lot|so much|much|a little|a bit|even)? (fine|ok|okay|better|well|great|alright|all right|through|something|someone|your way|a way|it out|stronger)",
+            "you (will|ll|are going to|re going to) (be|feel|get|do) a? {degree}? {outcome}",
+            "you (will|ll|are going to|re going to) (find|figure out|get through|make it|pull through|come out) (a way|someone|something|your way|it out|it|this|stronger|fine|ok|okay)?",
             "(it|they|things|that|this) (will|ll|is going to|are going to) (come back|return|get easier|pay off|be worth it)",
             "i (m|am) {intens}? (happy|glad|excited|proud|thrilled|so happy|so glad) for (you|your)",
             "(everyone|everybody) (is|s) (feeling|going through|struggling|dealing|having a hard time|in the same)",

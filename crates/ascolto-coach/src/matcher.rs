@@ -528,3 +528,30 @@ mod tests {
         assert!(!find("Take care of the paperwork first.", Cat::Wish));
     }
 }
+#[cfg(test)]
+mod stats {
+    #[test]
+    fn print_trie_size() {
+        let m = super::matcher();
+        let endings: usize = m.nodes.iter().map(|n| n.endings.len()).sum();
+        let exact: usize = m.nodes.iter().map(|n| n.exact.len()).sum();
+        eprintln!("nodes {} endings {} exact edges {}", m.nodes.len(), endings, exact);
+    }
+}
+#[cfg(test)]
+mod stats2 {
+    #[test]
+    fn print_biggest_patterns() {
+        let mut sizes: Vec<(usize, &str)> = crate::lexicon::LEXICON
+            .iter()
+            .chain(crate::frames::FRAMES)
+            .flat_map(|e| e.phrases.iter())
+            .map(|p| (super::expand(p).len(), *p))
+            .collect();
+        sizes.sort();
+        sizes.reverse();
+        for (n, p) in &sizes[..25] {
+            eprintln!("{n:6} {p}");
+        }
+    }
+}
