@@ -179,16 +179,22 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
     let softened = softened_sentences(text, hits);
     let humble = |hit: &Hit| self_deprecating(text, &softened, hit);
     // Words read as part of a larger strategy, and so not counted again on their own: an insult word in
-    // self-deprecation ("a stupid question"), a negative word inside a criticism, an indirect request
-    // inside a challenge ("is there any reason…").
+    // self-deprecation ("a stupid question"), a negative word inside a criticism, an apology or a
+    // hedge ("sorry" is the apology, "missing" in "am I missing something" the hedge, not a second,
+    // negative strategy), an indirect request inside a challenge ("is there any reason…").
     let covered = |cat: Cat| -> Vec<(usize, usize)> {
         hits.iter()
             .filter(|hit| hit.cat == cat && (cat != Cat::SelfDeprecation || humble(hit)))
             .map(|hit| (hit.first, hit.end))
             .collect()
     };
-    let (belittled, criticism, challenge) =
-        (covered(Cat::SelfDeprecation), covered(Cat::Criticism), covered(Cat::Challenge));
+    let (belittled, criticism, challenge, apology, hedge) = (
+        covered(Cat::SelfDeprecation),
+        covered(Cat::Criticism),
+        covered(Cat::Challenge),
+        covered(Cat::Apology),
+        covered(Cat::Hedge),
+    );
     // The hits of one category never overlap and are in text order, so the only span that can overlap
     // a hit is the first one ending after the hit starts.
     let within = |spans: &[(usize, usize)], hit: &Hit| {
@@ -198,7 +204,9 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
     for hit in hits {
         let kind = match hit.cat {
             Cat::Thanks if !hit.negated => CourtesyKind::Gratitude,
-            Cat::Deference if sentence_start(hit) && !hit.negated => CourtesyKind::Deference,
+            Cat::Deference if (sentence_start(hit) || after_copula(text, hit.first)) && !hit.negated => {
+                CourtesyKind::Deference
+            }
             Cat::Greeting if sentence_start(hit) => CourtesyKind::Greeting,
             // "Excuse me?" alone is indignation; "Sorry?" alone asks to repeat: neither apologises.
             Cat::Apology => match alone_in_question(text, hit) {
@@ -220,7 +228,11 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
             Cat::Criticism if !hit.negated && !owned(text, hit) => CourtesyKind::Criticism,
             Cat::Pos | Cat::PosStrong if !hit.negated && evaluative(text, hit) => CourtesyKind::Positive,
             Cat::Neg | Cat::NegStrong
-                if !hit.negated && !within(&belittled, hit) && !within(&criticism, hit) =>
+                if !hit.negated
+                    && !within(&belittled, hit)
+                    && !within(&criticism, hit)
+                    && !within(&apology, hit)
+                    && !within(&hedge, hit) =>
             {
                 CourtesyKind::Negative
             }
@@ -337,6 +349,27 @@ fn owned(text: &Analysed<'_>, hit: &Hit) -> bool {
     let to_me = matches!(word(hit.end), Some("to" | "for")) && word(hit.end + 1) == Some("me");
     let i_am = matches!(before(1), Some("m" | "am")) && before(2) == Some("i");
     to_me || i_am
+}
+
+/// Words that may open a sentence before a compliment ("That's a good idea", "This is a great
+/// question", "What a nice idea", "È un'ottima idea", "Che bella domanda").
+const COPULA_OPENING: &[&str] = &[
+    "that", "this", "it", "what", "s", "is", "was", "sounds", "seems", "looks", "a", "an", "such", "really",
+    "very", "so", "pretty", "è", "un", "una", "che", "davvero", "proprio", "molto",
+];
+
+/// True when a compliment follows only a demonstrative and a copula at the start of its sentence, so
+/// it still opens the sentence's judgement ("That's a good idea" as much as "Good idea").
+fn after_copula(text: &Analysed<'_>, first: usize) -> bool {
+    let Some(sentence) = text.tokens.get(first).and_then(|t| text.sentences.get(t.sentence)) else {
+        return false;
+    };
+    let Some(opening) = opening(text, sentence) else {
+        return false;
+    };
+    opening < first
+        && first - opening <= 4
+        && text.tokens[opening..first].iter().all(|t| COPULA_OPENING.contains(&t.lower.as_str()))
 }
 
 /// True when the token is written right after an `@` (a mention of a user).

@@ -1285,6 +1285,23 @@ static CASES: &[Case] = &[
         &[],
     ),
     case(Reply("Could you send us the invoice, please?", &[], None, false), &[], &["brusque"]),
+    // ---- courtesy: accountability, assent, compliments after a copula, checking one's understanding ----
+    case(Customer("Why did you delete my post?"), &["courtesy:challenge=Why did you", "not_polite"], &[]),
+    case(Customer("Can you explain why the parcel is late?"), &["courtesy:challenge=explain why"], &[]),
+    case(Customer("Why don't you try the beta?"), &[], &["courtesy:challenge"]),
+    case(Customer("Perché avete annullato l'ordine?"), &["courtesy:challenge", "not_polite"], &[]),
+    case(Customer("Sure, is Monday fine?"), &["courtesy:deference=Sure", "polite"], &[]),
+    case(Customer("Certo, va bene lunedì?"), &["courtesy:deference=Certo", "polite"], &[]),
+    case(Customer("I am sure it works."), &[], &["courtesy:deference"]),
+    case(Customer("That's a good idea. Shall we try it?"), &["courtesy:deference=good idea", "polite"], &[]),
+    case(Customer("I had a good idea yesterday."), &[], &["courtesy:deference"]),
+    case(
+        Customer("Am I missing something?"),
+        &["courtesy:hedge=Am I missing something", "polite"],
+        &["courtesy:negative"],
+    ),
+    case(Customer("Mi corregga se sbaglio, il reso è gratuito?"), &["courtesy:hedge", "polite"], &[]),
+    case(Customer("Sorry, I missed your call."), &["courtesy:apology=Sorry"], &["courtesy:negative=Sorry"]),
 ];
 
 #[test]
