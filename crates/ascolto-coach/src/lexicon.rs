@@ -79,6 +79,8 @@ pub(crate) enum Cat {
     Criticism,
     /// Belittling one's own question ("sorry if this is a stupid question"): humility, not abuse.
     SelfDeprecation,
+    /// Including the hearer in the activity ("let's", "shall we", "proviamo").
+    Inclusive,
 }
 
 /// One category and its phrases in both languages.
@@ -5427,6 +5429,18 @@ pub(crate) static LEXICON: &[Entry] = &[
             "chiedo scusa",
             "perdonami",
             "mi perdoni",
+            // Apologies and regret in the first person, singular or plural, as agents write them
+            // (added in the politeness revision).
+            "we regret",
+            "i regret",
+            "mi dispiace",
+            "ci dispiace",
+            "siamo spiacenti",
+            "sono spiacente",
+            "ci scusiamo",
+            "scusami",
+            "scusatemi",
+            "perdonate",
         ],
     },
     Entry {
@@ -5450,6 +5464,13 @@ pub(crate) static LEXICON: &[Entry] = &[
             "correggimi se sbaglio",
             "mi corregga se sbaglio",
             "mi sfugge qualcosa",
+            // Opinion and evidence hedges in Italian (added in the politeness revision).
+            "direi",
+            "mi sembra",
+            "se non erro",
+            "a quanto pare",
+            "per quanto ne so",
+            "a quanto mi risulta",
             // Wondering aloud instead of asking outright (added in the politeness revision).
             "i wondered",
             "i m wondering",
@@ -5548,6 +5569,20 @@ pub(crate) static LEXICON: &[Entry] = &[
             "ha considerato",
             "hai pensato di",
             "ha pensato di",
+            "when you have a moment",
+            "whenever you have a moment",
+            "at your convenience",
+            "if it s not too much trouble",
+            "i was hoping",
+            "volevo chiederle",
+            "volevo chiederti",
+            "vorrei chiederle",
+            "le chiederei",
+            "se non le dispiace",
+            "se non ti dispiace",
+            "vi dispiacerebbe",
+            "quando ha un momento",
+            "quando ha tempo",
             "saresti così gentile",
             "sarebbe così gentile",
             "sarebbe così cortese",
@@ -5919,6 +5954,30 @@ pub(crate) static LEXICON: &[Entry] = &[
             "domanda sciocca",
             "domanda ingenua",
             "domanda da principiante",
+        ],
+    },
+    Entry {
+        cat: Cat::Inclusive,
+        phrases: &[
+            // Proposing a joint action includes the hearer in it (Brown and Levinson's positive
+            // politeness: include both speaker and hearer). Only inclusive forms: a bare "we" is often
+            // the speaker's side ("we need more details"), as "could we" is already an indirect request
+            // (added in the politeness revision).
+            "let s",
+            "let us",
+            "shall we",
+            "should we",
+            "how about we",
+            "what if we",
+            "why don t we",
+            "maybe we",
+            "perhaps we",
+            "we could",
+            "proviamo",
+            "vediamo insieme",
+            "potremmo",
+            "che ne dice se",
+            "che ne dici se",
         ],
     },
 ];

@@ -67,6 +67,8 @@ pub enum CourtesyKind {
     /// Criticism of the hearer's question or work ("unclear", "makes no sense", "poco chiaro"), unless
     /// the speaker owns the difficulty ("unclear to me").
     Criticism,
+    /// A joint action proposed to the hearer ("let's", "shall we", "maybe we could", "proviamo").
+    Inclusive,
 }
 
 impl CourtesyKind {
@@ -98,6 +100,8 @@ impl CourtesyKind {
             CourtesyKind::EmphaticPunctuation => -0.38,
             // A judgement stated as fact about the hearer's work, so factuality's weight as well.
             CourtesyKind::Criticism => -0.38,
+            // The paper's first person plural (0.08), read only in its inclusive forms.
+            CourtesyKind::Inclusive => 0.08,
         }
     }
 }
@@ -223,6 +227,7 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
             Cat::SelfDeprecation if humble(hit) => CourtesyKind::Hedge,
             Cat::Factuality => CourtesyKind::Factuality,
             Cat::Consult if !hit.negated => CourtesyKind::Consultation,
+            Cat::Inclusive if !hit.negated => CourtesyKind::Inclusive,
             Cat::Challenge => CourtesyKind::Challenge,
             Cat::NegativeQuestion if opens_question(text, hit.first) => CourtesyKind::Challenge,
             Cat::Criticism if !hit.negated && !owned(text, hit) => CourtesyKind::Criticism,

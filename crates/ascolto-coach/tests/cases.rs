@@ -1302,6 +1302,18 @@ static CASES: &[Case] = &[
     ),
     case(Customer("Mi corregga se sbaglio, il reso è gratuito?"), &["courtesy:hedge", "polite"], &[]),
     case(Customer("Sorry, I missed your call."), &["courtesy:apology=Sorry"], &["courtesy:negative=Sorry"]),
+    // ---- courtesy: inclusive proposals, more Italian apologies, hedges and indirect requests ----
+    case(Customer("Let's try the other cable first."), &["courtesy:inclusive=Let's", "polite"], &[]),
+    case(Customer("Proviamo a riavviare il router."), &["courtesy:inclusive=Proviamo", "polite"], &[]),
+    case(Customer("We need more details."), &[], &["courtesy:inclusive"]),
+    case(Customer("Ci scusiamo per il ritardo."), &["courtesy:apology=Ci scusiamo", "polite"], &[]),
+    case(Customer("Mi sembra che manchi un allegato."), &["courtesy:hedge=Mi sembra", "polite"], &[]),
+    case(
+        Customer("When you have a moment, send me the log."),
+        &["courtesy:indirect=When you have a moment", "polite"],
+        &[],
+    ),
+    case(Customer("Se non le dispiace, mi mandi il codice."), &["courtesy:indirect", "polite"], &[]),
 ];
 
 #[test]
