@@ -5796,10 +5796,11 @@ pub(crate) static LEXICON: &[Entry] = &[
             "you did not even",
             "did you bother",
             // Asking the hearer to account for their conduct ("why did you", "explain why"); "why
-            // don't you" is a suggestion formula and is left out.
+            // don't you" is a suggestion formula and "why do you think/feel" asks about a view, so
+            // both are left out.
             "why did you",
             "why would you",
-            "why do you",
+            "why do you keep",
             "why are you",
             "why were you",
             "why have you",
@@ -5904,13 +5905,11 @@ pub(crate) static LEXICON: &[Entry] = &[
             "does not make sense",
             "off topic",
             "not a real question",
-            "confusing",
             "incorrect",
             "inappropriate",
             "ridiculous",
             "absurd",
             "nonsense",
-            "pointless",
             "misleading",
             "sloppy",
             "careless",

@@ -180,6 +180,8 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
     // Hits come in text order, so these token indices are sorted (binary search below).
     let consulting: Vec<usize> =
         hits.iter().filter(|hit| hit.cat == Cat::Consult && !hit.negated).map(|hit| hit.first).collect();
+    let evaluations: Vec<usize> =
+        hits.iter().filter(|hit| evaluation(hit.cat)).map(|hit| hit.first).collect();
     let softened = softened_sentences(text, hits);
     let humble = |hit: &Hit| self_deprecating(text, &softened, hit);
     // Words read as part of a larger strategy, and so not counted again on their own: an insult word in
@@ -225,7 +227,7 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
             }
             Cat::Hedge if !kind_to_someone(text, hit.first) => CourtesyKind::Hedge,
             Cat::SelfDeprecation if humble(hit) => CourtesyKind::Hedge,
-            Cat::Factuality => CourtesyKind::Factuality,
+            Cat::Factuality if !intensifying(text, &evaluations, hit) => CourtesyKind::Factuality,
             Cat::Consult if !hit.negated => CourtesyKind::Consultation,
             Cat::Inclusive if !hit.negated => CourtesyKind::Inclusive,
             Cat::Challenge => CourtesyKind::Challenge,
@@ -276,7 +278,7 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
         markers.push(CourtesyMarker { kind, start: first.start, end: first.end });
     }
     markers.extend(emphasis(text));
-    markers.extend(emphatic_punctuation(text.text));
+    markers.extend(emphatic_punctuation(text, hits));
     markers.sort_by_key(|m| (m.start, m.end, m.kind));
     let score: f32 = markers.iter().map(|m| m.kind.weight()).sum();
     Courtesy { score: crate::customer::round2(score), markers }
@@ -465,25 +467,68 @@ fn kind_to_someone(text: &Analysed<'_>, index: usize) -> bool {
         && matches!(word(index + 2), "you" | "him" | "her" | "them" | "us")
 }
 
+/// Categories that evaluate or express a feeling: "really" before one of them is a degree adverb.
+fn evaluation(cat: Cat) -> bool {
+    matches!(
+        cat,
+        Cat::Pos | Cat::PosStrong | Cat::Neg | Cat::NegStrong | Cat::Thanks | Cat::Feeling | Cat::Apology
+    )
+}
+
+/// True when a factuality word is a degree adverb before an evaluation ("really hard", "really
+/// helpful", "really sorry"): it intensifies the feeling, it does not insist on the facts as "Do
+/// you really want…?" does.
+fn intensifying(text: &Analysed<'_>, evaluations: &[usize], hit: &Hit) -> bool {
+    hit.end == hit.first + 1
+        && text.tokens[hit.first].lower == "really"
+        && text.tokens.get(hit.end).is_some_and(|t| t.sentence == text.tokens[hit.first].sentence)
+        && evaluations.binary_search(&hit.end).is_ok()
+}
+
 /// Runs of two or more question or exclamation marks ("??", "?!", "!!!") that end a word: raised
-/// voice in writing. A run glued to a following word (`!!x` in code) is not counted.
-fn emphatic_punctuation(text: &str) -> Vec<CourtesyMarker> {
+/// voice in writing. A run glued to a following word (`!!x` in code) is not counted, nor a run of
+/// exclamation marks in a sentence that praises, thanks or greets ("Happy holidays!!"): that is
+/// enthusiasm.
+fn emphatic_punctuation(text: &Analysed<'_>, hits: &[Hit]) -> Vec<CourtesyMarker> {
     let mut found = Vec::new();
-    let mut run: Option<(usize, usize, usize)> = None;
-    for (index, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    let mut run: Option<(usize, usize, usize, bool)> = None;
+    // Which sentences are warm, computed once and only if a run of exclamation marks needs it.
+    let mut warm: Option<Vec<bool>> = None;
+    let source = text.text;
+    for (index, c) in source.char_indices().chain(std::iter::once((source.len(), ' '))) {
         if matches!(c, '?' | '!' | '？' | '！') {
-            let (start, _, count) = run.unwrap_or((index, index, 0));
-            run = Some((start, index + c.len_utf8(), count + 1));
+            let (start, _, count, asking) = run.unwrap_or((index, index, 0, false));
+            run = Some((start, index + c.len_utf8(), count + 1, asking || matches!(c, '?' | '？')));
             continue;
         }
-        if let Some((start, end, count)) = run.take()
-            && count >= 2
-            && (c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '»' | '”' | '.'))
-        {
+        let Some((start, end, count, asking)) = run.take() else {
+            continue;
+        };
+        if count < 2 || !(c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '»' | '”' | '.')) {
+            continue;
+        }
+        let sentence = text.sentences.partition_point(|s| s.start <= start).saturating_sub(1);
+        let enthusiastic = !asking
+            && warm.get_or_insert_with(|| warm_sentences(text, hits)).get(sentence).copied().unwrap_or(false);
+        if !enthusiastic {
             found.push(CourtesyMarker { kind: CourtesyKind::EmphaticPunctuation, start, end });
         }
     }
     found
+}
+
+/// Which sentences have a positive word, thanks, a greeting or a wish.
+fn warm_sentences(text: &Analysed<'_>, hits: &[Hit]) -> Vec<bool> {
+    let mut flags = vec![false; text.sentences.len()];
+    for hit in hits {
+        if matches!(hit.cat, Cat::Pos | Cat::PosStrong | Cat::Thanks | Cat::Greeting | Cat::Wish)
+            && !hit.negated
+            && let Some(flag) = flags.get_mut(text.tokens[hit.first].sentence)
+        {
+            *flag = true;
+        }
+    }
+    flags
 }
 
 /// Words people write in capitals to insist ("MUCH", "NEVER", "WHY"), besides function words;

@@ -1314,6 +1314,18 @@ static CASES: &[Case] = &[
         &[],
     ),
     case(Customer("Se non le dispiace, mi mandi il codice."), &["courtesy:indirect", "polite"], &[]),
+    // ---- courtesy: degree "really", enthusiastic exclamations, questions about views ----
+    case(Customer("That must be really hard."), &[], &["courtesy:factuality"]),
+    case(Customer("Do you really want to delete it?"), &["courtesy:factuality=really"], &[]),
+    case(Customer("Thank you so much!!"), &["polite"], &["courtesy:emphatic_punctuation"]),
+    case(Customer("It still does not work!!"), &["courtesy:emphatic_punctuation=!!"], &[]),
+    case(Customer("Why do you think the router stopped?"), &[], &["courtesy:challenge"]),
+    case(Customer("Why do you keep closing my tickets?"), &["courtesy:challenge=Why do you keep"], &[]),
+    case(
+        Reply("That must be really hard, I'm so sorry. Let's fix it together today.", &[], None, false),
+        &[],
+        &["brusque"],
+    ),
 ];
 
 #[test]
