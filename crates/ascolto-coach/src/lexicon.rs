@@ -3286,6 +3286,24 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Greeting,
         phrases: &[
+            // Leave-taking is the other half of greeting (phatic communion): valedictions and the
+            // formulas that close a service message (added in the politeness revision).
+            "regards",
+            "best regards",
+            "kind regards",
+            "warm regards",
+            "best wishes",
+            "all the best",
+            "i look forward",
+            "looking forward",
+            "cordiali saluti",
+            "distinti saluti",
+            "un cordiale saluto",
+            "un saluto",
+            "saluti",
+            "resto a disposizione",
+            "rimango a disposizione",
+            "restiamo a disposizione",
             // Welcoming (added 2026-11-23, second revision).
             "welcome",
             "welcome to",

@@ -214,6 +214,9 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
                 CourtesyKind::Deference
             }
             Cat::Greeting if sentence_start(hit) => CourtesyKind::Greeting,
+            // Farewells and answers to thanks ("Have a nice day", "You're welcome", "Buona giornata")
+            // close a conversation as a greeting opens it.
+            Cat::Closing if sentence_start(hit) && !hit.negated => CourtesyKind::Greeting,
             // "Excuse me?" alone is indignation; "Sorry?" alone asks to repeat: neither apologises.
             Cat::Apology => match alone_in_question(text, hit) {
                 true if text.tokens[hit.first].lower == "excuse" => CourtesyKind::Challenge,
@@ -277,6 +280,22 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
         };
         markers.push(CourtesyMarker { kind, start: first.start, end: first.end });
     }
+    markers.sort_by_key(|m| (m.start, m.end, m.kind));
+    // One span, one strategy: where two strategies start on the same word, the longer reading wins
+    // ("could you not" is a challenge, not "could you"), then the stronger ("thanks" is gratitude
+    // more than a positive word, "No problem" assent more than a closing).
+    markers.dedup_by(|later, kept| {
+        if later.start != kept.start {
+            return false;
+        }
+        let rank = |m: &CourtesyMarker| (m.end, m.kind.weight().abs());
+        if rank(later) > rank(kept) {
+            std::mem::swap(later, kept);
+        }
+        true
+    });
+    // Emphasis is how words are written, not a strategy, so it stays beside the words' strategy
+    // ("WHY did you", "Where is it??").
     markers.extend(emphasis(text));
     markers.extend(emphatic_punctuation(text, hits));
     markers.sort_by_key(|m| (m.start, m.end, m.kind));

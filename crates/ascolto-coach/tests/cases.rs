@@ -1273,7 +1273,7 @@ static CASES: &[Case] = &[
     case(Customer("Well, the export failed."), &[], &["courtesy:positive"]),
     case(Customer("The export works well now."), &["courtesy:positive=well"], &[]),
     case(Customer("@anna Hi, is the patch merged?"), &["courtesy:greeting=Hi", "polite"], &[]),
-    case(Customer("@anna why did you revert it?"), &["courtesy:direct_question=why"], &[]),
+    case(Customer("@anna what version is it?"), &["courtesy:direct_question=what"], &[]),
     case(Customer("You may want to restart the router."), &[], &["courtesy:second_person_start"]),
     case(Customer("You need to restart the router."), &["courtesy:second_person_start=You"], &[]),
     case(Customer("I wondered if you had a minute for this."), &["courtesy:hedge=I wondered", "polite"], &[]),
@@ -1321,6 +1321,17 @@ static CASES: &[Case] = &[
     case(Customer("It still does not work!!"), &["courtesy:emphatic_punctuation=!!"], &[]),
     case(Customer("Why do you think the router stopped?"), &[], &["courtesy:challenge"]),
     case(Customer("Why do you keep closing my tickets?"), &["courtesy:challenge=Why do you keep"], &[]),
+    // ---- courtesy: leave-taking, one strategy per span ----
+    case(Customer("The file is attached.\nKind regards"), &["courtesy:greeting=Kind regards", "polite"], &[]),
+    case(
+        Customer("Il file è in allegato.\nCordiali saluti"),
+        &["courtesy:greeting=Cordiali saluti", "polite"],
+        &[],
+    ),
+    case(Customer("Have a nice day!"), &["courtesy:greeting=Have a nice day", "polite"], &[]),
+    case(Customer("I have regards for nobody here."), &[], &["courtesy:greeting"]),
+    case(Customer("Could you not shout?"), &["courtesy:challenge=Could you not"], &["courtesy:indirect"]),
+    case(Customer("Thanks!"), &["courtesy:gratitude=Thanks"], &["courtesy:positive"]),
     case(
         Reply("That must be really hard, I'm so sorry. Let's fix it together today.", &[], None, false),
         &[],
