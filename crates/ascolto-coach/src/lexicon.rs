@@ -81,6 +81,8 @@ pub(crate) enum Cat {
     SelfDeprecation,
     /// Including the hearer in the activity ("let's", "shall we", "proviamo").
     Inclusive,
+    /// Offering further help ("let me know if you need", "feel free to", "non esiti a").
+    Offer,
 }
 
 /// One category and its phrases in both languages.
@@ -5366,6 +5368,9 @@ pub(crate) static LEXICON: &[Entry] = &[
             "consigliatissim*",
             "apprezzo molto",
             // Thanks in advance and the conditional of gratitude (added in the politeness revision).
+            "we appreciate",
+            "really appreciate",
+            "appreciate your",
             "sarei grato",
             "sarei grata",
             "le sarei grato",
@@ -5995,6 +6000,39 @@ pub(crate) static LEXICON: &[Entry] = &[
             "potremmo",
             "che ne dice se",
             "che ne dici se",
+        ],
+    },
+    Entry {
+        cat: Cat::Offer,
+        phrases: &[
+            // Offering further help is positive politeness (Brown and Levinson: offer, promise) and
+            // the usual close of a service message (added in the politeness revision).
+            "let me know if you need",
+            "let me know if there s anything",
+            "let us know if you need",
+            "let us know if there s anything",
+            "feel free to",
+            "don t hesitate to",
+            "do not hesitate to",
+            "if you need anything",
+            "if there s anything else",
+            "i d be happy to",
+            "i would be happy to",
+            "we d be happy to",
+            "we would be happy to",
+            "happy to help",
+            "glad to help",
+            "non esiti a",
+            "non esitate a",
+            "non esitare a",
+            "se ha bisogno",
+            "se hai bisogno",
+            "per qualsiasi cosa",
+            "per qualsiasi dubbio",
+            "sarò felice di",
+            "saremo felici di",
+            "sarò lieto di",
+            "sarò lieta di",
         ],
     },
 ];

@@ -69,6 +69,9 @@ pub enum CourtesyKind {
     Criticism,
     /// A joint action proposed to the hearer ("let's", "shall we", "maybe we could", "proviamo").
     Inclusive,
+    /// An offer of further help ("Let me know if you need anything", "Feel free to ask", "Non esiti a
+    /// contattarci").
+    Offer,
 }
 
 impl CourtesyKind {
@@ -102,6 +105,8 @@ impl CourtesyKind {
             CourtesyKind::Criticism => -0.38,
             // The paper's first person plural (0.08), read only in its inclusive forms.
             CourtesyKind::Inclusive => 0.08,
+            // An offer closes a service message as a farewell does, so the greeting's weight.
+            CourtesyKind::Offer => 0.43,
         }
     }
 }
@@ -182,6 +187,7 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
         hits.iter().filter(|hit| hit.cat == Cat::Consult && !hit.negated).map(|hit| hit.first).collect();
     let evaluations: Vec<usize> =
         hits.iter().filter(|hit| evaluation(hit.cat)).map(|hit| hit.first).collect();
+    let offers: Vec<usize> = hits.iter().filter(|hit| hit.cat == Cat::Offer).map(|hit| hit.first).collect();
     let softened = softened_sentences(text, hits);
     let humble = |hit: &Hit| self_deprecating(text, &softened, hit);
     // Words read as part of a larger strategy, and so not counted again on their own: an insult word in
@@ -210,7 +216,11 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
     for hit in hits {
         let kind = match hit.cat {
             Cat::Thanks if !hit.negated => CourtesyKind::Gratitude,
-            Cat::Deference if (sentence_start(hit) || after_copula(text, hit.first)) && !hit.negated => {
+            Cat::Deference
+                if (sentence_start(hit) || after_copula(text, hit.first))
+                    && !hit.negated
+                    && !alternative(text, hit) =>
+            {
                 CourtesyKind::Deference
             }
             Cat::Greeting if sentence_start(hit) => CourtesyKind::Greeting,
@@ -223,7 +233,9 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
                 true => continue,
                 false => CourtesyKind::Apology,
             },
-            Cat::Please if sentence_start(hit) => CourtesyKind::PleaseStart,
+            Cat::Please if sentence_start(hit) && !presenting(text, &offers, hit) => {
+                CourtesyKind::PleaseStart
+            }
             Cat::Please => CourtesyKind::Please,
             Cat::Indirect if !in_wh_clause(text, hit.first) && !within(&challenge, hit) => {
                 CourtesyKind::Indirect
@@ -233,6 +245,7 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
             Cat::Factuality if !intensifying(text, &evaluations, hit) => CourtesyKind::Factuality,
             Cat::Consult if !hit.negated => CourtesyKind::Consultation,
             Cat::Inclusive if !hit.negated => CourtesyKind::Inclusive,
+            Cat::Offer => CourtesyKind::Offer,
             Cat::Challenge => CourtesyKind::Challenge,
             Cat::NegativeQuestion if opens_question(text, hit.first) => CourtesyKind::Challenge,
             Cat::Criticism if !hit.negated && !owned(text, hit) => CourtesyKind::Criticism,
@@ -241,7 +254,7 @@ pub(crate) fn courtesy_of(text: &Analysed<'_>, hits: &[Hit]) -> Courtesy {
                 if !hit.negated
                     && !within(&belittled, hit)
                     && !within(&criticism, hit)
-                    && !within(&apology, hit)
+                    && !apologised_for(text, &apology, hit)
                     && !within(&hedge, hit) =>
             {
                 CourtesyKind::Negative
@@ -375,6 +388,49 @@ fn owned(text: &Analysed<'_>, hit: &Hit) -> bool {
     let to_me = matches!(word(hit.end), Some("to" | "for")) && word(hit.end + 1) == Some("me");
     let i_am = matches!(before(1), Some("m" | "am")) && before(2) == Some("i");
     to_me || i_am
+}
+
+/// How many words after an apology its object may reach ("sorry for the long delay", "ci scusiamo
+/// per il grave disagio").
+const APOLOGY_SCOPE: usize = 4;
+
+/// True when a negative word is the apology itself ("sorry") or what it apologises for, a few words
+/// after it in its sentence ("sorry for the delay", "scusate il ritardo"): the offence named in an
+/// apology is part of the apology, not a second, negative strategy.
+fn apologised_for(text: &Analysed<'_>, apologies: &[(usize, usize)], hit: &Hit) -> bool {
+    let index = apologies.partition_point(|&(start, _)| start <= hit.first);
+    let Some(&(_, end)) = index.checked_sub(1).and_then(|i| apologies.get(i)) else {
+        return false;
+    };
+    if hit.first < end {
+        return true;
+    }
+    if hit.first >= end + APOLOGY_SCOPE {
+        return false;
+    }
+    // The object follows in the same clause: "sorry, but this is wrong" apologises for nothing.
+    text.tokens[end - 1..=hit.first].windows(2).all(|pair| {
+        let gap = &text.text[pair[0].end..pair[1].start];
+        pair[1].sentence == pair[0].sentence
+            && !gap.contains([',', ';', ':', '(', ')', '—', '–'])
+            && !matches!(pair[1].lower.as_str(), "but" | "ma" | "però" | "and" | "e")
+    })
+}
+
+/// True when "please" opens a presentation or an offer rather than an order ("Please find attached",
+/// "Please let me know if you need anything", "Please feel free to ask"): the paper's please-start
+/// is the order ("Please do not remove warnings").
+fn presenting(text: &Analysed<'_>, offers: &[usize], hit: &Hit) -> bool {
+    let next = text.tokens.get(hit.end).filter(|t| t.sentence == text.tokens[hit.first].sentence);
+    next.is_some_and(|t| t.lower == "find" || t.lower == "trovi" || offers.binary_search(&hit.end).is_ok())
+}
+
+/// True when an assent or a compliment is one term of an alternative ("Yes or no?", "sì o no?",
+/// "good or bad?"), not assent.
+fn alternative(text: &Analysed<'_>, hit: &Hit) -> bool {
+    text.tokens.get(hit.end).is_some_and(|t| {
+        t.sentence == text.tokens[hit.first].sentence && matches!(t.lower.as_str(), "or" | "o")
+    })
 }
 
 /// Words that may open a sentence before a compliment ("That's a good idea", "This is a great

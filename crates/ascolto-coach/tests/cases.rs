@@ -1332,6 +1332,27 @@ static CASES: &[Case] = &[
     case(Customer("I have regards for nobody here."), &[], &["courtesy:greeting"]),
     case(Customer("Could you not shout?"), &["courtesy:challenge=Could you not"], &["courtesy:indirect"]),
     case(Customer("Thanks!"), &["courtesy:gratitude=Thanks"], &["courtesy:positive"]),
+    // ---- courtesy: offers, presentations, apologies' objects, alternatives ----
+    case(
+        Customer("Let me know if you need anything else."),
+        &["courtesy:offer=Let me know if you need", "polite"],
+        &[],
+    ),
+    case(Customer("Non esiti a contattarci."), &["courtesy:offer=Non esiti a", "polite"], &[]),
+    case(
+        Customer("Please find attached the invoice."),
+        &["courtesy:please=Please", "polite"],
+        &["courtesy:please_start"],
+    ),
+    case(
+        Customer("Please do not remove the warning."),
+        &["courtesy:please_start=Please"],
+        &["courtesy:please"],
+    ),
+    case(Customer("Sorry for the delay."), &["courtesy:apology=Sorry"], &["courtesy:negative"]),
+    case(Customer("Sorry, but this is wrong."), &["courtesy:negative=wrong"], &[]),
+    case(Customer("We appreciate your patience."), &["courtesy:gratitude", "polite"], &[]),
+    case(Customer("Sì o no?"), &["courtesy:challenge=o no"], &["courtesy:deference"]),
     case(
         Reply("That must be really hard, I'm so sorry. Let's fix it together today.", &[], None, false),
         &[],
