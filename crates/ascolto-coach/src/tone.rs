@@ -379,14 +379,15 @@ fn self_deprecating(text: &Analysed<'_>, softened: &[bool], hit: &Hit) -> bool {
     softened.get(sentence).copied().unwrap_or(false) || mine || conceding
 }
 
-/// True when a criticism is owned by the speaker ("unclear to me", "confusing for me", "I'm not
-/// clear about"): a hedge on their own understanding, not a judgement of the hearer.
+/// True when a criticism is owned by the speaker ("unclear to me", "I'm not clear about", "sorry if
+/// I was vague"): a hedge on their own understanding or wording, not a judgement of the hearer.
 fn owned(text: &Analysed<'_>, hit: &Hit) -> bool {
     let sentence = text.tokens[hit.first].sentence;
     let word = |i: usize| text.tokens.get(i).filter(|t| t.sentence == sentence).map(|t| t.lower.as_str());
     let before = |n: usize| hit.first.checked_sub(n).and_then(word);
     let to_me = matches!(word(hit.end), Some("to" | "for")) && word(hit.end + 1) == Some("me");
-    let i_am = matches!(before(1), Some("m" | "am")) && before(2) == Some("i");
+    // "I'm not clear", "I'm being vague", "I was a bit unclear": the speaker is the subject.
+    let i_am = (1..=3).any(|n| matches!(before(n), Some("m" | "am" | "was")) && before(n + 1) == Some("i"));
     to_me || i_am
 }
 

@@ -1260,6 +1260,7 @@ static CASES: &[Case] = &[
     case(Customer("La richiesta è poco chiara."), &["courtesy:criticism=poco chiara", "not_polite"], &[]),
     case(Customer("It is unclear to me how this works."), &[], &["courtesy:criticism"]),
     case(Customer("I'm not clear about the second step."), &[], &["courtesy:criticism"]),
+    case(Customer("Sorry if I was a bit vague."), &[], &["courtesy:criticism"]),
     case(
         Customer("Sorry if this is a stupid question, but how do I reset it?"),
         &["courtesy:hedge=stupid question", "polite"],
