@@ -29,7 +29,8 @@ struct Ending {
     closing: bool,
 }
 
-/// A trie node: the words that may come next, and the phrases that end here.
+/// A trie node while the lexicon is compiled: the words that may come next, and the phrases that
+/// end here. `Trie` is its frozen, compact form.
 #[derive(Debug, Default)]
 struct Node {
     /// Next nodes by interned word id.
@@ -43,10 +44,94 @@ struct Node {
     endings: Vec<Ending>,
 }
 
+/// An edge of the frozen trie other than an exact word.
+#[derive(Debug, Clone, Copy)]
+enum Edge {
+    /// Words starting with `Trie::prefixes[index]`.
+    Prefix(u32, u32),
+    /// Words of a class.
+    Class(u8, u32),
+    /// Any word.
+    Any(u32),
+}
+
+/// The trie in compact form: each node's edges and endings are a slice of one shared array
+/// (`offsets[node]..offsets[node + 1]`), exact edges sorted by word id for a binary search. A node
+/// costs a few bytes instead of a hash map.
+#[derive(Debug, Default)]
+struct Trie {
+    exact_offsets: Vec<u32>,
+    exact: Vec<(u32, u32)>,
+    edge_offsets: Vec<u32>,
+    edges: Vec<Edge>,
+    ending_offsets: Vec<u32>,
+    endings: Vec<Ending>,
+    prefixes: Vec<Box<str>>,
+}
+
+impl Trie {
+    fn freeze(nodes: Vec<Node>) -> Trie {
+        let mut trie = Trie::default();
+        for node in nodes {
+            trie.exact_offsets.push(trie.exact.len() as u32);
+            let mut exact: Vec<(u32, u32)> = node.exact.into_iter().collect();
+            exact.sort_unstable();
+            trie.exact.extend(exact);
+            trie.edge_offsets.push(trie.edges.len() as u32);
+            for (prefix, next) in node.prefixes {
+                trie.edges.push(Edge::Prefix(trie.prefixes.len() as u32, next));
+                trie.prefixes.push(prefix.into_boxed_str());
+            }
+            trie.edges.extend(node.classes.into_iter().map(|(class, next)| Edge::Class(class, next)));
+            trie.edges.extend(node.any.map(Edge::Any));
+            trie.ending_offsets.push(trie.endings.len() as u32);
+            trie.endings.extend(node.endings);
+        }
+        trie.exact_offsets.push(trie.exact.len() as u32);
+        trie.edge_offsets.push(trie.edges.len() as u32);
+        trie.ending_offsets.push(trie.endings.len() as u32);
+        trie.shrink();
+        trie
+    }
+
+    fn shrink(&mut self) {
+        self.exact_offsets.shrink_to_fit();
+        self.exact.shrink_to_fit();
+        self.edge_offsets.shrink_to_fit();
+        self.edges.shrink_to_fit();
+        self.ending_offsets.shrink_to_fit();
+        self.endings.shrink_to_fit();
+        self.prefixes.shrink_to_fit();
+    }
+
+    fn slice<'s, T>(offsets: &[u32], items: &'s [T], node: u32) -> &'s [T] {
+        let node = node as usize;
+        match (offsets.get(node), offsets.get(node + 1)) {
+            (Some(&from), Some(&to)) => &items[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+
+    fn exact_child(&self, node: u32, id: u32) -> Option<u32> {
+        let edges = Trie::slice(&self.exact_offsets, &self.exact, node);
+        edges.binary_search_by_key(&id, |&(word, _)| word).ok().map(|index| edges[index].1)
+    }
+
+    fn edges(&self, node: u32) -> &[Edge] {
+        Trie::slice(&self.edge_offsets, &self.edges, node)
+    }
+
+    fn endings(&self, node: u32) -> &[Ending] {
+        Trie::slice(&self.ending_offsets, &self.endings, node)
+    }
+}
+
 /// The compiled lexicon: every exact phrase word interned to an id, every phrase a path in a trie.
 #[derive(Debug)]
 pub(crate) struct Matcher {
+    /// The trie while it is built; empty once frozen into `trie`.
     nodes: Vec<Node>,
+    trie: Trie,
     ids: FxMap<String, u32>,
     /// Whether each word id is a negator.
     negator: Vec<bool>,
@@ -89,6 +174,7 @@ impl Matcher {
     fn compile() -> Matcher {
         let mut matcher = Matcher {
             nodes: vec![Node::default()],
+            trie: Trie::default(),
             ids: FxMap::default(),
             negator: Vec::new(),
             root_prefixes: FxMap::default(),
@@ -122,6 +208,8 @@ impl Matcher {
                 }
             }
         }
+        matcher.trie = Trie::freeze(std::mem::take(&mut matcher.nodes));
+        matcher.ids.shrink_to_fit();
         matcher
     }
 
@@ -264,7 +352,7 @@ impl Matcher {
             let mut end = first + 1;
             while !frontier.is_empty() {
                 for &node in &frontier {
-                    for ending in &self.nodes[node as usize].endings {
+                    for ending in self.trie.endings(node) {
                         if context.accepts(ending, first, end) {
                             let negated =
                                 *negated.get_or_insert_with(|| negated_with(text, &negators, first));
@@ -302,30 +390,34 @@ impl Matcher {
     /// The root's children that token `index` matches.
     fn step_root(&self, context: &Context<'_, '_>, index: usize, out: &mut Vec<u32>) {
         let lower = context.text.tokens[index].lower.as_str();
-        let root = &self.nodes[ROOT as usize];
-        if let Some(&node) = root.exact.get(&context.ids[index]) {
+        if let Some(node) = self.trie.exact_child(ROOT, context.ids[index]) {
             out.push(node);
         }
         if let Some(list) = self.root_prefixes.get(prefix_stem(lower, PREFIX_KEY_CHARS)) {
             out.extend(list.iter().filter(|(prefix, _)| lower.starts_with(prefix.as_str())).map(|&(_, n)| n));
         }
         let bits = context.classes[index];
-        out.extend(root.classes.iter().filter(|(class, _)| bits & (1 << class) != 0).map(|&(_, n)| n));
+        out.extend(self.trie.edges(ROOT).iter().filter_map(|edge| match *edge {
+            Edge::Class(class, next) if bits & (1 << class) != 0 => Some(next),
+            _ => None,
+        }));
     }
 
     /// The children of `node` that token `index` matches.
     fn step(&self, context: &Context<'_, '_>, node: u32, index: usize, out: &mut Vec<u32>) {
-        let node = &self.nodes[node as usize];
         let lower = context.text.tokens[index].lower.as_str();
-        if let Some(&next) = node.exact.get(&context.ids[index]) {
+        if let Some(next) = self.trie.exact_child(node, context.ids[index]) {
             out.push(next);
         }
-        out.extend(
-            node.prefixes.iter().filter(|(prefix, _)| lower.starts_with(prefix.as_str())).map(|&(_, n)| n),
-        );
         let bits = context.classes[index];
-        out.extend(node.classes.iter().filter(|(class, _)| bits & (1 << class) != 0).map(|&(_, n)| n));
-        out.extend(node.any);
+        out.extend(self.trie.edges(node).iter().filter_map(|edge| match *edge {
+            Edge::Prefix(prefix, next) => {
+                let prefix = self.trie.prefixes.get(prefix as usize)?;
+                lower.starts_with(&**prefix).then_some(next)
+            }
+            Edge::Class(class, next) => (bits & (1 << class) != 0).then_some(next),
+            Edge::Any(next) => Some(next),
+        }));
     }
 }
 
@@ -526,32 +618,5 @@ mod tests {
         assert!(!find("I wish I had a great job.", Cat::Reassurance));
         assert!(find("Take care!", Cat::Wish));
         assert!(!find("Take care of the paperwork first.", Cat::Wish));
-    }
-}
-#[cfg(test)]
-mod stats {
-    #[test]
-    fn print_trie_size() {
-        let m = super::matcher();
-        let endings: usize = m.nodes.iter().map(|n| n.endings.len()).sum();
-        let exact: usize = m.nodes.iter().map(|n| n.exact.len()).sum();
-        eprintln!("nodes {} endings {} exact edges {}", m.nodes.len(), endings, exact);
-    }
-}
-#[cfg(test)]
-mod stats2 {
-    #[test]
-    fn print_biggest_patterns() {
-        let mut sizes: Vec<(usize, &str)> = crate::lexicon::LEXICON
-            .iter()
-            .chain(crate::frames::FRAMES)
-            .flat_map(|e| e.phrases.iter())
-            .map(|p| (super::expand(p).len(), *p))
-            .collect();
-        sizes.sort();
-        sizes.reverse();
-        for (n, p) in &sizes[..25] {
-            eprintln!("{n:6} {p}");
-        }
     }
 }
