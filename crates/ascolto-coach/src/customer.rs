@@ -395,9 +395,9 @@ pub(crate) fn interrogative(text: &Analysed<'_>, sentence: &crate::text::Sentenc
         return false;
     }
     // "Is the parcel lost", "can my son use it": a determiner after the auxiliary ("do the following"
-    // is an order, so not after "do").
+    // and "have a nice day" are orders, so not after "do" or "have").
     let determined = AUXILIARIES.contains(&first)
-        && !matches!(first, "do" | "does" | "did")
+        && !matches!(first, "do" | "does" | "did" | "have")
         && matches!(second, "the" | "my" | "our" | "his" | "her" | "their" | "any" | "a" | "an")
         && tokens.len() >= 3;
     let wh = WH_WORDS.contains(&first)

@@ -1340,6 +1340,7 @@ static CASES: &[Case] = &[
     case(Reply("hi how are you", &[], None, false), &["good_question"], &[]),
     case(Reply("well what else do you enjoy", &[], None, false), &["good_question"], &[]),
     case(Reply("What a day it has been.", &[], None, false), &[], &["good_question"]),
+    case(Reply("ok have a good day stay safe", &[], None, false), &[], &["good_question"]),
     case(
         Reply("Is there something that happened to make you feel this way?", &[], None, false),
         &["good_question"],
