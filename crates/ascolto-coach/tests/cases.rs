@@ -1223,6 +1223,15 @@ static CASES: &[Case] = &[
     case(Customer("Ma stiamo scherzando?? Il pacco è sparito"), &["anger", "sentiment-"], &[]),
     case(Customer("Numero uno, davvero!"), &["sentiment+"], &[]),
     case(Customer("Siete i migliori"), &["sentiment+"], &[]),
+    // ---- customer: negation scope, idioms, tears, concession (third revision) ----
+    case(Customer("Non solo è bella, ma anche utile."), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Mai sentita una voce così bella."), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Non è giusto siete pessimi"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Voglio la pasta fresca e non quella robaccia"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Nn mi piace"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Mica è buona questa pizza"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Senza di voi non ce la farei ❤️"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Non so...bellissima"), &["sentiment+"], &["sentiment-"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
