@@ -1,7 +1,7 @@
 //! The customer side: sentiment, emotions, urgency, questions, what was already tried, abuse and thanks.
 
 use crate::lexicon::Cat;
-use crate::matcher::{Hit, matcher, of};
+use crate::matcher::{Hit, has, matcher, of};
 use crate::text::{Analysed, Kind};
 use crate::{CustomerReport, Emotion, Emotions, Language, Span, UrgencyKind, UrgencyReason, lang};
 
@@ -19,22 +19,26 @@ pub(crate) fn report(text: &Analysed<'_>, hits: &[Hit], fallback: Language) -> C
     let idioms = IdiomReach::new(text, hits);
     let evaluative: Vec<Hit> = hits.iter().filter(|hit| !idioms.covers(hit)).copied().collect();
     let hits = evaluative.as_slice();
-    let moved = moved(text, hits);
-    let anger = emotion(text, hits, &[Cat::Anger], shouting_weight(text, hits));
+    let questions = questions(text);
+    // A bare "grazie" closing a request is the courtesy of asking, not gratitude felt: it stays in
+    // `thanks` but carries no sentiment or joy.
+    let felt = felt(text, hits, !questions.is_empty());
+    let moved = moved(text, &felt);
+    let anger = emotion(text, &felt, &[Cat::Anger], shouting_weight(text, &felt));
     // Tears are sadness unless the message praises or thanks: then they are tears of emotion.
     let sadness: &[Cat] = if moved { &[Cat::Sadness] } else { &[Cat::Sadness, Cat::Tears] };
     CustomerReport {
         language: lang::detect(text, fallback),
-        sentiment: round2(sentiment(text, hits, moved)),
+        sentiment: round2(sentiment(text, &felt, moved)),
         emotions: Emotions {
             anger,
-            sadness: emotion(text, hits, sadness, 0.0),
-            fear: emotion(text, hits, &[Cat::Fear], 0.0),
-            joy: emotion(text, hits, &[Cat::Joy], 0.0),
+            sadness: emotion(text, &felt, sadness, 0.0),
+            fear: emotion(text, &felt, &[Cat::Fear], 0.0),
+            joy: emotion(text, &felt, &[Cat::Joy], 0.0),
         },
         urgency: 0.0,
         urgency_reasons: urgency_reasons(text, hits),
-        questions: questions(text),
+        questions,
         tried: tried(text, hits),
         abuse: spans(text, of(hits, Cat::Abuse)),
         thanks: thanks(text, hits),
@@ -105,6 +109,40 @@ impl IdiomReach {
 
 fn is_idiom(cat: Cat) -> bool {
     matches!(cat, Cat::NotEvaluative | Cat::NotThanks)
+}
+
+/// The hits that carry feeling: all but the praise, joy and thanks read on a thanks formula that
+/// closes a request ("Quando arriva il pacco? Grazie", "fatemi sapere, grazie in anticipo"). A
+/// thanks followed by what it is for ("grazie per la pazienza", "grazie a voi") is felt.
+fn felt(text: &Analysed<'_>, hits: &[Hit], asks: bool) -> Vec<Hit> {
+    let tokens = &text.tokens;
+    let asks = asks || has(hits, Cat::Please);
+    let last_sentence = tokens.last().map(|t| t.sentence);
+    let mut formula = vec![false; tokens.len()];
+    let formulas = of(hits, Cat::Thanks)
+        .filter(|hit| {
+            let word = tokens[hit.first].lower.as_str();
+            let plain = word.starts_with("grazie") || word.starts_with("thank") || word == "thx";
+            let next = tokens.get(hit.end).filter(|t| t.sentence == tokens[hit.first].sentence);
+            let bare = next.is_none_or(|t| !matches!(t.lower.as_str(), "per" | "di" | "a" | "for" | "to"));
+            let advance = next.is_some_and(|t| t.lower == "in")
+                && tokens
+                    .get(hit.end + 1)
+                    .is_some_and(|t| matches!(t.lower.as_str(), "anticipo" | "advance"));
+            plain && (bare && Some(tokens[hit.first].sentence) == last_sentence || advance)
+        })
+        .inspect(|hit| formula[hit.first..hit.end].iter_mut().for_each(|f| *f = true))
+        .count();
+    if !asks || formulas == 0 {
+        return hits.to_vec();
+    }
+    hits.iter()
+        .filter(|hit| {
+            !matches!(hit.cat, Cat::Pos | Cat::PosStrong | Cat::Joy | Cat::Thanks)
+                || !formula[hit.first..hit.end].iter().all(|&f| f)
+        })
+        .copied()
+        .collect()
 }
 
 /// True when the message praises, rejoices or thanks (without negation or sarcasm), so that tears in
@@ -188,10 +226,25 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit], moved: bool) -> f32 {
         if conceded[hit.first] {
             value *= 0.5;
         }
+        if scare_quoted(text, hit) {
+            value *= -0.5;
+        }
         total += value;
         mass += value.abs();
     }
     if mass == 0.0 { 0.0 } else { (total / (mass + 1.0)).clamp(-1.0, 1.0) }
+}
+
+/// True when an evaluative word of one or two words stands alone between quotation marks ("questa
+/// pubblicità così "geniale""): scare quotes distance the writer from the word, usually in irony.
+fn scare_quoted(text: &Analysed<'_>, hit: &Hit) -> bool {
+    if hit.end - hit.first > 2 {
+        return false;
+    }
+    let (start, end) = text.span_of(hit.first, hit.end);
+    let before = text.text[..start].chars().next_back();
+    let after = text.text[end..].chars().next();
+    matches!(before, Some('"' | '“' | '«')) && matches!(after, Some('"' | '”' | '»'))
 }
 
 /// Gives each polar hit the strongest value of the same sign among the hits inside its span, so that
@@ -353,7 +406,8 @@ fn contrast_weight(text: &Analysed<'_>, contrasts: &[Option<usize>], position: u
     }
 }
 
-/// Extra anger from shouting: capitals or "!!" in a message that also carries negative words.
+/// Extra anger from shouting: capitals or "!!" in a message that also carries negative words. A run
+/// of marks counts as one anger word, capitals (which are also emphasis) as a little over half of one.
 fn shouting_weight(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
     let negative = hits.iter().any(|h| {
         matches!(
@@ -375,9 +429,10 @@ fn shouting_weight(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
         .iter()
         .filter(|t| t.all_caps && t.kind == Kind::Word && t.lower.chars().count() >= 3)
         .count();
-    // "!!" and "??" (exasperated repetition) both raise the voice.
-    let bangs = text.text.contains("!!") || text.text.contains("??");
-    (if caps >= 2 { 0.6 } else { 0.0 }) + if bangs { 0.4 } else { 0.0 }
+    // "!!", "??" and "?!" (exasperated repetition, indignant disbelief) raise the voice; with a
+    // complaint they are anger as plainly as an anger word is.
+    let bangs = ["!!", "??", "?!", "!?"].iter().any(|run| text.text.contains(run));
+    (if caps >= 2 { 0.6 } else { 0.0 }) + if bangs { 1.0 } else { 0.0 }
 }
 
 fn emotion(text: &Analysed<'_>, hits: &[Hit], cats: &[Cat], extra: f32) -> Emotion {
@@ -517,6 +572,11 @@ const ASKING: &[&[&str]] = &[
     &["i", "wonder"],
     &["i", "was", "wondering"],
     &["let", "me", "know"],
+    &["fatemi", "sapere"],
+    &["fammi", "sapere"],
+    &["mi", "fate", "sapere"],
+    &["mi", "fai", "sapere"],
+    &["mi", "fa", "sapere"],
     &["can", "you", "tell", "me"],
     &["tell", "me", "how"],
     &["show", "me", "how"],

@@ -3330,6 +3330,28 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Pos,
         phrases: &[
+            // Esteem, not the estimate ("una nuova stima"): "stima" with a degree word, and the verb
+            // (2026-11-24).
+            "tanta stima",
+            "massima stima",
+            "grande stima",
+            "tutta la mia stima",
+            "stimo",
+            "stimiamo",
+            // Apocopated "bello" ("bel video", "bei ricordi"), favourites, art, worth (added 2026-11-24).
+            "bel",
+            "bei",
+            "begli",
+            "preferit*",
+            "preferisco",
+            "è arte",
+            "pura arte",
+            "opera d arte",
+            "un opera d arte",
+            "degno",
+            "degna",
+            "degni",
+            "degne",
             "che classe",
             "gran classe",
             "con classe",
@@ -3337,7 +3359,6 @@ pub(crate) static LEXICON: &[Entry] = &[
             // superlatives ("buonissimo"), slang ("una bomba", "da paura", "figata", "daje"), timelessness
             // ("senza tempo", "indimenticabile"), taste and admiration.
             "pazzesc*",
-            "buonissim*",
             "squisit*",
             "delizios*",
             "gustos*",
@@ -3653,7 +3674,6 @@ pub(crate) static LEXICON: &[Entry] = &[
             "riascolt*",
             "ripeat*",
             "consigliat*",
-            "stima",
             "grazie",
             "abbraccio",
             "bene",
@@ -3827,6 +3847,7 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::PosStrong,
         phrases: &[
+            "buonissim*",
             "il miglior",
             "la miglior",
             "il più bello",
@@ -3909,6 +3930,12 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Neg,
         phrases: &[
+            // What the customer cannot do (added 2026-11-24).
+            "non è possibile",
+            "non ho la possibilità",
+            "non abbiamo la possibilità",
+            "non c è la possibilità",
+            "non c è possibilità",
             // Everyday Italian disapproval missing so far (added 2026-11-24): taste and style ("di cattivo
             // gusto", "stucchevole", "strappalacrime"), contempt for opportunism ("paraculo", "buonismo",
             // "ruffiano"), lies, unbearable things ("non si può sentire", "non lo sopporto"), indifference
@@ -5098,6 +5125,13 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::NotEvaluative,
         phrases: &[
+            // "A causa di" is "because of", no lawsuit (2026-11-24).
+            "a causa",
+            "causa del",
+            "causa della",
+            "causa dei",
+            "causa delle",
+            "causa di",
             // Declining is not a reproach: "no thanks" is neither thanks nor a complaint.
             "no thank you",
             "no thanks",

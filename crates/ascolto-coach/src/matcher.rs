@@ -143,7 +143,11 @@ impl Matcher {
             for &index in exact.chain(prefixed) {
                 let phrase = &self.phrases[index as usize];
                 if let Some(end) = match_at(text, &ids, first, phrase) {
-                    let negated = *negated.get_or_insert_with(|| negated_with(text, &negators, first));
+                    // A phrase that carries its own negator ("nessuna risposta", "frega niente", "mai
+                    // più") agrees with a "non" before it (Italian negative concord: "non ho avuto
+                    // nessuna risposta"); it is not negated twice.
+                    let negated = *negated.get_or_insert_with(|| negated_with(text, &negators, first))
+                        && !negators[first..end].contains(&true);
                     hits.push(Hit { cat: phrase.cat, first, end, negated });
                 }
             }
