@@ -229,8 +229,18 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit], moved: bool) -> f32 {
         if scare_quoted(text, hit) {
             value *= -0.5;
         }
+        // A question does not assert its evaluation ("è buona o fa male?"): half weight.
+        if text.sentences.get(text.tokens[hit.first].sentence).is_some_and(|s| s.question_mark) {
+            value *= 0.5;
+        }
         total += value;
         mass += value.abs();
+    }
+    // Repeated or mixed question marks ("quando arriva??", "ma avete visto?!") are impatience and
+    // indignation, not a neutral question: a weak negative cue of its own.
+    if ["??", "?!", "!?"].iter().any(|run| text.text.contains(run)) {
+        total -= 0.5;
+        mass += 0.5;
     }
     if mass == 0.0 { 0.0 } else { (total / (mass + 1.0)).clamp(-1.0, 1.0) }
 }
@@ -347,11 +357,12 @@ const INTENSIFIERS: &[&str] = &[
     "seriously",
 ];
 
-/// An intensifier just before the hit, or the hit's word itself stretched ("bellooo", "sooo bad"),
-/// or an exclamative "che" opening the clause ("Che squallore!", "..., che pena").
+/// An intensifier just before the hit, or the hit's word itself stretched ("bellooo", "sooo bad") or
+/// in capitals ("STUPENDA"), or an exclamative "che" opening the clause ("Che squallore!").
 fn intensified(text: &Analysed<'_>, first: usize) -> bool {
     let tokens = &text.tokens;
     tokens[first].elongated
+        || tokens[first].all_caps && tokens[first].lower.chars().count() >= 3
         || first > 0 && {
             let previous = &tokens[first - 1];
             previous.sentence == tokens[first].sentence

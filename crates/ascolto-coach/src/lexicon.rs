@@ -3330,6 +3330,14 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Pos,
         phrases: &[
+            // Litotes: a negated inability is an affirmation (added 2026-11-24).
+            "non riesco a non",
+            "non posso non",
+            "non si può non",
+            "non riesco a smettere",
+            "non riesco più a smettere",
+            "non smetto di",
+            "can t stop listening",
             // Esteem, not the estimate ("una nuova stima"): "stima" with a degree word, and the verb
             // (2026-11-24).
             "tanta stima",
@@ -3930,6 +3938,51 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Neg,
         phrases: &[
+            // "What is it for?": uselessness (added 2026-11-24).
+            "a cosa serve",
+            "a che serve",
+            "non serve a niente",
+            "non serve a nulla",
+            "non servono a niente",
+            "non servono a nulla",
+            // Pointless, coherence, bigotry, demands to have something back, dismissal and exasperation
+            // (added 2026-11-24).
+            "fine a se stesso",
+            "fine a se stessa",
+            "fine a sé stesso",
+            "fine a sé stessa",
+            "cosa c entra",
+            "che c entra",
+            "cosa c azzecca",
+            "che c azzecca",
+            "razzist*",
+            "sessist*",
+            "omofob*",
+            "maschilist*",
+            "classist*",
+            "xenofob*",
+            "discriminator*",
+            "rivoglio",
+            "rivogliamo",
+            "ridatemi",
+            "ridateci",
+            "ma come si fa",
+            "non si può",
+            "dovevate",
+            "potevate",
+            "rincar*",
+            "aumento dei prezzi",
+            "aumentato i prezzi",
+            "aumentate i prezzi",
+            "aumentare i prezzi",
+            "aumento delle tariffe",
+            "aumentato le tariffe",
+            "aumentare le tariffe",
+            "prezzi alle stelle",
+            "demente",
+            "dementi",
+            "ebete",
+            "ebeti",
             // What the customer cannot do (added 2026-11-24).
             "non è possibile",
             "non ho la possibilità",
@@ -4883,6 +4936,9 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Sadness,
         phrases: &[
+            // Despair (added 2026-11-24).
+            "disperat*",
+            "disperazione",
             // Loneliness, not the adverb "solo" ("only"), which is most of its uses (2026-11-24).
             "mi sento solo",
             "mi sento sola",
@@ -5165,10 +5221,6 @@ pub(crate) static LEXICON: &[Entry] = &[
             "fine anno",
             "in fine",
             "senza fine",
-            "fine a se stesso",
-            "fine a se stessa",
-            "fine a sé stesso",
-            "fine a sé stessa",
             "bene o male",
             "nel bene e nel male",
             "per forza",
@@ -5363,6 +5415,14 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::CancelThreat,
         phrases: &[
+            // "You have lost a customer" announces leaving (added 2026-11-24).
+            "avete perso un cliente",
+            "avete appena perso un cliente",
+            "perderete un cliente",
+            "perderete clienti",
+            "you just lost a customer",
+            "you lost a customer",
+            "you ve lost a customer",
             "disdico",
             "disdetta",
             "disdire",
@@ -5613,6 +5673,16 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Abuse,
         phrases: &[
+            "fare in culo",
+            "andate a fare in culo",
+            "vai a fare in culo",
+            // Insults of stupidity (added 2026-11-24).
+            "demente",
+            "dementi",
+            "ebete",
+            "ebeti",
+            "rimbambit*",
+            "babbe*",
             // Insults in full: "pezzo di", "testa di" and "andate a" alone also read "il miglior pezzo di
             // Sanremo" and "andate a vedere" (2026-11-24).
             "pezzo di merda",

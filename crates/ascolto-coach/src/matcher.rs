@@ -212,7 +212,7 @@ fn negated_with(text: &Analysed<'_>, negators: &[bool], first: usize) -> bool {
             return false;
         }
         if negators[index - 1] {
-            return !focus_or_comparison(tokens, index - 1, first) && !scope_closed(tokens, index - 1, first);
+            return !focus_or_comparison(tokens, index - 1, first) && !scope_closed(text, index - 1, first);
         }
         index -= 1;
     }
@@ -269,7 +269,8 @@ const TRANSPARENT: &[&str] = &[
 /// ("non è possibile fate schifo": the negation bears on "possibile"). A demonstrative right after
 /// the negator negates a phrase by contrast, not the evaluation in it ("il grano italiano e non
 /// quelle schifezze").
-fn scope_closed(tokens: &[Token], negator: usize, first: usize) -> bool {
+fn scope_closed(text: &Analysed<'_>, negator: usize, first: usize) -> bool {
+    let tokens = &text.tokens;
     let Some(next) = tokens.get(negator + 1) else {
         return false;
     };
@@ -293,7 +294,44 @@ fn scope_closed(tokens: &[Token], negator: usize, first: usize) -> bool {
             .unwrap_or_default()
             .iter()
             .any(|t| t.is_word() && !TRANSPARENT.contains(&t.lower.as_str()));
-    demonstrative || predicate_before
+    // "Non capisco cosa c'entra", "non so se è buono": knowing and understanding take the negation
+    // themselves (unlike "credo", "penso", which pass it on to their clause); the evaluation after
+    // them stands. (English "don't know" is left as it was: the reply-side rules were measured with it.)
+    let italian = matches!(tokens[negator].lower.as_str(), "non" | "nn");
+    let knowing = first > negator + 1
+        && (italian
+            && matches!(
+                next.lower.as_str(),
+                "capisco"
+                    | "capisce"
+                    | "capisci"
+                    | "capiamo"
+                    | "capite"
+                    | "capiscono"
+                    | "so"
+                    | "sa"
+                    | "sai"
+                    | "sappiamo"
+                    | "sapete"
+                    | "sanno"
+                    | "ricordo"
+            ));
+    // "Non riesco a non ascoltarla", "non posso non amarla": two negations within a few words make an
+    // affirmation (litotes).
+    let double = italian && {
+        let mut index = negator;
+        let mut found = false;
+        while index > 0 && negator - index < 3 && !found {
+            let gap = &text.text[tokens[index - 1].end..tokens[index].start];
+            if tokens[index - 1].sentence != tokens[negator].sentence || gap.contains([',', ';', ':', '.']) {
+                break;
+            }
+            found = matches!(tokens[index - 1].lower.as_str(), "non" | "nn");
+            index -= 1;
+        }
+        found
+    };
+    demonstrative || predicate_before || knowing || double
 }
 
 /// Negators that do not negate what follows them. "Non solo bella ma anche brava", "not only fast":
