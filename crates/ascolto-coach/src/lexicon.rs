@@ -6084,13 +6084,13 @@ pub(crate) static LEXICON: &[Entry] = &[
 
 /// Words that negate what follows within a few words.
 pub(crate) static NEGATORS: &[&str] = &[
-    // "nn" is how "non" is typed on phones; "mica" negates in speech ("mica è buona"); "privo di"
-    // ("privo di gusto") lacks what follows.
-    "nn", "mica", "privo", "priva", "privi", "prive", "non", "né", "ne", "nessun", "nessuno", "nessuna",
-    "mai", "senza", "niente", "nulla", "neanche", "nemmeno", "neppure", "not", "no", "never", "nothing",
-    "without", "neither", "nor", "hardly", "barely", "cannot", "nobody", "none", "don", "doesn", "didn",
-    "isn", "aren", "wasn", "weren", "won", "wouldn", "couldn", "shouldn", "haven", "hasn", "hadn", "cant",
-    "dont", "doesnt", "didnt", "isnt", "wont", "t",
+    // "mica" negates in speech ("mica è buona"); "privo di" ("privo di gusto") lacks what follows.
+    // ("nn", as "non" is typed on phones, is read as "non" by the tokenizer.)
+    "mica", "privo", "priva", "privi", "prive", "non", "né", "ne", "nessun", "nessuno", "nessuna", "mai",
+    "senza", "niente", "nulla", "neanche", "nemmeno", "neppure", "not", "no", "never", "nothing", "without",
+    "neither", "nor", "hardly", "barely", "cannot", "nobody", "none", "don", "doesn", "didn", "isn", "aren",
+    "wasn", "weren", "won", "wouldn", "couldn", "shouldn", "haven", "hasn", "hadn", "cant", "dont", "doesnt",
+    "didnt", "isnt", "wont", "t",
 ];
 
 /// Frequent function words per language, for language detection and to skip the spelling check.

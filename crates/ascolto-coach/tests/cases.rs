@@ -1322,6 +1322,9 @@ static CASES: &[Case] = &[
     case(Customer("Uno spot sessista"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Sono disperata, nessuno mi aiuta"), &["sentiment-", "sadness"], &["sentiment+"]),
     case(Customer("Andate a fare in culo"), &["abuse", "anger", "sentiment-"], &[]),
+    case(Customer("Nn si può ordinare online"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Nn è bello"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Ke schifo"), &["sentiment-"], &["sentiment+"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
