@@ -16,25 +16,31 @@ pub fn analyze_customer(text: &str) -> CustomerReport {
 pub(crate) fn report(text: &Analysed<'_>, hits: &[Hit], fallback: Language) -> CustomerReport {
     // Evaluative words inside a non-evaluative idiom ("e basta", "alla fine") or a sarcastic thanks
     // ("grazie per niente") count for nothing on their own.
-    let idioms = IdiomReach::new(text, hits);
-    let evaluative: Vec<Hit> = hits.iter().filter(|hit| !idioms.covers(hit)).copied().collect();
-    let hits = evaluative.as_slice();
+    let evaluative: Vec<Hit>;
+    let hits = if hits.iter().any(|hit| is_idiom(hit.cat)) {
+        let idioms = IdiomReach::new(text, hits);
+        evaluative = hits.iter().filter(|hit| !idioms.covers(hit)).copied().collect();
+        evaluative.as_slice()
+    } else {
+        hits
+    };
     let questions = questions(text);
     // A bare "grazie" closing a request is the courtesy of asking, not gratitude felt: it stays in
     // `thanks` but carries no sentiment or joy.
     let felt = felt(text, hits, !questions.is_empty());
-    let moved = moved(text, &felt);
-    let anger = emotion(text, &felt, &[Cat::Anger], shouting_weight(text, &felt));
+    let felt = felt.as_deref().unwrap_or(hits);
+    let moved = moved(felt);
+    let anger = emotion(text, felt, &[Cat::Anger], shouting_weight(text, felt));
     // Tears are sadness unless the message praises or thanks: then they are tears of emotion.
     let sadness: &[Cat] = if moved { &[Cat::Sadness] } else { &[Cat::Sadness, Cat::Tears] };
     CustomerReport {
         language: lang::detect(text, fallback),
-        sentiment: round2(sentiment(text, &felt, moved)),
+        sentiment: round2(sentiment(text, felt, moved)),
         emotions: Emotions {
             anger,
-            sadness: emotion(text, &felt, sadness, 0.0),
-            fear: emotion(text, &felt, &[Cat::Fear], 0.0),
-            joy: emotion(text, &felt, &[Cat::Joy], 0.0),
+            sadness: emotion(text, felt, sadness, 0.0),
+            fear: emotion(text, felt, &[Cat::Fear], 0.0),
+            joy: emotion(text, felt, &[Cat::Joy], 0.0),
         },
         urgency: 0.0,
         urgency_reasons: urgency_reasons(text, hits),
@@ -114,9 +120,11 @@ fn is_idiom(cat: Cat) -> bool {
 /// The hits that carry feeling: all but the praise, joy and thanks read on a thanks formula that
 /// closes a request ("Quando arriva il pacco? Grazie", "fatemi sapere, grazie in anticipo"). A
 /// thanks followed by what it is for ("grazie per la pazienza", "grazie a voi") is felt.
-fn felt(text: &Analysed<'_>, hits: &[Hit], asks: bool) -> Vec<Hit> {
+fn felt(text: &Analysed<'_>, hits: &[Hit], asks: bool) -> Option<Vec<Hit>> {
     let tokens = &text.tokens;
-    let asks = asks || has(hits, Cat::Please);
+    if !(asks || has(hits, Cat::Please)) || !has(hits, Cat::Thanks) {
+        return None;
+    }
     let last_sentence = tokens.last().map(|t| t.sentence);
     let mut formula = vec![false; tokens.len()];
     let formulas = of(hits, Cat::Thanks)
@@ -133,30 +141,25 @@ fn felt(text: &Analysed<'_>, hits: &[Hit], asks: bool) -> Vec<Hit> {
         })
         .inspect(|hit| formula[hit.first..hit.end].iter_mut().for_each(|f| *f = true))
         .count();
-    if !asks || formulas == 0 {
-        return hits.to_vec();
+    if formulas == 0 {
+        return None;
     }
-    hits.iter()
+    let felt = hits
+        .iter()
         .filter(|hit| {
             !matches!(hit.cat, Cat::Pos | Cat::PosStrong | Cat::Joy | Cat::Thanks)
                 || !formula[hit.first..hit.end].iter().all(|&f| f)
         })
         .copied()
-        .collect()
+        .collect();
+    Some(felt)
 }
 
-/// True when the message praises, rejoices or thanks (without negation or sarcasm), so that tears in
-/// it are tears of emotion ("che bello, ho pianto", "mi hai fatto piangere, grazie").
-fn moved(text: &Analysed<'_>, hits: &[Hit]) -> bool {
-    let sarcastic = sarcastic_thanks(text, hits);
-    hits.iter().any(|hit| {
-        !hit.negated
-            && match hit.cat {
-                Cat::Pos | Cat::PosStrong | Cat::Joy => true,
-                Cat::Thanks => !sarcastic[hit.first],
-                _ => false,
-            }
-    })
+/// True when the message praises, rejoices or thanks (without negation; sarcastic thanks are already
+/// gone with their idiom), so that tears in it are tears of emotion ("che bello, ho pianto").
+fn moved(hits: &[Hit]) -> bool {
+    hits.iter()
+        .any(|hit| !hit.negated && matches!(hit.cat, Cat::Pos | Cat::PosStrong | Cat::Joy | Cat::Thanks))
 }
 
 fn span_of(text: &Analysed<'_>, hit: &Hit) -> Span {
@@ -175,7 +178,6 @@ fn spans<'h>(text: &Analysed<'_>, hits: impl Iterator<Item = &'h Hit>) -> Vec<Sp
 /// found inside them ("siete fantastici" is thanks and strong praise). Tears count −1, or nothing
 /// when the message is `moved`.
 fn sentiment(text: &Analysed<'_>, hits: &[Hit], moved: bool) -> f32 {
-    let sarcastic = sarcastic_thanks(text, hits);
     let mut polar: Vec<(&Hit, f32)> = hits
         .iter()
         .filter_map(|hit| {
@@ -188,7 +190,7 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit], moved: bool) -> f32 {
                 // Emotions and complaint signals carry valence too: gratitude and joy are positive;
                 // anger, sadness, fear, threats, repeated contact and losses are negative.
                 Cat::Joy => 1.0,
-                Cat::Thanks if !sarcastic.get(hit.first).copied().unwrap_or(false) => 1.0,
+                Cat::Thanks => 1.0,
                 Cat::Anger | Cat::Sadness | Cat::Fear => -1.0,
                 Cat::RepeatedContact | Cat::MoneyLost | Cat::BusinessStopped => -1.0,
                 Cat::CancelThreat | Cat::LegalThreat => -1.5,
@@ -302,13 +304,31 @@ fn conceded(text: &Analysed<'_>) -> Vec<bool> {
     let mut conceded = vec![false; tokens.len()];
     let mut index = 0;
     while index < tokens.len() {
-        let starts = CONCESSIVES.iter().find(|phrase| {
-            tokens.len() - index >= phrase.len()
-                && phrase.iter().enumerate().all(|(offset, word)| {
-                    tokens[index + offset].lower == *word
-                        && tokens[index + offset].sentence == tokens[index].sentence
+        let opener = matches!(
+            tokens[index].lower.as_str(),
+            "anche"
+                | "sebbene"
+                | "benché"
+                | "benche"
+                | "nonostante"
+                | "malgrado"
+                | "seppure"
+                | "seppur"
+                | "although"
+                | "even"
+                | "despite"
+        );
+        let starts = opener
+            .then(|| {
+                CONCESSIVES.iter().find(|phrase| {
+                    tokens.len() - index >= phrase.len()
+                        && phrase.iter().enumerate().all(|(offset, word)| {
+                            tokens[index + offset].lower == *word
+                                && tokens[index + offset].sentence == tokens[index].sentence
+                        })
                 })
-        });
+            })
+            .flatten();
         let Some(phrase) = starts else {
             index += 1;
             continue;
@@ -693,19 +713,8 @@ fn tried(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
     found
 }
 
-/// Tokens inside a sarcastic "thanks" ("thanks for nothing", "grazie tante per niente").
-fn sarcastic_thanks(text: &Analysed<'_>, hits: &[Hit]) -> Vec<bool> {
-    let mut sarcastic = vec![false; text.tokens.len()];
-    for hit in of(hits, Cat::NotThanks) {
-        sarcastic[hit.first..hit.end].iter_mut().for_each(|c| *c = true);
-    }
-    sarcastic
-}
-
+/// Thanks that are not negated. Sarcastic thanks ("thanks for nothing", "grazie tante per niente")
+/// are already gone with the idiom that covers them.
 fn thanks(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
-    let sarcastic = sarcastic_thanks(text, hits);
-    of(hits, Cat::Thanks)
-        .filter(|hit| !hit.negated && !sarcastic[hit.first])
-        .map(|hit| span_of(text, hit))
-        .collect()
+    of(hits, Cat::Thanks).filter(|hit| !hit.negated).map(|hit| span_of(text, hit)).collect()
 }
