@@ -1325,6 +1325,12 @@ static CASES: &[Case] = &[
     case(Customer("Nn si può ordinare online"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Nn è bello"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Ke schifo"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Una canzone toccante e coinvolgente"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Evvai!"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("🤍🫶"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Che scempio"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Pfff, pretenzioso e superficiale"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Il pannello solare è arrivato"), &[], &["sentiment+"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
