@@ -3330,6 +3330,15 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Pos,
         phrases: &[
+            // Missing someone is attachment (added 2026-11-24): "mi mancate" says the shop is loved.
+            "mi mancate",
+            "ci mancate",
+            "mi manchi",
+            "ci manchi",
+            "mi mancherete",
+            "ci mancherete",
+            "mi mancherai",
+            "ci mancherai",
             "raffinatezza",
             "raffinatissim*",
             // More praise of works and people, and joyful interjections (added 2026-11-24).
@@ -3990,6 +3999,13 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::Neg,
         phrases: &[
+            // The wrong item (added 2026-11-24).
+            "not what i ordered",
+            "not what we ordered",
+            "non è quello che ho ordinato",
+            "non è quello che avevo ordinato",
+            "wrong item",
+            "wrong size",
             // More disapproval, disgust and contemptuous interjections (added 2026-11-24).
             "orror*",
             "fetent*",
@@ -5261,6 +5277,23 @@ pub(crate) static LEXICON: &[Entry] = &[
     Entry {
         cat: Cat::NotEvaluative,
         phrases: &[
+            // English "like" as a preposition or a wish is no liking.
+            "would like",
+            "d like",
+            "looks like",
+            "look like",
+            "looked like",
+            "seems like",
+            "seemed like",
+            "sounds like",
+            "sounded like",
+            "feel like",
+            "feels like",
+            "felt like",
+            "just like",
+            "something like",
+            "more like",
+            "a lot like",
             // "A causa di" is "because of", no lawsuit (2026-11-24).
             "a causa",
             "causa del",

@@ -346,11 +346,10 @@ fn focus_or_comparison(tokens: &[Token], negator: usize, first: usize) -> bool {
         tokens[negator].lower.as_str(),
         "mai" | "niente" | "nulla" | "nessun" | "nessuno" | "nessuna" | "never" | "nothing" | "nobody"
     );
-    let degree = first > negator + 1
-        && matches!(
-            tokens[first - 1].lower.as_str(),
-            "così" | "cosi" | "più" | "piu" | "tanto" | "so" | "more"
-        );
+    // The degree word may open the phrase itself ("so good").
+    let is_degree =
+        |t: &Token| matches!(t.lower.as_str(), "così" | "cosi" | "più" | "piu" | "tanto" | "so" | "more");
+    let degree = first > negator + 1 && (is_degree(&tokens[first - 1]) || is_degree(&tokens[first]));
     focus || existential && degree
 }
 

@@ -1331,6 +1331,10 @@ static CASES: &[Case] = &[
     case(Customer("Che scempio"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Pfff, pretenzioso e superficiale"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Il pannello solare è arrivato"), &[], &["sentiment+"]),
+    case(Customer("I would like to return this"), &[], &["sentiment+"]),
+    case(Customer("I like this one"), &["sentiment+"], &[]),
+    case(Customer("This is not what I ordered"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Mi mancate tanto"), &["sentiment+"], &["sentiment-"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
