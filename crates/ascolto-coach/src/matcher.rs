@@ -265,10 +265,11 @@ const TRANSPARENT: &[&str] = &[
     "tutto",
 ];
 
-/// True when the negation ended before the hit. After "non è" + a predicate word the clause moves on
-/// ("non è possibile fate schifo": the negation bears on "possibile"). A demonstrative right after
-/// the negator negates a phrase by contrast, not the evaluation in it ("il grano italiano e non
-/// quelle schifezze").
+/// True when the negation ended before the hit, or was cancelled. After "non è" + a predicate word
+/// the clause moves on ("non è possibile fate schifo": the negation bears on "possibile"). A
+/// demonstrative right after the negator negates a phrase by contrast, not the evaluation in it ("il
+/// grano italiano e non quelle schifezze"). Verbs of knowing keep the negation; a second "non"
+/// cancels it.
 fn scope_closed(text: &Analysed<'_>, negator: usize, first: usize) -> bool {
     let tokens = &text.tokens;
     let Some(next) = tokens.get(negator + 1) else {
