@@ -678,16 +678,36 @@ pub(crate) fn questions(text: &Analysed<'_>) -> Vec<Span> {
             if interrogative(text, sentence) {
                 return true;
             }
-            let words: Vec<&str> = text.tokens[sentence.first_token..sentence.end_token]
-                .iter()
-                .map(|t| t.lower.as_str())
-                .collect();
+            let words = &text.tokens[sentence.first_token..sentence.end_token];
             // A customer writing "posso cambiare l'indirizzo" or "potete richiamarmi" is asking.
             let closed = text.text[sentence.start..sentence.end].trim_end().ends_with(['.', '!']);
             let asks_it = words.len() >= 3
                 && !closed
-                && matches!(words[0], "posso" | "possiamo" | "potete" | "potreste" | "può" | "potrebbe");
-            asks_it || ASKING.iter().any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
+                && matches!(
+                    words[0].lower.as_str(),
+                    "posso" | "possiamo" | "potete" | "potreste" | "può" | "potrebbe"
+                );
+            // Each asking phrase is tried only where one of their first words stands.
+            asks_it
+                || words.iter().enumerate().any(|(at, word)| {
+                    matches!(
+                        word.lower.as_str(),
+                        "vorrei"
+                            | "volevo"
+                            | "mi"
+                            | "i"
+                            | "let"
+                            | "can"
+                            | "tell"
+                            | "show"
+                            | "fatemi"
+                            | "fammi"
+                    ) && ASKING.iter().any(|phrase| {
+                        phrase[0] == word.lower
+                            && words.len() - at >= phrase.len()
+                            && phrase.iter().zip(&words[at..]).all(|(w, t)| *w == t.lower)
+                    })
+                })
         })
         .map(|sentence| Span { start: sentence.start, end: sentence.end })
         .collect()

@@ -419,6 +419,10 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
 /// "ke" (che), "x" (per), "qlc" (qualcosa), "nnt" (niente), "qnd" (quando). None of them is an
 /// English or Italian word.
 fn texting(lower: &str) -> Option<&'static str> {
+    // Every abbreviation is short and starts with one of these letters: one comparison rules out most words.
+    if lower.len() > 6 || !matches!(lower.as_bytes().first(), Some(b'n' | b'c' | b'x' | b'k' | b'p' | b'q')) {
+        return None;
+    }
     Some(match lower {
         "nn" => "non",
         "cmq" => "comunque",
