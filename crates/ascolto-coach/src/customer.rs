@@ -1,7 +1,7 @@
 //! The customer side: sentiment, emotions, urgency, questions, what was already tried, abuse and thanks.
 
 use crate::lexicon::Cat;
-use crate::matcher::{Hit, matcher, of};
+use crate::matcher::{Hit, has, matcher, of};
 use crate::text::{Analysed, Kind};
 use crate::{CustomerReport, Emotion, Emotions, Language, Span, UrgencyKind, UrgencyReason, lang};
 
@@ -14,19 +14,37 @@ pub fn analyze_customer(text: &str) -> CustomerReport {
 
 /// Builds the report from a tokenised message and its lexicon hits.
 pub(crate) fn report(text: &Analysed<'_>, hits: &[Hit], fallback: Language) -> CustomerReport {
-    let anger = emotion(text, hits, Cat::Anger, shouting_weight(text, hits));
+    // Evaluative words inside a non-evaluative idiom ("e basta", "alla fine") or a sarcastic thanks
+    // ("grazie per niente") count for nothing on their own.
+    let evaluative: Vec<Hit>;
+    let hits = if hits.iter().any(|hit| is_idiom(hit.cat)) {
+        let idioms = IdiomReach::new(text, hits);
+        evaluative = hits.iter().filter(|hit| !idioms.covers(hit)).copied().collect();
+        evaluative.as_slice()
+    } else {
+        hits
+    };
+    let questions = questions(text);
+    // A bare "grazie" closing a request is the courtesy of asking, not gratitude felt: it stays in
+    // `thanks` but carries no sentiment or joy.
+    let felt = felt(text, hits, !questions.is_empty());
+    let felt = felt.as_deref().unwrap_or(hits);
+    let moved = moved(felt);
+    let anger = emotion(text, felt, &[Cat::Anger], shouting_weight(text, felt));
+    // Tears are sadness unless the message praises or thanks: then they are tears of emotion.
+    let sadness: &[Cat] = if moved { &[Cat::Sadness] } else { &[Cat::Sadness, Cat::Tears] };
     CustomerReport {
         language: lang::detect(text, fallback),
-        sentiment: round2(sentiment(text, hits)),
+        sentiment: round2(sentiment(text, felt, moved)),
         emotions: Emotions {
             anger,
-            sadness: emotion(text, hits, Cat::Sadness, 0.0),
-            fear: emotion(text, hits, Cat::Fear, 0.0),
-            joy: emotion(text, hits, Cat::Joy, 0.0),
+            sadness: emotion(text, felt, sadness, 0.0),
+            fear: emotion(text, felt, &[Cat::Fear], 0.0),
+            joy: emotion(text, felt, &[Cat::Joy], 0.0),
         },
         urgency: 0.0,
         urgency_reasons: urgency_reasons(text, hits),
-        questions: questions(text),
+        questions,
         tried: tried(text, hits),
         abuse: spans(text, of(hits, Cat::Abuse)),
         thanks: thanks(text, hits),
@@ -66,6 +84,84 @@ pub(crate) fn round2(value: f32) -> f32 {
     (value * 100.0).round() / 100.0
 }
 
+/// Where the non-evaluative idioms and sarcastic thanks of a text reach, computed once so that each
+/// hit is checked in constant time.
+struct IdiomReach {
+    /// For each token, the furthest end of an idiom that starts before it.
+    before: Vec<usize>,
+    /// For each token, the furthest end of an idiom that starts on it.
+    at: Vec<usize>,
+}
+
+impl IdiomReach {
+    fn new(text: &Analysed<'_>, hits: &[Hit]) -> IdiomReach {
+        let count = text.tokens.len();
+        let mut at = vec![0; count];
+        for hit in hits.iter().filter(|hit| is_idiom(hit.cat)) {
+            at[hit.first] = at[hit.first].max(hit.end);
+        }
+        let mut before = vec![0; count];
+        for index in 1..count {
+            before[index] = before[index - 1].max(at[index - 1]);
+        }
+        IdiomReach { before, at }
+    }
+
+    /// True when `hit` lies inside a longer idiom ("basta" in "e basta").
+    fn covers(&self, hit: &Hit) -> bool {
+        !is_idiom(hit.cat) && (self.before[hit.first] >= hit.end || self.at[hit.first] > hit.end)
+    }
+}
+
+fn is_idiom(cat: Cat) -> bool {
+    matches!(cat, Cat::NotEvaluative | Cat::NotThanks)
+}
+
+/// The hits that carry feeling: all but the praise, joy and thanks read on a thanks formula that
+/// closes a request ("Quando arriva il pacco? Grazie", "fatemi sapere, grazie in anticipo"). A
+/// thanks followed by what it is for ("grazie per la pazienza", "grazie a voi") is felt.
+fn felt(text: &Analysed<'_>, hits: &[Hit], asks: bool) -> Option<Vec<Hit>> {
+    let tokens = &text.tokens;
+    if !(asks || has(hits, Cat::Please)) || !has(hits, Cat::Thanks) {
+        return None;
+    }
+    let last_sentence = tokens.last().map(|t| t.sentence);
+    let mut formula = vec![false; tokens.len()];
+    let formulas = of(hits, Cat::Thanks)
+        .filter(|hit| {
+            let word = tokens[hit.first].lower.as_str();
+            let plain = word.starts_with("grazie") || word.starts_with("thank") || word == "thx";
+            let next = tokens.get(hit.end).filter(|t| t.sentence == tokens[hit.first].sentence);
+            let bare = next.is_none_or(|t| !matches!(t.lower.as_str(), "per" | "di" | "a" | "for" | "to"));
+            let advance = next.is_some_and(|t| t.lower == "in")
+                && tokens
+                    .get(hit.end + 1)
+                    .is_some_and(|t| matches!(t.lower.as_str(), "anticipo" | "advance"));
+            plain && (bare && Some(tokens[hit.first].sentence) == last_sentence || advance)
+        })
+        .inspect(|hit| formula[hit.first..hit.end].iter_mut().for_each(|f| *f = true))
+        .count();
+    if formulas == 0 {
+        return None;
+    }
+    let felt = hits
+        .iter()
+        .filter(|hit| {
+            !matches!(hit.cat, Cat::Pos | Cat::PosStrong | Cat::Joy | Cat::Thanks)
+                || !formula[hit.first..hit.end].iter().all(|&f| f)
+        })
+        .copied()
+        .collect();
+    Some(felt)
+}
+
+/// True when the message praises, rejoices or thanks (without negation; sarcastic thanks are already
+/// gone with their idiom), so that tears in it are tears of emotion ("che bello, ho pianto").
+fn moved(hits: &[Hit]) -> bool {
+    hits.iter()
+        .any(|hit| !hit.negated && matches!(hit.cat, Cat::Pos | Cat::PosStrong | Cat::Joy | Cat::Thanks))
+}
+
 fn span_of(text: &Analysed<'_>, hit: &Hit) -> Span {
     let (start, end) = text.span_of(hit.first, hit.end);
     Span { start, end }
@@ -77,9 +173,11 @@ fn spans<'h>(text: &Analysed<'_>, hits: impl Iterator<Item = &'h Hit>) -> Vec<Sp
 
 /// Lexicon valence: ±1 for ordinary words, ±2 for strong ones; negation flips and softens; an
 /// intensifier just before strengthens; a clause after "ma"/"but" weighs more than the one before
-/// (as people put their real point after the contrast). Overlapping phrases count once, longest first.
-fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
-    let sarcastic = sarcastic_thanks(text, hits);
+/// (as people put their real point after the contrast), a conceded clause ("anche se", "although")
+/// less. Overlapping phrases count once, longest first, with the strongest value of the same sign
+/// found inside them ("siete fantastici" is thanks and strong praise). Tears count −1, or nothing
+/// when the message is `moved`.
+fn sentiment(text: &Analysed<'_>, hits: &[Hit], moved: bool) -> f32 {
     let mut polar: Vec<(&Hit, f32)> = hits
         .iter()
         .filter_map(|hit| {
@@ -92,15 +190,21 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
                 // Emotions and complaint signals carry valence too: gratitude and joy are positive;
                 // anger, sadness, fear, threats, repeated contact and losses are negative.
                 Cat::Joy => 1.0,
-                Cat::Thanks if !sarcastic.get(hit.first).copied().unwrap_or(false) => 1.0,
+                Cat::Thanks => 1.0,
                 Cat::Anger | Cat::Sadness | Cat::Fear => -1.0,
                 Cat::RepeatedContact | Cat::MoneyLost | Cat::BusinessStopped => -1.0,
                 Cat::CancelThreat | Cat::LegalThreat => -1.5,
+                // "Thanks for nothing" is a reproach.
+                Cat::NotThanks => -1.0,
+                Cat::Tears if !moved => -1.0,
+                // Idioms and tears of emotion cover their words and count nothing.
+                Cat::NotEvaluative | Cat::Tears => 0.0,
                 _ => return None,
             };
             Some((hit, value))
         })
         .collect();
+    strongest_inside(&mut polar);
     polar.sort_by(|a, b| {
         let length = |hit: &Hit| hit.end - hit.first;
         (length(b.0), b.1.abs(), a.0.first)
@@ -108,6 +212,7 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     let contrasts = last_contrasts(text);
+    let conceded = conceded(text);
     let mut covered = vec![false; text.tokens.len()];
     let (mut total, mut mass) = (0.0_f32, 0.0_f32);
     for (hit, value) in polar {
@@ -120,10 +225,126 @@ fn sentiment(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
             value *= 1.5;
         }
         value *= contrast_weight(text, &contrasts, hit.first);
+        if conceded[hit.first] {
+            value *= 0.5;
+        }
+        if scare_quoted(text, hit) {
+            value *= -0.5;
+        }
+        // A question does not assert its evaluation ("è buona o fa male?"): half weight.
+        if text.sentences.get(text.tokens[hit.first].sentence).is_some_and(|s| s.question_mark) {
+            value *= 0.5;
+        }
         total += value;
         mass += value.abs();
     }
+    // Repeated or mixed question marks ("quando arriva??", "ma avete visto?!") are impatience and
+    // indignation, not a neutral question: a weak negative cue of its own.
+    if ["??", "?!", "!?"].iter().any(|run| text.text.contains(run)) {
+        total -= 0.5;
+        mass += 0.5;
+    }
     if mass == 0.0 { 0.0 } else { (total / (mass + 1.0)).clamp(-1.0, 1.0) }
+}
+
+/// True when an evaluative word of one or two words stands alone between quotation marks ("questa
+/// pubblicità così "geniale""): scare quotes distance the writer from the word, usually in irony.
+fn scare_quoted(text: &Analysed<'_>, hit: &Hit) -> bool {
+    if hit.end - hit.first > 2 {
+        return false;
+    }
+    let (start, end) = text.span_of(hit.first, hit.end);
+    let before = text.text[..start].chars().next_back();
+    let after = text.text[end..].chars().next();
+    matches!(before, Some('"' | '“' | '«')) && matches!(after, Some('"' | '”' | '»'))
+}
+
+/// Gives each polar hit the strongest value of the same sign among the hits inside its span, so that
+/// the longest phrase, which wins the overlap, does not lose the strength of a word it contains.
+/// `polar` is in text order (first token, then end), and phrases are a few words long, so the inner
+/// scan is short.
+fn strongest_inside(polar: &mut [(&Hit, f32)]) {
+    let mut group = 0;
+    for index in 0..polar.len() {
+        let (hit, value) = polar[index];
+        if polar[group].0.first != hit.first {
+            group = index;
+        }
+        let mut strongest = value;
+        for &(other, other_value) in polar[group..].iter().take_while(|(o, _)| o.first < hit.end) {
+            if other.end <= hit.end && other_value * value > 0.0 && other_value.abs() > strongest.abs() {
+                strongest = other_value;
+            }
+        }
+        polar[index].1 = strongest;
+    }
+}
+
+/// Concessive conjunctions: the clause they open concedes a point the writer then sets aside
+/// ("anche se costa un po', è ottima"; "although it was late, it works"), so it weighs half.
+const CONCESSIVES: &[&[&str]] = &[
+    &["anche", "se"],
+    &["sebbene"],
+    &["benché"],
+    &["benche"],
+    &["nonostante"],
+    &["malgrado"],
+    &["seppure"],
+    &["seppur"],
+    &["although"],
+    &["even", "though"],
+    &["even", "if"],
+    &["despite"],
+];
+
+/// For each token, whether it lies in a conceded clause: from a concessive conjunction to the next
+/// comma, semicolon, colon or the end of the sentence.
+fn conceded(text: &Analysed<'_>) -> Vec<bool> {
+    let tokens = &text.tokens;
+    let mut conceded = vec![false; tokens.len()];
+    let mut index = 0;
+    while index < tokens.len() {
+        let opener = matches!(
+            tokens[index].lower.as_str(),
+            "anche"
+                | "sebbene"
+                | "benché"
+                | "benche"
+                | "nonostante"
+                | "malgrado"
+                | "seppure"
+                | "seppur"
+                | "although"
+                | "even"
+                | "despite"
+        );
+        let starts = opener
+            .then(|| {
+                CONCESSIVES.iter().find(|phrase| {
+                    tokens.len() - index >= phrase.len()
+                        && phrase.iter().enumerate().all(|(offset, word)| {
+                            tokens[index + offset].lower == *word
+                                && tokens[index + offset].sentence == tokens[index].sentence
+                        })
+                })
+            })
+            .flatten();
+        let Some(phrase) = starts else {
+            index += 1;
+            continue;
+        };
+        let sentence = tokens[index].sentence;
+        let mut end = index + phrase.len();
+        while end < tokens.len()
+            && tokens[end].sentence == sentence
+            && !text.text[tokens[end - 1].end..tokens[end].start].contains([',', ';', ':'])
+        {
+            end += 1;
+        }
+        conceded[index..end].iter_mut().for_each(|c| *c = true);
+        index = end;
+    }
+    conceded
 }
 
 const INTENSIFIERS: &[&str] = &[
@@ -141,6 +362,14 @@ const INTENSIFIERS: &[&str] = &[
     "parecchio",
     "particolarmente",
     "incredibilmente",
+    "profondamente",
+    "decisamente",
+    "infinitamente",
+    "immensamente",
+    "enormemente",
+    "terribilmente",
+    "tremendamente",
+    "follemente",
     "very",
     "really",
     "so",
@@ -156,24 +385,50 @@ const INTENSIFIERS: &[&str] = &[
     "seriously",
 ];
 
-/// An intensifier just before the hit, or the hit's word itself stretched ("bellooo", "sooo bad").
+/// An intensifier just before the hit, or the hit's word itself stretched ("bellooo", "sooo bad") or
+/// in capitals ("STUPENDA"), or an exclamative "che" opening the clause ("Che squallore!").
 fn intensified(text: &Analysed<'_>, first: usize) -> bool {
-    text.tokens[first].elongated
+    let tokens = &text.tokens;
+    tokens[first].elongated
+        || tokens[first].all_caps && tokens[first].lower.chars().count() >= 3
         || first > 0 && {
-            let previous = &text.tokens[first - 1];
-            previous.sentence == text.tokens[first].sentence
+            let previous = &tokens[first - 1];
+            previous.sentence == tokens[first].sentence
                 && (INTENSIFIERS.contains(&previous.lower.as_str())
-                    || previous.elongated && previous.lower == "so")
+                    || previous.elongated && previous.lower == "so"
+                    || previous.lower == "che" && opens_clause(text, first - 1))
         }
 }
 
-const CONTRASTS: &[&str] = &["ma", "però", "tuttavia", "but", "however", "though", "although"];
+/// True when token `index` opens its sentence or follows a comma, a dash or an interjection.
+fn opens_clause(text: &Analysed<'_>, index: usize) -> bool {
+    let tokens = &text.tokens;
+    index == 0 || {
+        let previous = &tokens[index - 1];
+        previous.sentence != tokens[index].sentence
+            || text.text[previous.end..tokens[index].start].contains([',', ';', ':', '-', '–', '.'])
+            || matches!(
+                previous.lower.as_str(),
+                "ma" | "oh" | "ah" | "eh" | "mamma" | "mia" | "dio" | "oddio"
+            )
+    }
+}
 
-/// For each sentence, the last contrast word ("ma", "but") in it, found once per text.
+/// Contrast words. "Though" is left out: after a clause ("nice, though") it closes the contrast
+/// rather than opening it; the concessives ("although", "anche se") have their own rule.
+const CONTRASTS: &[&str] = &["ma", "però", "tuttavia", "but", "however"];
+
+/// For each sentence, the last contrast word ("ma", "but") in it, found once per text. "Ma anche",
+/// "but also" add rather than contrast ("non solo bella ma anche brava").
 fn last_contrasts(text: &Analysed<'_>) -> Vec<Option<usize>> {
     let mut last = vec![None; text.sentences.len()];
     for (index, token) in text.tokens.iter().enumerate() {
+        let additive = text
+            .tokens
+            .get(index + 1)
+            .is_some_and(|next| matches!(next.lower.as_str(), "anche" | "pure" | "also"));
         if CONTRASTS.contains(&token.lower.as_str())
+            && !additive
             && let Some(slot) = last.get_mut(token.sentence)
         {
             *slot = Some(index);
@@ -190,7 +445,8 @@ fn contrast_weight(text: &Analysed<'_>, contrasts: &[Option<usize>], position: u
     }
 }
 
-/// Extra anger from shouting: capitals or "!!" in a message that also carries negative words.
+/// Extra anger from shouting: capitals or "!!" in a message that also carries negative words. A run
+/// of marks counts as one anger word, capitals (which are also emphasis) as a little over half of one.
 fn shouting_weight(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
     let negative = hits.iter().any(|h| {
         matches!(
@@ -212,18 +468,22 @@ fn shouting_weight(text: &Analysed<'_>, hits: &[Hit]) -> f32 {
         .iter()
         .filter(|t| t.all_caps && t.kind == Kind::Word && t.lower.chars().count() >= 3)
         .count();
-    // "!!" and "??" (exasperated repetition) both raise the voice.
-    let bangs = text.text.contains("!!") || text.text.contains("??");
-    (if caps >= 2 { 0.6 } else { 0.0 }) + if bangs { 0.4 } else { 0.0 }
+    // "!!", "??" and "?!" (exasperated repetition, indignant disbelief) raise the voice; with a
+    // complaint they are anger as plainly as an anger word is.
+    let bangs = ["!!", "??", "?!", "!?"].iter().any(|run| text.text.contains(run));
+    (if caps >= 2 { 0.6 } else { 0.0 }) + if bangs { 1.0 } else { 0.0 }
 }
 
-fn emotion(text: &Analysed<'_>, hits: &[Hit], cat: Cat, extra: f32) -> Emotion {
-    let mut found: Vec<&Hit> = of(hits, cat).filter(|hit| !hit.negated).collect();
+fn emotion(text: &Analysed<'_>, hits: &[Hit], cats: &[Cat], extra: f32) -> Emotion {
+    let mut found: Vec<&Hit> = hits.iter().filter(|hit| cats.contains(&hit.cat) && !hit.negated).collect();
     let mut weight = extra;
     for hit in &found {
         weight += if intensified(text, hit.first) { 1.5 } else { 1.0 };
     }
-    if cat == Cat::Anger {
+    if cats.len() > 1 {
+        found.sort_by_key(|hit| (hit.first, hit.end));
+    }
+    if cats.contains(&Cat::Anger) {
         weight += of(hits, Cat::Abuse).count() as f32;
         // A threat to leave or to sue is anger put into action; having to write again is its start.
         // They are evidence of anger too.
@@ -251,7 +511,7 @@ fn urgency_reasons(text: &Analysed<'_>, hits: &[Hit]) -> Vec<UrgencyReason> {
                 Cat::RepeatedContact => UrgencyKind::RepeatedContact,
                 Cat::CancelThreat => UrgencyKind::CancelThreat,
                 Cat::LegalThreat => UrgencyKind::LegalThreat,
-                Cat::MoneyLost => UrgencyKind::MoneyLost,
+                Cat::MoneyLost | Cat::MoneyMention => UrgencyKind::MoneyLost,
                 Cat::BusinessStopped => UrgencyKind::BusinessStopped,
                 _ => return None,
             };
@@ -357,6 +617,11 @@ const ASKING: &[&[&str]] = &[
     &["i", "wonder"],
     &["i", "was", "wondering"],
     &["let", "me", "know"],
+    &["fatemi", "sapere"],
+    &["fammi", "sapere"],
+    &["mi", "fate", "sapere"],
+    &["mi", "fai", "sapere"],
+    &["mi", "fa", "sapere"],
     &["can", "you", "tell", "me"],
     &["tell", "me", "how"],
     &["show", "me", "how"],
@@ -439,16 +704,36 @@ pub(crate) fn questions(text: &Analysed<'_>) -> Vec<Span> {
             if interrogative(text, sentence) {
                 return true;
             }
-            let words: Vec<&str> = text.tokens[sentence.first_token..sentence.end_token]
-                .iter()
-                .map(|t| t.lower.as_str())
-                .collect();
+            let words = &text.tokens[sentence.first_token..sentence.end_token];
             // A customer writing "posso cambiare l'indirizzo" or "potete richiamarmi" is asking.
             let closed = text.text[sentence.start..sentence.end].trim_end().ends_with(['.', '!']);
             let asks_it = words.len() >= 3
                 && !closed
-                && matches!(words[0], "posso" | "possiamo" | "potete" | "potreste" | "può" | "potrebbe");
-            asks_it || ASKING.iter().any(|phrase| words.windows(phrase.len()).any(|w| w == *phrase))
+                && matches!(
+                    words[0].lower.as_str(),
+                    "posso" | "possiamo" | "potete" | "potreste" | "può" | "potrebbe"
+                );
+            // Each asking phrase is tried only where one of their first words stands.
+            asks_it
+                || words.iter().enumerate().any(|(at, word)| {
+                    matches!(
+                        word.lower.as_str(),
+                        "vorrei"
+                            | "volevo"
+                            | "mi"
+                            | "i"
+                            | "let"
+                            | "can"
+                            | "tell"
+                            | "show"
+                            | "fatemi"
+                            | "fammi"
+                    ) && ASKING.iter().any(|phrase| {
+                        phrase[0] == word.lower
+                            && words.len() - at >= phrase.len()
+                            && phrase.iter().zip(&words[at..]).all(|(w, t)| *w == t.lower)
+                    })
+                })
         })
         .map(|sentence| Span { start: sentence.start, end: sentence.end })
         .collect()
@@ -482,19 +767,8 @@ fn tried(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
     found
 }
 
-/// Tokens inside a sarcastic "thanks" ("thanks for nothing", "grazie tante per niente").
-fn sarcastic_thanks(text: &Analysed<'_>, hits: &[Hit]) -> Vec<bool> {
-    let mut sarcastic = vec![false; text.tokens.len()];
-    for hit in of(hits, Cat::NotThanks) {
-        sarcastic[hit.first..hit.end].iter_mut().for_each(|c| *c = true);
-    }
-    sarcastic
-}
-
+/// Thanks that are not negated. Sarcastic thanks ("thanks for nothing", "grazie tante per niente")
+/// are already gone with the idiom that covers them.
 fn thanks(text: &Analysed<'_>, hits: &[Hit]) -> Vec<Span> {
-    let sarcastic = sarcastic_thanks(text, hits);
-    of(hits, Cat::Thanks)
-        .filter(|hit| !hit.negated && !sarcastic[hit.first])
-        .map(|hit| span_of(text, hit))
-        .collect()
+    of(hits, Cat::Thanks).filter(|hit| !hit.negated).map(|hit| span_of(text, hit)).collect()
 }

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use crate::frames::CLASSES;
 use crate::fxhash::FxMap;
 use crate::lexicon::{Cat, LEXICON, NEGATORS};
-use crate::text::{Analysed, prefix_stem};
+use crate::text::{Analysed, Kind, Token, prefix_stem};
 
 /// The id of a token whose word is in no phrase.
 const UNKNOWN: u32 = u32::MAX;
@@ -354,8 +354,12 @@ impl Matcher {
                 for &node in &frontier {
                     for ending in self.trie.endings(node) {
                         if context.accepts(ending, first, end) {
-                            let negated =
-                                *negated.get_or_insert_with(|| negated_with(text, &negators, first));
+                            // A phrase that carries its own negator ("nessuna risposta", "frega
+                            // niente", "mai più") agrees with a "non" before it (Italian negative
+                            // concord: "non ho avuto nessuna risposta"); it is not negated twice.
+                            let negated = *negated
+                                .get_or_insert_with(|| negated_with(text, &negators, first))
+                                && !negators[first..end].contains(&true);
                             hits.push(Hit { cat: ending.cat, first, end, negated });
                         }
                     }
@@ -540,23 +544,167 @@ fn negated_with(text: &Analysed<'_>, negators: &[bool], first: usize) -> bool {
     let Some(token) = tokens.get(first) else {
         return false;
     };
+    // An emoji or emoticon stands outside the syntax of its sentence: "senza di te ❤" does not
+    // negate the heart.
+    if token.kind == Kind::Emoji {
+        return false;
+    }
     // Walk back at most a few words, stopping at a clause break or a conjunction: in "No, but I can"
-    // and "non è arrivato e domani parto" the negation does not reach the later words.
+    // and "non è arrivato e domani parto" the negation does not reach the later words. Punctuation
+    // that ends a sentence but was typed without a space ("età...un", "no!bello") breaks it too.
     let mut index = first;
     while index > 0 && first - index < NEGATION_WINDOW {
         let previous = &tokens[index - 1];
         let gap = &text.text[previous.end..tokens[index].start];
         let conjunction =
             matches!(previous.lower.as_str(), "e" | "ed" | "and" | "ma" | "but" | "però" | "o" | "or");
-        if previous.sentence != token.sentence || gap.contains([',', ';', ':', '(', ')']) || conjunction {
+        if previous.sentence != token.sentence
+            || gap.contains([',', ';', ':', '(', ')', '.', '…', '!', '?'])
+            || conjunction
+        {
             return false;
         }
         if negators[index - 1] {
-            return true;
+            return !focus_or_comparison(tokens, index - 1, first) && !scope_closed(text, index - 1, first);
         }
         index -= 1;
     }
     false
+}
+
+/// Italian copulas: after "non è" the negation bears on the predicate that follows.
+const COPULAS: &[&str] = &[
+    "è", "é", "sono", "era", "erano", "sia", "siano", "fosse", "fossero", "sarà", "sarebbe", "sei", "siete",
+];
+
+/// Words that leave the predicate of a negated copula open: "non è affatto blasfema", "non è così una
+/// merda", "non è stato bello".
+const TRANSPARENT: &[&str] = &[
+    "affatto",
+    "così",
+    "cosi",
+    "molto",
+    "poi",
+    "proprio",
+    "per",
+    "niente",
+    "nulla",
+    "tanto",
+    "troppo",
+    "davvero",
+    "veramente",
+    "mica",
+    "certo",
+    "più",
+    "piu",
+    "mai",
+    "stato",
+    "stata",
+    "stati",
+    "state",
+    "un",
+    "una",
+    "uno",
+    "il",
+    "la",
+    "lo",
+    "del",
+    "della",
+    "di",
+    "da",
+    "sempre",
+    "neanche",
+    "nemmeno",
+    "tutto",
+];
+
+/// True when the negation ended before the hit, or was cancelled. After "non è" + a predicate word
+/// the clause moves on ("non è possibile fate schifo": the negation bears on "possibile"). A
+/// demonstrative right after the negator negates a phrase by contrast, not the evaluation in it ("il
+/// grano italiano e non quelle schifezze"). Verbs of knowing keep the negation; a second "non"
+/// cancels it.
+fn scope_closed(text: &Analysed<'_>, negator: usize, first: usize) -> bool {
+    let tokens = &text.tokens;
+    let Some(next) = tokens.get(negator + 1) else {
+        return false;
+    };
+    let demonstrative = tokens[negator].lower == "non"
+        && matches!(
+            next.lower.as_str(),
+            "quel"
+                | "quella"
+                | "quelle"
+                | "quei"
+                | "quegli"
+                | "quello"
+                | "questo"
+                | "questa"
+                | "questi"
+                | "queste"
+        );
+    let predicate_before = COPULAS.contains(&next.lower.as_str())
+        && tokens
+            .get(negator + 2..first)
+            .unwrap_or_default()
+            .iter()
+            .any(|t| t.is_word() && !TRANSPARENT.contains(&t.lower.as_str()));
+    // "Non capisco cosa c'entra", "non so se è buono": knowing and understanding take the negation
+    // themselves (unlike "credo", "penso", which pass it on to their clause); the evaluation after
+    // them stands. (English "don't know" is left as it was: the reply-side rules were measured with it.)
+    let italian = matches!(tokens[negator].lower.as_str(), "non" | "nn");
+    let knowing = first > negator + 1
+        && (italian
+            && matches!(
+                next.lower.as_str(),
+                "capisco"
+                    | "capisce"
+                    | "capisci"
+                    | "capiamo"
+                    | "capite"
+                    | "capiscono"
+                    | "so"
+                    | "sa"
+                    | "sai"
+                    | "sappiamo"
+                    | "sapete"
+                    | "sanno"
+                    | "ricordo"
+            ));
+    // "Non riesco a non ascoltarla", "non posso non amarla": two negations within a few words make an
+    // affirmation (litotes).
+    let double = italian && {
+        let mut index = negator;
+        let mut found = false;
+        while index > 0 && negator - index < 3 && !found {
+            let gap = &text.text[tokens[index - 1].end..tokens[index].start];
+            if tokens[index - 1].sentence != tokens[negator].sentence || gap.contains([',', ';', ':', '.']) {
+                break;
+            }
+            found = matches!(tokens[index - 1].lower.as_str(), "non" | "nn");
+            index -= 1;
+        }
+        found
+    };
+    demonstrative || predicate_before || knowing || double
+}
+
+/// Negators that do not negate what follows them. "Non solo bella ma anche brava", "not only fast":
+/// "solo"/"only" focuses the negation on the restriction, so the praise stands. "Mai sentita una voce
+/// così bella", "niente di più bello", "never seen anything so good": a negative existential with a
+/// degree word before the evaluation says that nothing equals it, which is praise at its strongest.
+fn focus_or_comparison(tokens: &[Token], negator: usize, first: usize) -> bool {
+    let focus = tokens.get(negator + 1).is_some_and(|next| {
+        negator + 1 < first && matches!(next.lower.as_str(), "solo" | "soltanto" | "only")
+    });
+    let existential = matches!(
+        tokens[negator].lower.as_str(),
+        "mai" | "niente" | "nulla" | "nessun" | "nessuno" | "nessuna" | "never" | "nothing" | "nobody"
+    );
+    // The degree word may open the phrase itself ("so good").
+    let is_degree =
+        |t: &Token| matches!(t.lower.as_str(), "così" | "cosi" | "più" | "piu" | "tanto" | "so" | "more");
+    let degree = first > negator + 1 && (is_degree(&tokens[first - 1]) || is_degree(&tokens[first]));
+    focus || existential && degree
 }
 
 /// Hits of one category.

@@ -34,7 +34,9 @@ pub(crate) struct Token {
     /// The word stretched a letter ("bellooo", "sooo"): `lower` has each run of three or more equal
     /// letters cut to one, `alt` to two ("goood" → "god" / "good"); the stretch reads as emphasis.
     pub elongated: bool,
-    /// The two-letter form of an elongated word, tried when the one-letter form is no lexicon word.
+    /// The two-letter form of an elongated word, or the full form of an Italian texting abbreviation
+    /// ("nn" → "non", "cmq" → "comunque"), tried when `lower` is no lexicon word. `lower` keeps the
+    /// written form, so the spelling check still sees what was typed.
     pub alt: Option<Box<str>>,
     /// An Italian function word (looked up once here; language votes, stems and spelling reuse it).
     pub stop_it: bool,
@@ -389,6 +391,9 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
         alt = Some(two.into_boxed_str());
         elongated = true;
     }
+    if alt.is_none() && kind == Kind::Word {
+        alt = texting(&lower).map(Box::from);
+    }
     let (stop_it, stop_en) = if kind == Kind::Word {
         (crate::lexicon::is_stopword_it(&lower), crate::lexicon::is_stopword_en(&lower))
     } else {
@@ -408,6 +413,27 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
         stop_en,
         unapostrophed: false,
     }
+}
+
+/// The full form of an Italian texting abbreviation: "nn" (non), "cmq" (comunque), "xké" (perché),
+/// "ke" (che), "x" (per), "qlc" (qualcosa), "nnt" (niente), "qnd" (quando). None of them is an
+/// English or Italian word.
+fn texting(lower: &str) -> Option<&'static str> {
+    // Every abbreviation is short and starts with one of these letters: one comparison rules out most words.
+    if lower.len() > 6 || !matches!(lower.as_bytes().first(), Some(b'n' | b'c' | b'x' | b'k' | b'p' | b'q')) {
+        return None;
+    }
+    Some(match lower {
+        "nn" => "non",
+        "cmq" => "comunque",
+        "xké" | "xkè" | "xke" | "xché" | "xchè" | "xche" | "perké" | "perkè" | "perke" => "perché",
+        "ke" => "che",
+        "x" => "per",
+        "qlc" | "qlcs" | "qcs" => "qualcosa",
+        "nnt" => "niente",
+        "qnd" => "quando",
+        _ => return None,
+    })
 }
 
 /// A cheap stem: the first `n` chars of a lowercase word (enough to match "rimborso"/"rimborsi", "refund"/"refunded").
@@ -449,6 +475,15 @@ mod tests {
         assert_eq!((a.tokens[0].start, a.tokens[0].end), (0, 3));
         assert_eq!((a.tokens[1].start, a.tokens[1].end), (3, 4));
         assert!(a.tokens[1].unapostrophed && !a.tokens[2].unapostrophed);
+    }
+
+    #[test]
+    fn reads_texting_abbreviations_as_alternatives() {
+        let a = Analysed::new("Nn mi piace, cmq grazie");
+        assert_eq!(a.tokens[0].lower, "nn");
+        assert_eq!(a.tokens[0].alt.as_deref(), Some("non"));
+        assert_eq!(a.tokens[3].alt.as_deref(), Some("comunque"));
+        assert_eq!(a.tokens[1].alt, None);
     }
 
     #[test]
