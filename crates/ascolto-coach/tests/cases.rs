@@ -1264,6 +1264,9 @@ static CASES: &[Case] = &[
     case(Reply("That is so unfair.", &[], None, false), &["good_empathy"], &[]),
     case(Reply("It's hard to say which courier is faster.", &[], None, false), &[], &["good_empathy"]),
     case(Reply("We'll listen, whenever you want to talk.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("Please don't give up, we are here.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("Please don't hesitate to contact us.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("It breaks my heart to read this.", &[], None, false), &["good_empathy"], &[]),
     case(
         Reply("I lost my job last year too, so I know a bit of how this feels.", &[], None, false),
         &["good_relating"],
