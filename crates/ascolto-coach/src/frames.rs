@@ -989,6 +989,9 @@ pub(crate) static FRAMES: &[Entry] = &[
         cat: Cat::Suggestion,
         phrases: &[
             "i (would|d) (definitely|probably|really|also|just|personally|honestly|strongly|seriously)? {advice}",
+            "you (really|definitely|probably|just|also|always|still|absolutely|honestly|seriously|totally) (should|could|might|need to|have to|ought to|can|may want to|might want to)",
+            "give (it|them|this|that) a (try|go|shot|chance)",
+            "(can|could|might|may) (really|definitely|also|probably|actually)? help (you|with|to|ease|reduce|clear|calm)",
             "(is|s|are|re|be) (a|an|one|another)? (of the)? {intens}? {praise}? (way|ways|idea|tool|resource|option|place|method|outlet|trick|reliever|remedy|habit|exercise|practice) to",
             "(is|s|are|re) (a|an)? {intens}? {praise} (way|tool|resource|option|place|method|outlet|reliever|remedy|habit|exercise|practice|distraction|book|app|site|website|podcast|program|group|community)",
             "have you (ever)? (asked|told|explained|discussed|let|shared|written|joined|called|tried|considered|thought about|thought of|looked into|looked at|gone to|been to)",

@@ -488,6 +488,7 @@ const IMPERATIVE_NEXT: &[&str] = &[
     "when",
     "if",
     "whether",
+    "track",
 ];
 
 /// Adjectives after an imperative "be" that make it advice ("Be kind to yourself", "Be patient").

@@ -1307,6 +1307,8 @@ static CASES: &[Case] = &[
     case(Reply("Be kind to yourself this week.", &[], None, false), &["good_suggestion"], &[]),
     case(Reply("I'd reach out to your bank first.", &[], None, false), &["good_suggestion"], &[]),
     case(Reply("I'd like to know more.", &[], None, false), &[], &["good_suggestion"]),
+    case(Reply("You really should give it a try.", &[], None, false), &["good_suggestion"], &[]),
+    case(Reply("Keep track of what you eat this week.", &[], None, false), &["good_suggestion"], &[]),
     case(
         Reply("Walking is a great way to clear your head.", &[], None, false),
         &["good_suggestion"],
