@@ -940,6 +940,18 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(it s|it is) (a|all a) process",
             "not as {unworthy} as you (think|believe|feel)",
             "i (assure|promise) you",
+            // Positive reframing: the good side of what happened ("at least you're safe", "the good
+            // news is…", "it will make you stronger").
+            "^at least (you|it|they|that|there|he|she|we|your|now)",
+            "the (good|great) news is",
+            "blessing in disguise",
+            "(it|this|that|things) could (have been|be) (much|a lot|so much|far)? worse",
+            "(it|this|that) (will|ll|can|could) make you stronger",
+            "(it|this) (is|could be|can be|might be) (a|an) (chance|opportunity) (to|for)",
+            "i know you (can|will|ll|are|re|have|ve)",
+            "you (have|ve got|have got) what it takes",
+            "(guarda|vedi|pensa) il lato positivo",
+            "(almeno|per fortuna|meno male che) (lei|tu|è|sei|il|la|ora|adesso|non)",
             "^keep (it up|going|trying|pushing|fighting|at it|moving|your head up|setting|working|doing|up the)",
             "(something|someone|the right one|the right person|the right job|a better job|better things|good things|better days) (will|ll|is going to|are going to) (come|come along|happen|show up|turn up)",
             "better days (are|will)? (ahead|to come|coming|come)",

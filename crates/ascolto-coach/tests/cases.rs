@@ -1300,6 +1300,9 @@ static CASES: &[Case] = &[
         &["good_reassurance"],
     ),
     case(Reply("Thinking of you and your family.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("At least you're safe now.", &[], None, false), &["good_reassurance=At least you"], &[]),
+    case(Reply("You can pay in at least three ways.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("Per fortuna il pacco è assicurato.", &[], None, false), &["good_reassurance"], &[]),
     // ---- suggestions: imperatives, "I'd …", proposing questions ----
     case(Reply("Talk to her about how you feel.", &[], None, false), &["good_suggestion=Talk to"], &[]),
     case(Reply("Change is hard.", &[], None, false), &[], &["good_suggestion"]),
