@@ -4986,7 +4986,6 @@ pub(crate) static LEXICON: &[Entry] = &[
             "inutil*",
             "vergognoso",
             "mai più",
-            "mai piu",
             "volgar*",
             "squallid*",
             "angry",

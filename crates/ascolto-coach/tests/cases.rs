@@ -1474,6 +1474,12 @@ static CASES: &[Case] = &[
     case(Customer("I like this one"), &["sentiment+"], &[]),
     case(Customer("This is not what I ordered"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Mi mancate tanto"), &["sentiment+"], &["sentiment-"]),
+    // ---- customer: accents typed as apostrophes, words typed without them (fourth revision) ----
+    case(Customer("Non ne posso piu"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Non ne posso piu'"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("É arte"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Non lo comprerò mai piu"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Un po' di pazienza"), &[], &["sentiment-"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
