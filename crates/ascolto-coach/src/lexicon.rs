@@ -6612,9 +6612,11 @@ pub(crate) static LEXICON: &[Entry] = &[
 /// Words that negate what follows within a few words.
 pub(crate) static NEGATORS: &[&str] = &[
     // "mica" negates in speech ("mica è buona"); "privo di" ("privo di gusto") lacks what follows.
-    // ("nn", as "non" is typed on phones, is read as "non" by the tokenizer.)
-    "mica", "privo", "priva", "privi", "prive", "non", "né", "ne", "nessun", "nessuno", "nessuna", "mai",
-    "senza", "niente", "nulla", "neanche", "nemmeno", "neppure", "not", "no", "never", "nothing", "without",
+    // ("nn", as "non" is typed on phones, is read as "non" by the tokenizer.) "Ne" without its accent
+    // is left out: it is above all the clitic pronoun ("ne vale la pena", "ne sono felice"), which
+    // negates nothing; "né" typed without its accent is far rarer.
+    "mica", "privo", "priva", "privi", "prive", "non", "né", "nessun", "nessuno", "nessuna", "mai", "senza",
+    "niente", "nulla", "neanche", "nemmeno", "neppure", "not", "no", "never", "nothing", "without",
     "neither", "nor", "hardly", "barely", "cannot", "nobody", "none", "don", "doesn", "didn", "isn", "aren",
     "wasn", "weren", "won", "wouldn", "couldn", "shouldn", "haven", "hasn", "hadn", "cant", "dont", "doesnt",
     "didnt", "isnt", "wont", "t",

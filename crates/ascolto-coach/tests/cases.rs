@@ -1480,6 +1480,9 @@ static CASES: &[Case] = &[
     case(Customer("É arte"), &["sentiment+"], &["sentiment-"]),
     case(Customer("Non lo comprerò mai piu"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Un po' di pazienza"), &[], &["sentiment-"]),
+    // The clitic "ne" negates nothing ("né" does).
+    case(Customer("Ne sono felicissima"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Non è né bello né utile"), &["sentiment-"], &["sentiment+"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
