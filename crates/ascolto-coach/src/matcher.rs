@@ -744,8 +744,11 @@ mod tests {
             .flat_map(|entry| entry.phrases.iter())
             .flat_map(|phrase| expand(phrase))
             .flat_map(|phrase| {
+                // The anchors belong to the phrase, not to the slot they are written against
+                // ("^che {worknoun}$").
                 phrase
                     .split_whitespace()
+                    .map(|w| w.trim_start_matches('^').trim_end_matches('$'))
                     .filter(|w| w.starts_with('{'))
                     .map(str::to_string)
                     .collect::<Vec<_>>()
