@@ -1359,6 +1359,7 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(era|erano|eri|eravate) (molto|mille volte|di gran lunga)? (meglio|migliore|migliori|più bello|più bella|più belli|più belle) (prima|una volta|un tempo|quando|quella di prima|quello di prima|quelli di prima|la vecchia|il vecchio|le vecchie|i vecchi|l originale|la versione originale|la prima versione)",
             "(è|e|sono) (molto|mille volte|di gran lunga)? (meglio|migliore|migliori) (l originale|la versione originale|quella originale|quello originale|la prima versione|la vecchia|il vecchio|le vecchie|i vecchi|quella di prima|quello di prima|quelli di prima|quelle di prima)",
             "^meglio (prima|una volta|l originale|la versione originale|quella originale|quella di prima|quello di prima|la vecchia|il vecchio)$",
+            "^meglio quando",
             "l originale (è|e|era|resta|rimane) (molto|mille volte|cento volte|sempre|decisamente|di gran lunga)? (meglio|migliore|insuperabile|inarrivabile|un altra cosa|tutta un altra cosa)",
             "non (è|e|sei|siete|sono|era|erano) più (quello|quella|quelli|quelle|lo stesso|la stessa|gli stessi|le stesse|come prima|come una volta|come un tempo|il solito|la solita) (di una volta|di prima|di un tempo|di allora)?",
             "non (ha|hanno|c è|c e) più (il sapore|lo stesso sapore|la qualità|la stessa qualità|il gusto|lo stesso gusto|la magia|l anima|lo spirito)",
@@ -1387,6 +1388,7 @@ pub(crate) static FRAMES: &[Entry] = &[
             "ma (dici|dite|fai|fate|fanno|sei|siete)? sul serio",
             "ci (siete|sei|è|sono) o ci (fate|fai|fa|fanno)",
             "(che|cosa) (vi|ti|si|gli|le) (siete|sei|è|sono|hanno) (fumat*|bevut*|calat*)",
+            "(si è|si sia|vi siete|ti sei|si sono|si siano) (fumato|fumata|fumati|bevuto|bevuta|bevuti) (qualcosa|il cervello)",
             "ma cosa (si|vi|ti) (fumano|fumate|fumi|bevono|bevete|bevi)",
             "come (vi|ti|gli|le|si|ci) (è|e|sono) (venuto|venuta|venuti|venute) in mente",
             "chi (ve l|te l|ce l|me l|gliel|glielo|gliela|ve lo|te lo) ha fatto fare",
@@ -1431,6 +1433,7 @@ pub(crate) static FRAMES: &[Entry] = &[
         phrases: &[
             "(mi|ci) (avete|hai|ha|hanno) (stufato|stufata|stufati|scocciato|scocciata|scocciati|rotto|rotto le palle|rotto le scatole|rotto i coglioni|rotto il cazzo|nauseato|nauseata|esasperato|esasperata|fatto incazzare|fatto arrabbiare|fatto girare)",
             "(mi|ci) (state|stai|sta|stanno) (stufando|scocciando|rompendo|nauseando|esasperando|facendo incazzare|facendo arrabbiare|facendo girare)",
+            "(ha|hanno|avete|hai) (rotto|rotte) (le scatole|le palle|le balle|i coglioni|il cazzo)",
         ],
     },
     Entry {

@@ -6367,6 +6367,38 @@ pub(crate) static LEXICON: &[Entry] = &[
         ],
     },
     Entry {
+        // Gratitude said with its intensifiers ("grazie infinite", "grazie di cuore") is strong praise,
+        // as "thank you so much" is.
+        cat: Cat::PosStrong,
+        phrases: &[
+            "grazie infinite",
+            "grazie di cuore",
+            "mille grazie",
+            "grazie mille",
+            "un grazie infinito",
+            "un grazie di cuore",
+            "un grande grazie",
+            "un enorme grazie",
+            "un immenso grazie",
+            "infinitamente grazie",
+            "vi ringrazio di cuore",
+            "ti ringrazio di cuore",
+            "ringrazio di cuore",
+        ],
+    },
+    Entry {
+        // Fond remembrance: an exclamation of nostalgia about a song or an advert is affection for
+        // it, whatever sadness it carries (which still counts as sadness).
+        cat: Cat::Pos,
+        phrases: &["che nostalgia", "quanta nostalgia"],
+    },
+    Entry {
+        // Contempt in slang: "della minchia" (as "del cazzo"), a "supercazzola" (empty talk), the
+        // dismissive "tzè".
+        cat: Cat::Neg,
+        phrases: &["della minchia", "della minkia", "supercazzol*", "tzè", "tzé", "tzeh", "tzèh", "tsè"],
+    },
+    Entry {
         // Leaving for a competitor, said in more ways.
         cat: Cat::CancelThreat,
         phrases: &[
