@@ -405,7 +405,7 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
         elongated = true;
     }
     if alt.is_none() && kind == Kind::Word {
-        alt = texting(&lower).map(Box::from);
+        alt = texting(&lower).map(Box::from).or_else(|| k_spelling(&lower));
     }
     let (stop_it, stop_en) = if kind == Kind::Word {
         (crate::lexicon::is_stopword_it(&lower), crate::lexicon::is_stopword_en(&lower))
@@ -540,6 +540,27 @@ fn texting(lower: &str) -> Option<&'static str> {
     })
 }
 
+/// The standard spelling of a word written with the texting "k" for the hard c ("skifo" → "schifo",
+/// "anke" → "anche", "kuore" → "cuore"): "ch" before e and i, "c" elsewhere. Only a fallback for
+/// words the lexicon does not know as written, so an English word with a "k" ("like", "fake") keeps
+/// its own reading, and one whose respelling means nothing matches nothing.
+fn k_spelling(lower: &str) -> Option<Box<str>> {
+    if !lower.contains('k') {
+        return None;
+    }
+    let mut out = String::with_capacity(lower.len() + 2);
+    let mut chars = lower.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == 'k' {
+            let soft = chars.peek().is_some_and(|next| matches!(next, 'e' | 'i' | 'è' | 'é' | 'ì'));
+            out.push_str(if soft { "ch" } else { "c" });
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out.into_boxed_str())
+}
+
 /// A cheap stem: the first `n` chars of a lowercase word (enough to match "rimborso"/"rimborsi", "refund"/"refunded").
 pub(crate) fn prefix_stem(lower: &str, n: usize) -> &str {
     match lower.char_indices().nth(n) {
@@ -598,6 +619,13 @@ mod tests {
         let b = Analysed::new("piu bello, é arte");
         assert_eq!(b.tokens[0].alt.as_deref(), Some("più"));
         assert_eq!(b.tokens[2].alt.as_deref(), Some("è"));
+    }
+
+    #[test]
+    fn reads_the_texting_k_as_a_hard_c() {
+        let a = Analysed::new("Ke skifo, anke il kuore");
+        let alts: Vec<Option<&str>> = a.tokens.iter().map(|t| t.alt.as_deref()).collect();
+        assert_eq!(alts, [Some("che"), Some("schifo"), Some("anche"), None, Some("cuore")]);
     }
 
     #[test]

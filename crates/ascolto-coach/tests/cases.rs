@@ -1641,6 +1641,9 @@ static CASES: &[Case] = &[
     case(Customer("Una pubblicità del cavolo"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Manco per sogno"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Che culo!"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Ke skifoso"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Belllissima"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("I like this kind of thing"), &["sentiment+"], &["sentiment-"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
