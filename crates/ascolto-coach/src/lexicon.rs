@@ -6651,6 +6651,50 @@ pub(crate) static LEXICON: &[Entry] = &[
         ],
     },
     Entry {
+        // Advising against and regretting ("sconsiglio", "mi sono pentito"), turning away from an
+        // advert ("cambio canale", "skippo"), and what takes the wish away ("fa passare la voglia").
+        cat: Cat::Neg,
+        phrases: &[
+            "sconsiglio",
+            "sconsigliamo",
+            "sconsigliat*",
+            "non condivido",
+            "disapprov*",
+            "mi sono pentit*",
+            "mi pento",
+            "ho sbagliato a",
+            "cambio canale",
+            "cambiare canale",
+            "spengo la tv",
+            "spengo la televisione",
+            "skippo",
+            "skippate",
+            "skippare",
+            "passare la voglia",
+            "passa la voglia",
+            "non (mi|ci)? (è|e|sono) (ancora|mai)? (arrivato|arrivata|arrivati|arrivate)",
+            "mai (arrivato|arrivata|arrivati|arrivate)",
+            "non (arriva|arrivano) (mai|più)",
+        ],
+    },
+    Entry {
+        // Appetite and desire awakened by an advert: "fa venire voglia", "che fame", "l'acquolina".
+        cat: Cat::Pos,
+        phrases: &[
+            "fa venire voglia",
+            "fa venire la voglia",
+            "fanno venire voglia",
+            "mi è venuta voglia",
+            "mi hai fatto venire voglia",
+            "mi avete fatto venire voglia",
+            "che voglia",
+            "che fame",
+            "fa venire fame",
+            "mi è venuta fame",
+            "acquolina",
+        ],
+    },
+    Entry {
         // Leaving for a competitor, said in more ways.
         cat: Cat::CancelThreat,
         phrases: &[
@@ -7906,9 +7950,10 @@ pub(crate) static NEGATORS: &[&str] = &[
     // "mica" negates in speech ("mica è buona"); "privo di" ("privo di gusto") lacks what follows.
     // ("nn", as "non" is typed on phones, is read as "non" by the tokenizer.) "Ne" without its accent
     // is left out: it is above all the clitic pronoun ("ne vale la pena", "ne sono felice"), which
-    // negates nothing; "né" typed without its accent is far rarer.
-    "mica", "privo", "priva", "privi", "prive", "non", "né", "nessun", "nessuno", "nessuna", "mai", "senza",
-    "niente", "nulla", "neanche", "nemmeno", "neppure", "not", "no", "never", "nothing", "without",
+    // negates nothing; "né" typed without its accent is far rarer. "Manco" is the spoken "neanche"
+    // ("manco la guardo"); as the verb ("manco da casa") it precedes no evaluation.
+    "mica", "manco", "privo", "priva", "privi", "prive", "non", "né", "nessun", "nessuno", "nessuna", "mai",
+    "senza", "niente", "nulla", "neanche", "nemmeno", "neppure", "not", "no", "never", "nothing", "without",
     "neither", "nor", "hardly", "barely", "cannot", "nobody", "none", "don", "doesn", "didn", "isn", "aren",
     "wasn", "weren", "won", "wouldn", "couldn", "shouldn", "haven", "hasn", "hadn", "cant", "dont", "doesnt",
     "didnt", "isnt", "wont", "t",

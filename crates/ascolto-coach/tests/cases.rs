@@ -1654,6 +1654,11 @@ static CASES: &[Case] = &[
     case(Customer("Un lavoro ineccepibile"), &["sentiment+"], &["sentiment-"]),
     case(Customer("Un video ben girato e ben recitato"), &["sentiment+"], &["sentiment-"]),
     case(Customer("Un sito mal fatto"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Lo sconsiglio a tutti"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Appena parte cambio canale"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Il pacco non è ancora arrivato"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Mi è venuta voglia di pizza"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Manco bella è"), &["sentiment-"], &["sentiment+"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
