@@ -1402,7 +1402,7 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(chiamarla|chiamarlo|chiamarli) (musica|arte|canzone|cantante|artista|artisti)",
             "^ma va$",
             // Price: "prezzi folli", "bollette alle stelle", "pago il doppio".
-            "(costi|costo|prezzo|prezzi|tariffe|tariffa|bollette|bolletta) (è|e|sono)? (davvero|veramente|proprio)? (esagerat*|folli|folle|da rapina|alle stelle|fuori mercato|da capogiro|spropositat*|esorbitant*|altissim*|assurd*)",
+            "(costi|costo|prezzo|prezzi|tariffe|tariffa|bollette|bolletta) (è|e|sono)? (davvero|veramente|proprio)? (esagerat*|folli|folle|da rapina|alle stelle|fuori mercato|da capogiro|spropositat*|esorbitant*|altissim*|assurd*|stratosferic*|galattic*)",
             "(costa|costano|costava|costavano) (davvero|veramente|proprio)? (cifre)? (esagerat*|folli|folle|da rapina|da capogiro|spropositat*|esorbitant*|assurd*)",
             "(si paga|paghiamo|pagate|pago|pagare) (troppo|un botto|un occhio|una fortuna|il doppio|il triplo)",
             "(voto|voti) (0|zero|1|uno)",

@@ -1659,6 +1659,18 @@ static CASES: &[Case] = &[
     case(Customer("Il pacco non è ancora arrivato"), &["sentiment-"], &["sentiment+"]),
     case(Customer("Mi è venuta voglia di pizza"), &["sentiment+"], &["sentiment-"]),
     case(Customer("Manco bella è"), &["sentiment-"], &["sentiment+"]),
+    // Neutral senses that must stay silent.
+    case(Customer("Ottima sceneggiatura"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Piatti della cucina povera, genuini"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Una porta scorrevole in vetro"), &[], &["sentiment+", "sentiment-"]),
+    case(Customer("I miei compagni di classe"), &[], &["sentiment+"]),
+    case(Customer("Un luogo di culto"), &[], &["sentiment+"]),
+    case(Customer("Una montatura per occhiali"), &[], &["sentiment-"]),
+    case(Customer("I pacchi ritirati ieri"), &[], &["sentiment-"]),
+    case(Customer("L'app si riavvia in loop"), &[], &["sentiment+"]),
+    case(Customer("Mi chiamano a ripetizione"), &[], &["sentiment+"]),
+    case(Customer("Sono buoni tutti"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Prezzi stratosferici"), &["sentiment-"], &["sentiment+"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
