@@ -772,13 +772,11 @@ pub(crate) static CLASSES: &[Class] = &[
             "carisma",
             "tecnica",
             "ritmo",
-            "energia",
             "cervello",
             "sentimento",
             "passione",
             "grinta",
             "intonazione",
-            "contenuto",
             "contenuti",
             "serietà",
             "competenza",
@@ -788,9 +786,6 @@ pub(crate) static CLASSES: &[Class] = &[
             "sapore",
             "inventiva",
             "carattere",
-            "dignità",
-            "vergogna",
-            "pudore",
             "coerenza",
             "credibilità",
             "arte",
@@ -821,8 +816,6 @@ pub(crate) static CLASSES: &[Class] = &[
             "vergogna",
             "pena",
             "truffa",
-            "niente",
-            "nulla",
             "merda",
             "cagata",
             "rottura",
@@ -1348,13 +1341,15 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(tutt altro che|tutto tranne che|tutto fuorché|tutto fuorche) {good}",
             "{good} un (cazzo|corno|cavolo|tubo|accidente|fico secco|cacchio)",
             // A quality that is missing: "zero talento", "senza anima", "nessuna originalità".
-            "(zero|0|senza|nessun|nessuna|niente|privo di|priva di|privi di|prive di|poco|poca|pochissimo|pochissima|mancanza di|manca di) {goodnoun}",
+            "(zero|0|senza|nessun|nessuna|niente|privo di|priva di|privi di|prive di|poco|poca|pochi|poche|pochissimo|pochissima|mancanza di|manca di) {goodnoun}",
+            "senza (vergogna|pudore|dignità|ritegno)",
             // Excess: "troppo" before a neutral dimension is a complaint.
             "troppo {excess}",
             "troppo politicamente corretto",
             "(troppa|troppe|troppi|troppo) (pubblicità|pubblicita|spot|interruzioni|attesa|rumore|zucchero|sale|fretta|burocrazia|confusione|volgarità|parolacce|autotune)",
             // "Bello" intensifying something bad: "un bel problema", "una bella fregatura".
             "(bel|bella|bei|belle|bello) {badnoun}",
+            "un bel (niente|nulla)",
             // Decline: the past, or the original, preferred to what is offered now.
             "(era|erano|eri|eravate) (molto|mille volte|di gran lunga)? (meglio|migliore|migliori|più bello|più bella|più belli|più belle) (prima|una volta|un tempo|quando|quella di prima|quello di prima|quelli di prima|la vecchia|il vecchio|le vecchie|i vecchi|l originale|la versione originale|la prima versione)",
             "(è|e|sono) (molto|mille volte|di gran lunga)? (meglio|migliore|migliori) (l originale|la versione originale|quella originale|quello originale|la prima versione|la vecchia|il vecchio|le vecchie|i vecchi|quella di prima|quello di prima|quelli di prima|quelle di prima)",
@@ -1378,8 +1373,8 @@ pub(crate) static FRAMES: &[Entry] = &[
             "non (se ne|ne) (può|posso|possiamo) più",
             "(mi|ci|ti|vi|gli|le)? (sta|stai|state|stanno|stava|stavano) (sulle scatole|sulle balle|sulle palle|sul gozzo|sul cazzo|sui coglioni)",
             // Rhetorical questions of disapproval.
-            "a chi (può|potrebbe|possono|potrebbero) (piacere|interessare)",
-            "a chi (interessa|interessano|importa|frega)",
+            "a chi (può|potrebbe|possono|potrebbero) piacere",
+            "a chi (importa|frega)",
             "ma a chi (piace|piacciono)",
             "ma chi (vi|ti|li|lo|la|le) (ascolta|caga|segue|conosce|compra|crede|vuole|guarda|calcola|considera|ha chiesto|ha cercato)",
             "(nessuno|chi) (vi|ti|li|gli) ha (chiesto|cercato) (niente|nulla)",
@@ -1413,11 +1408,10 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(sarebbe stato|era|sarebbe|sarebbe stata) meglio (se|non|evitare|lasciar|farne)",
             "meglio sarebbe",
             "(si poteva|si potevano|potevano|potevi|poteva|potevate) (fare|farla|farlo)? (di meglio|meglio|molto meglio|evitare|risparmiare)",
-            "(impara|imparate|imparare|imparasse|imparassero) a (cantare|suonare|scrivere|recitare|parlare|ballare|fare)",
+            "(impara|imparate|imparasse|imparassero) a (cantare|recitare)",
             "(smetti|smettila|smettete|smettetela) di (cantare|suonare|fare|recitare|scrivere|pubblicare)",
             "(appendi|appendete|appendere) (il microfono|la chitarra|le scarpe|i guantoni) al chiodo",
-            "(sei|siete|è|sono) (cambiato|cambiata|cambiati|cambiate) (troppo|tanto|molto|parecchio)",
-            "non è cambiato (niente|nulla)",
+            "(sei|siete|è|sono) (cambiato|cambiata|cambiati|cambiate) troppo",
             "(ci|mi ci|ce lo|me lo|ce la|me la) (puliamo|pulisco|pulite|pulirei|puliremo) il culo",
             "c è (qualcosa)? (di strano|che non va|che non torna|puzza di)",
             "mal (fatto|fatta|fatti|fatte|curato|curata|scritto|scritta|girato|girata|recitato|recitata|cantato|cantata|realizzato|realizzata|pensato|pensata|interpretato|interpretata|prodotto|prodotta|suonato|suonata|gestito|gestita|organizzato|organizzata|confezionato|confezionata|costruito|costruita|progettato|progettata)",
@@ -1432,8 +1426,8 @@ pub(crate) static FRAMES: &[Entry] = &[
         // Being worn out by someone is anger: "mi avete rotto", "ci state stufando".
         cat: Cat::Anger,
         phrases: &[
-            "(mi|ci) (avete|hai|ha|hanno) (stufato|stufata|stufati|scocciato|scocciata|scocciati|rotto|rotto le palle|rotto le scatole|rotto i coglioni|rotto il cazzo|nauseato|nauseata|esasperato|esasperata|fatto incazzare|fatto arrabbiare|fatto girare)",
-            "(mi|ci) (state|stai|sta|stanno) (stufando|scocciando|rompendo|nauseando|esasperando|facendo incazzare|facendo arrabbiare|facendo girare)",
+            "(mi|ci) (avete|hai|ha|hanno) (stufato|stufata|stufati|scocciato|scocciata|scocciati|rotto|rotto le palle|rotto le scatole|rotto i coglioni|rotto il cazzo|nauseato|nauseata|esasperato|esasperata|fatto incazzare|fatto arrabbiare)",
+            "(mi|ci) (state|stai|sta|stanno) (stufando|scocciando|rompendo|nauseando|esasperando|facendo incazzare|facendo arrabbiare)",
             "(ha|hanno|avete|hai) (rotto|rotte) (le scatole|le palle|le balle|i coglioni|il cazzo)",
         ],
     },
@@ -1454,13 +1448,14 @@ pub(crate) static FRAMES: &[Entry] = &[
             // Loyalty: "a casa mia solo pasta X", "compro sempre e solo", "non la cambierei per niente".
             // ("Compro solo quando è in offerta" is no loyalty: "solo" alone stays out.)
             "(compro|compriamo|uso|usiamo|mangio|mangiamo|bevo|beviamo|prendo|prendiamo|scelgo|scegliamo) sempre e solo",
-            "a casa mia (solo|sempre)",
+            "a casa mia solo",
             "non (lo|la|li|le|vi|ti)? (cambierei|cambieremmo|cambio) (mai|per niente|per nulla|con nient altro|con nessun altro)",
             // Rarity: "era da tanto che non sentivo una canzone così".
             "(era|è) da (tanto|tempo|anni|una vita|molto|secoli) che non (sentivo|ascoltavo|vedevo|si sentiva|si vedeva|mi emozionavo|ridevo|ridevo così)",
             // A reward for whoever made it: "date un premio a chi", "un aumento al creativo".
             "(date|dategli|datele|datelo|diamo|meritano|merita|meritate|meriti) un (premio|aumento|oscar|nobel|grammy|disco d oro|disco di platino)",
-            "un (aumento|premio) (a|al|alla|ai|agli|per) (chi|il|la|i|gli|l)",
+            "un (aumento|premio) (a|per) chi",
+            "un (aumento|premio|oscar) (al|alla|ai|agli|per il|per la|per i|per gli) (creativo|creativi|regista|autore|autori|pubblicitario|pubblicitari|copywriter|ideatore|ideatori|addetti al marketing|responsabile marketing)",
             // Swearing and hyperbole as emphasis of praise: "una voce della madonna", "canta da dio".
             "(una|un|che|questa|questo) {worknoun} (della madonna|da dio|de dio|da paura|da urlo|da sballo)",
             "(canta|canti|cantano|cantate|suona|suoni|suonano|suonate|balla|balli|ballano|recita|reciti|recitano|scrive|scrivi|scrivono|cucina|cucini) (da dio|de dio|divinamente|benissimo|da paura|alla grande|da urlo)",
