@@ -1442,7 +1442,7 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(voto|voti) (10|dieci|100|cento|mille|1000)",
             // Deserving to win, before or after the result: "dovevi vincere tu", "meritava il primo
             // posto", "negli anni 80 avrebbe spaccato".
-            "(dovevi|dovevate|doveva|dovevano|avresti dovuto|avreste dovuto|avrebbe dovuto|avrebbero dovuto|meritavi|meritavate|meritava|meritavano|meriti|merita|meritano|meritate|deve|devono|devi|dovete) (di)? (vincere|stravincere|arrivare primo|arrivare prima|arrivare primi|arrivare prime|arrivare sul podio|stare sul podio|essere primo|essere prima|essere primi|essere sul podio|andare all eurovision|andare in finale|il primo posto|la vittoria)",
+            "(dovevi|dovevate|doveva|dovevano|avresti dovuto|avreste dovuto|avrebbe dovuto|avrebbero dovuto|meritavi|meritavate|meritava|meritavano|meriti|merita|meritano|meritate|deve|devono|devi|dovete) (di)? (vincere|stravincere|arrivare primo|arrivare prima|arrivare primi|arrivare prime|arrivare sul podio|stare sul podio|essere primo|essere prima|essere primi|essere sul podio|andare all eurovision|andare in finale|il primo posto|il podio|la vittoria)",
             "(avrebbe|avrebbero|avresti|avreste) (spaccato|sfondato|vinto|stravinto|spopolato|fatto il botto|fatto faville|sbancato)",
             "(portiamolo|portiamola|portiamoli|portiamole) (in alto|in tendenza|al primo posto|in cima|in vetta|su)",
             // Loyalty: "a casa mia solo pasta X", "compro sempre e solo", "non la cambierei per niente".

@@ -6683,6 +6683,71 @@ pub(crate) static LEXICON: &[Entry] = &[
         ],
     },
     Entry {
+        // Suspicion of a brand's motives: marketing stunts, profiting from a cause, moving work
+        // abroad, underpaying, tax havens; and the ingredients a food label boasts to be free of,
+        // so that "senza conservanti" reads as the praise it is and "con olio di palma" as blame.
+        cat: Cat::Neg,
+        phrases: &[
+            "solo marketing",
+            "tutto marketing",
+            "puro marketing",
+            "operazione di marketing",
+            "trovata pubblicitaria",
+            "lucrare",
+            "lucrano",
+            "lucrate",
+            "ci marciano",
+            "ci marcia",
+            "ci marciate",
+            "retoric*",
+            "melassa",
+            "delocalizz*",
+            "sottopagat*",
+            "come schiavi",
+            "schiavismo",
+            "evasor*",
+            "evasione fiscale",
+            "paradiso fiscale",
+            "paradisi fiscali",
+            "grano estero",
+            "grano straniero",
+            "glifosato",
+            "pesticid*",
+            "olio di palma",
+            "conservanti",
+            "coloranti",
+            "additivi",
+            "zuccheri aggiunti",
+            "grassi idrogenati",
+            "ogm",
+        ],
+    },
+    Entry {
+        // A performance ranked by where it belongs: the karaoke, the village fair, the piano bar; and
+        // a voice likened to animals' cries.
+        cat: Cat::Neg,
+        phrases: &[
+            "da karaoke",
+            "da piano bar",
+            "da osteria",
+            "da sagra",
+            "da villaggio turistico",
+            "starnazz*",
+            "raglia",
+            "ragli",
+        ],
+    },
+    Entry {
+        // A song that will not leave the listener's head, said with pleasure.
+        cat: Cat::Pos,
+        phrases: &[
+            "entra in testa",
+            "resta in testa",
+            "non (mi|ti|ci)? esce (più)? dalla testa",
+            "on repeat",
+        ],
+    },
+    Entry {
         // Leaving for a competitor, said in more ways.
         cat: Cat::CancelThreat,
         phrases: &[

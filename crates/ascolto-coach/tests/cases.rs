@@ -1679,6 +1679,12 @@ static CASES: &[Case] = &[
     case(Customer("Nessuna vergogna a dirlo"), &[], &["sentiment-"]),
     case(Customer("Bella, niente da dire"), &["sentiment+"], &["sentiment-"]),
     case(Customer("Il mondo è cambiato molto"), &[], &["sentiment-"]),
+    case(Customer("Senza conservanti né coloranti"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Con olio di palma, no grazie"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("È solo marketing"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Una voce da karaoke"), &["sentiment-"], &["sentiment+"]),
+    case(Customer("Non mi esce più dalla testa"), &["sentiment+"], &["sentiment-"]),
+    case(Customer("Meritava il podio"), &["sentiment+"], &["sentiment-"]),
     // ---- courtesy: emphasis, agreement, welcome, hedges ----
     case(Customer("Can you be MUCH more specific?"), &["courtesy:emphasis=MUCH"], &["courtesy:emphasis=Can"]),
     case(Customer("The *whole point* is speed."), &["courtesy:emphasis=whole point"], &[]),
