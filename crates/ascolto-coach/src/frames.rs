@@ -1351,8 +1351,8 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(bel|bella|bei|belle|bello) {badnoun}",
             "un bel (niente|nulla)",
             // Decline: the past, or the original, preferred to what is offered now.
-            "(era|erano|eri|eravate) (molto|mille volte|di gran lunga)? (meglio|migliore|migliori|più bello|più bella|più belli|più belle) (prima|una volta|un tempo|quando|quella di prima|quello di prima|quelli di prima|la vecchia|il vecchio|le vecchie|i vecchi|l originale|la versione originale|la prima versione)",
-            "(è|e|sono) (molto|mille volte|di gran lunga)? (meglio|migliore|migliori) (l originale|la versione originale|quella originale|quello originale|la prima versione|la vecchia|il vecchio|le vecchie|i vecchi|quella di prima|quello di prima|quelli di prima|quelle di prima)",
+            "(era|erano) molto? (meglio|migliore|migliori|più bello|più bella|più belli|più belle) (prima|una volta|un tempo|quando|quella di prima|quello di prima|quelli di prima|la vecchia|il vecchio|le vecchie|i vecchi|l originale|la versione originale|la prima versione)",
+            "(è|e|sono) molto? (meglio|migliore|migliori) (l originale|la versione originale|quella originale|quello originale|la prima versione|la vecchia|il vecchio|le vecchie|i vecchi|quella di prima|quello di prima|quelli di prima|quelle di prima)",
             "^meglio (prima|una volta|l originale|la versione originale|quella originale|quella di prima|quello di prima|la vecchia|il vecchio)$",
             "^meglio quando",
             "l originale (è|e|era|resta|rimane) (molto|mille volte|cento volte|sempre|decisamente|di gran lunga)? (meglio|migliore|insuperabile|inarrivabile|un altra cosa|tutta un altra cosa)",
@@ -1397,7 +1397,7 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(chiamarla|chiamarlo|chiamarli) (musica|arte|canzone|cantante|artista|artisti)",
             "^ma va$",
             // Price: "prezzi folli", "bollette alle stelle", "pago il doppio".
-            "(costi|costo|prezzo|prezzi|tariffe|tariffa|bollette|bolletta) (è|e|sono)? (davvero|veramente|proprio)? (esagerat*|folli|folle|da rapina|alle stelle|fuori mercato|da capogiro|spropositat*|esorbitant*|altissim*|assurd*|stratosferic*|galattic*)",
+            "(costi|costo|prezzo|prezzi|tariffe|tariffa|bollette|bolletta) (è|e|sono)? (esagerat*|folli|folle|da rapina|alle stelle|fuori mercato|da capogiro|spropositat*|esorbitant*|altissim*|assurd*|stratosferic*|galattic*)",
             "(costa|costano|costava|costavano) (davvero|veramente|proprio)? (cifre)? (esagerat*|folli|folle|da rapina|da capogiro|spropositat*|esorbitant*|assurd*)",
             "(si paga|paghiamo|pagate|pago|pagare) (troppo|un botto|un occhio|una fortuna|il doppio|il triplo)",
             "(voto|voti) (0|zero|1|uno)",
