@@ -5630,9 +5630,9 @@ pub(crate) static LEXICON: &[Entry] = &[
     },
     Entry {
         // Taste and boredom: tedium ("barboso", "soporifero", "che sonno"), staleness ("trito e
-        // ritrito", "minestra riscaldata", "stravisto"), blandness ("sciapo", "moscio", "senz'anima"),
-        // mannerism ("smielato", "forzato", "prevedibile"), and the phrases of disappointed expectation
-        // and of indifference ("niente di che", "non è un granché", "né caldo né freddo").
+        // ritrito", "minestra riscaldata", "stravisto"), blandness ("sciapo", "moscio"), mannerism
+        // ("smielato", "forzato", "prevedibile"), and indifference ("niente di che", "né caldo né
+        // freddo", "non fa per me"); "senz'anima" and "non è un granché" are frames.
         cat: Cat::Neg,
         phrases: &[
             "barbos*",
@@ -5739,8 +5739,8 @@ pub(crate) static LEXICON: &[Entry] = &[
         ],
     },
     Entry {
-        // Competence and skill, the lack of it: amateurishness, ineptitude, miming and autotune
-        // aside (listed above), and what someone "cannot" do.
+        // Competence and skill, the lack of it: amateurishness and ineptitude, what someone "cannot"
+        // do, and the airs of those who think they can (snobbery, a swollen head).
         cat: Cat::Neg,
         phrases: &[
             "dilettant*",
@@ -6114,7 +6114,7 @@ pub(crate) static LEXICON: &[Entry] = &[
         ],
     },
     Entry {
-        // Hating, in every person and tense: a strong negative as "odio" is.
+        // Hating, in every person and tense, is as negative as "odio".
         cat: Cat::Neg,
         phrases: &["odia", "odiamo", "odiano", "odiavo", "odiava", "odiavamo", "odiavano"],
     },
@@ -6195,7 +6195,7 @@ pub(crate) static LEXICON: &[Entry] = &[
         ],
     },
     Entry {
-        // Disliking, and food that tastes of nothing or of something it should not.
+        // Food that tastes of nothing, or of something it should not.
         cat: Cat::Neg,
         phrases: &[
             "rancid*",
