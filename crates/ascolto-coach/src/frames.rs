@@ -1414,6 +1414,7 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(sei|siete|è|sono) (cambiato|cambiata|cambiati|cambiate) troppo",
             "(ci|mi ci|ce lo|me lo|ce la|me la) (puliamo|pulisco|pulite|pulirei|puliremo) il culo",
             "c è (qualcosa)? (di strano|che non va|che non torna|puzza di)",
+            // Poor workmanship: "mal fatto", "mal gestito" (and "ben fatto" among the praise).
             "mal (fatto|fatta|fatti|fatte|curato|curata|scritto|scritta|girato|girata|recitato|recitata|cantato|cantata|realizzato|realizzata|pensato|pensata|interpretato|interpretata|prodotto|prodotta|suonato|suonata|gestito|gestita|organizzato|organizzata|confezionato|confezionata|costruito|costruita|progettato|progettata)",
             // Sound that cannot be heard, and dismissive "so what?": "non si sente niente", "embè?".
             "non si (sente|sentiva|capisce|capiva) (niente|nulla|bene|un cazzo|una parola)",
@@ -1459,7 +1460,7 @@ pub(crate) static FRAMES: &[Entry] = &[
             // Swearing and hyperbole as emphasis of praise: "una voce della madonna", "canta da dio".
             "(una|un|che|questa|questo) {worknoun} (della madonna|da dio|de dio|da paura|da urlo|da sballo)",
             "(canta|canti|cantano|cantate|suona|suoni|suonano|suonate|balla|balli|ballano|recita|reciti|recitano|scrive|scrivi|scrivono|cucina|cucini) (da dio|de dio|divinamente|benissimo|da paura|alla grande|da urlo)",
-            // Workmanship: "ben fatto", "ben scritta", "ben recitato" (and "mal fatto" below).
+            // Workmanship: "ben fatto", "ben scritta", "ben recitato".
             "ben (fatto|fatta|fatti|fatte|curato|curata|curati|scritto|scritta|scritti|girato|girata|recitato|recitata|cantato|cantata|realizzato|realizzata|pensato|pensata|interpretato|interpretata|prodotto|prodotta|suonato|suonata|arrangiato|arrangiata|studiato|studiata|costruito|costruita|confezionato|confezionata|organizzato|organizzata)",
             // Asking for more: "bis!", "ne vogliamo ancora".
             "^bis$",
