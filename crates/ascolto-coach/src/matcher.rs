@@ -312,6 +312,16 @@ impl Matcher {
         next
     }
 
+    /// The word classes of a token, by its written form and by its alternative ("skifoso" is read
+    /// as "schifoso", "bellooo" as "belloo"), one bit per class.
+    fn token_classes(&self, id: u32, token: &Token) -> u64 {
+        let bits = self.classes_of(id, &token.lower);
+        match token.alt.as_deref() {
+            Some(alt) => bits | self.classes_of(id, alt),
+            None => bits,
+        }
+    }
+
     /// The word classes of a token, one bit per class.
     fn classes_of(&self, id: u32, lower: &str) -> u64 {
         let mut bits = self.class_of_id.get(id as usize).copied().unwrap_or(0);
@@ -336,7 +346,7 @@ impl Matcher {
         let negators: Vec<bool> =
             ids.iter().map(|&id| self.negator.get(id as usize).copied().unwrap_or(false)).collect();
         let classes: Vec<u64> =
-            tokens.iter().zip(&ids).map(|(token, &id)| self.classes_of(id, &token.lower)).collect();
+            tokens.iter().zip(&ids).map(|(token, &id)| self.token_classes(id, token)).collect();
         let starts = sentence_starts(text);
         let sentence_ends: Vec<usize> = text.sentences.iter().map(|s| s.end_token).collect();
         let context =
@@ -393,12 +403,21 @@ impl Matcher {
 
     /// The root's children that token `index` matches.
     fn step_root(&self, context: &Context<'_, '_>, index: usize, out: &mut Vec<u32>) {
-        let lower = context.text.tokens[index].lower.as_str();
+        let token = &context.text.tokens[index];
+        let lower = token.lower.as_str();
         if let Some(node) = self.trie.exact_child(ROOT, context.ids[index]) {
             out.push(node);
         }
-        if let Some(list) = self.root_prefixes.get(prefix_stem(lower, PREFIX_KEY_CHARS)) {
-            out.extend(list.iter().filter(|(prefix, _)| lower.starts_with(prefix.as_str())).map(|&(_, n)| n));
+        // A prefix matches the written form or its alternative ("skifoso" as "schifoso"); the two
+        // keys are looked up once each, and a prefix sits under one key only.
+        let alt = token.alt.as_deref();
+        let starts = |prefix: &str| lower.starts_with(prefix) || alt.is_some_and(|a| a.starts_with(prefix));
+        let key = prefix_stem(lower, PREFIX_KEY_CHARS);
+        let alt_key = alt.map(|a| prefix_stem(a, PREFIX_KEY_CHARS)).filter(|k| *k != key);
+        for key in std::iter::once(key).chain(alt_key) {
+            if let Some(list) = self.root_prefixes.get(key) {
+                out.extend(list.iter().filter(|(prefix, _)| starts(prefix)).map(|&(_, n)| n));
+            }
         }
         let bits = context.classes[index];
         out.extend(self.trie.edges(ROOT).iter().filter_map(|edge| match *edge {
@@ -409,15 +428,17 @@ impl Matcher {
 
     /// The children of `node` that token `index` matches.
     fn step(&self, context: &Context<'_, '_>, node: u32, index: usize, out: &mut Vec<u32>) {
-        let lower = context.text.tokens[index].lower.as_str();
+        let token = &context.text.tokens[index];
+        let lower = token.lower.as_str();
+        let alt = token.alt.as_deref();
         if let Some(next) = self.trie.exact_child(node, context.ids[index]) {
             out.push(next);
         }
         let bits = context.classes[index];
         out.extend(self.trie.edges(node).iter().filter_map(|edge| match *edge {
             Edge::Prefix(prefix, next) => {
-                let prefix = self.trie.prefixes.get(prefix as usize)?;
-                lower.starts_with(&**prefix).then_some(next)
+                let prefix = &**self.trie.prefixes.get(prefix as usize)?;
+                (lower.starts_with(prefix) || alt.is_some_and(|a| a.starts_with(prefix))).then_some(next)
             }
             Edge::Class(class, next) => (bits & (1 << class) != 0).then_some(next),
             Edge::Any(next) => Some(next),
@@ -744,8 +765,11 @@ mod tests {
             .flat_map(|entry| entry.phrases.iter())
             .flat_map(|phrase| expand(phrase))
             .flat_map(|phrase| {
+                // The anchors belong to the phrase, not to the slot they are written against
+                // ("^che {worknoun}$").
                 phrase
                     .split_whitespace()
+                    .map(|w| w.trim_start_matches('^').trim_end_matches('$'))
                     .filter(|w| w.starts_with('{'))
                     .map(str::to_string)
                     .collect::<Vec<_>>()

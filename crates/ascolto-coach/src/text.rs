@@ -216,7 +216,20 @@ fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &m
             continue;
         }
         if let Some(begin) = word_start.take() {
+            // An apostrophe that closes a word and is followed by no letter is, on an Italian
+            // keyboard without accents, the accent of its last vowel ("e'" for "è", "piu'" for "più").
+            let accent = matches!(c, '\'' | '’' | '`' | '´')
+                && iter.peek().is_none_or(|&(_, next)| !next.is_alphanumeric());
             push_word(text, start + begin, start + offset, sentence, out);
+            if accent
+                && let Some(token) = out.last_mut()
+                && let Some(accented) = accented(&token.lower)
+            {
+                token.lower = accented.to_string();
+                token.alt = None;
+                token.stop_it = crate::lexicon::is_stopword_it(accented);
+                token.stop_en = crate::lexicon::is_stopword_en(accented);
+            }
         }
         if is_emoji(c) {
             out.push(special(
@@ -392,7 +405,7 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
         elongated = true;
     }
     if alt.is_none() && kind == Kind::Word {
-        alt = texting(&lower).map(Box::from);
+        alt = texting(&lower).map(Box::from).or_else(|| k_spelling(&lower));
     }
     let (stop_it, stop_en) = if kind == Kind::Word {
         (crate::lexicon::is_stopword_it(&lower), crate::lexicon::is_stopword_en(&lower))
@@ -415,12 +428,97 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
     }
 }
 
+/// The accented form of a word typed with an apostrophe for its final accent ("e'", "piu'",
+/// "perche'", "qualita'"). Only words whose apostrophe can be nothing but an accent are listed: an
+/// apostrophe after other words is an apocope ("po'", "mo'", "be'", "va'") or a closing single quote
+/// ("'bella'"), and the word is left as written.
+fn accented(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "e" => "è",
+        "si" => "sì",
+        "la" => "là",
+        "li" => "lì",
+        "ne" => "né",
+        "piu" => "più",
+        "puo" => "può",
+        "gia" => "già",
+        "cio" => "ciò",
+        "cosi" => "così",
+        "pero" => "però",
+        "perche" => "perché",
+        "poiche" => "poiché",
+        "finche" => "finché",
+        "benche" => "benché",
+        "affinche" => "affinché",
+        "qualita" => "qualità",
+        "verita" => "verità",
+        "pieta" => "pietà",
+        "bonta" => "bontà",
+        "novita" => "novità",
+        "realta" => "realtà",
+        "liberta" => "libertà",
+        "onesta" => "onestà",
+        "umilta" => "umiltà",
+        "felicita" => "felicità",
+        "citta" => "città",
+        "meta" => "metà",
+        "virtu" => "virtù",
+        "gioventu" => "gioventù",
+        "cioe" => "cioè",
+        "caffe" => "caffè",
+        "pubblicita" => "pubblicità",
+        "attivita" => "attività",
+        "possibilita" => "possibilità",
+        "opportunita" => "opportunità",
+        "difficolta" => "difficoltà",
+        "volonta" => "volontà",
+        "umanita" => "umanità",
+        "societa" => "società",
+        "comunita" => "comunità",
+        "identita" => "identità",
+        "sincerita" => "sincerità",
+        "curiosita" => "curiosità",
+        "necessita" => "necessità",
+        "velocita" => "velocità",
+        "utilita" => "utilità",
+        "quantita" => "quantità",
+        "serenita" => "serenità",
+        "dignita" => "dignità",
+        "originalita" => "originalità",
+        "creativita" => "creatività",
+        "professionalita" => "professionalità",
+        "serieta" => "serietà",
+        "falsita" => "falsità",
+        "sara" => "sarà",
+        "avra" => "avrà",
+        "fara" => "farà",
+        "andra" => "andrà",
+        "potra" => "potrà",
+        "dovra" => "dovrà",
+        "verra" => "verrà",
+        "vorra" => "vorrà",
+        "saro" => "sarò",
+        "avro" => "avrò",
+        "faro" => "farò",
+        "andro" => "andrò",
+        "potro" => "potrò",
+        "dovro" => "dovrò",
+        "verro" => "verrò",
+        "vorro" => "vorrò",
+        "comprero" => "comprerò",
+        "tornero" => "tornerò",
+        _ => return None,
+    })
+}
+
 /// The full form of an Italian texting abbreviation: "nn" (non), "cmq" (comunque), "xké" (perché),
-/// "ke" (che), "x" (per), "qlc" (qualcosa), "nnt" (niente), "qnd" (quando). None of them is an
-/// English or Italian word.
+/// "ke" (che), "x" (per), "qlc" (qualcosa), "nnt" (niente), "qnd" (quando), or of a word typed without
+/// its accent ("piu", "puo", "gia", "cosi"; "é" for "è"). None of them is an English or Italian word of its own.
 fn texting(lower: &str) -> Option<&'static str> {
     // Every abbreviation is short and starts with one of these letters: one comparison rules out most words.
-    if lower.len() > 6 || !matches!(lower.as_bytes().first(), Some(b'n' | b'c' | b'x' | b'k' | b'p' | b'q')) {
+    if lower.len() > 6
+        || !matches!(lower.as_bytes().first(), Some(b'n' | b'c' | b'x' | b'k' | b'p' | b'q' | b'g' | 0xC3))
+    {
         return None;
     }
     Some(match lower {
@@ -432,8 +530,35 @@ fn texting(lower: &str) -> Option<&'static str> {
         "qlc" | "qlcs" | "qcs" => "qualcosa",
         "nnt" => "niente",
         "qnd" => "quando",
+        "piu" => "più",
+        "puo" => "può",
+        "gia" => "già",
+        "cosi" => "così",
+        // "é" for the verb "è" (the wrong accent, a common slip on phones).
+        "é" => "è",
         _ => return None,
     })
+}
+
+/// The standard spelling of a word written with the texting "k" for the hard c ("skifo" → "schifo",
+/// "anke" → "anche", "kuore" → "cuore"): "ch" before e and i, "c" elsewhere. Only a fallback for
+/// words the lexicon does not know as written, so an English word with a "k" ("like", "fake") keeps
+/// its own reading, and one whose respelling means nothing matches nothing.
+fn k_spelling(lower: &str) -> Option<Box<str>> {
+    if !lower.contains('k') {
+        return None;
+    }
+    let mut out = String::with_capacity(lower.len() + 2);
+    let mut chars = lower.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == 'k' {
+            let soft = chars.peek().is_some_and(|next| matches!(next, 'e' | 'i' | 'è' | 'é' | 'ì'));
+            out.push_str(if soft { "ch" } else { "c" });
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out.into_boxed_str())
 }
 
 /// A cheap stem: the first `n` chars of a lowercase word (enough to match "rimborso"/"rimborsi", "refund"/"refunded").
@@ -484,6 +609,44 @@ mod tests {
         assert_eq!(a.tokens[0].alt.as_deref(), Some("non"));
         assert_eq!(a.tokens[3].alt.as_deref(), Some("comunque"));
         assert_eq!(a.tokens[1].alt, None);
+    }
+
+    #[test]
+    fn reads_apostrophes_as_accents_only_where_they_can_be() {
+        let a = Analysed::new("E' piu' bello, c'e' un po' di 'sole' e l'ordine");
+        let lower: Vec<&str> = a.tokens.iter().map(|t| t.lower.as_str()).collect();
+        assert_eq!(lower, ["è", "più", "bello", "c", "è", "un", "po", "di", "sole", "e", "l", "ordine"]);
+        let b = Analysed::new("piu bello, é arte");
+        assert_eq!(b.tokens[0].alt.as_deref(), Some("più"));
+        assert_eq!(b.tokens[2].alt.as_deref(), Some("è"));
+    }
+
+    #[test]
+    fn reads_the_texting_k_as_a_hard_c() {
+        let a = Analysed::new("Ke skifo, anke il kuore");
+        let alts: Vec<Option<&str>> = a.tokens.iter().map(|t| t.alt.as_deref()).collect();
+        assert_eq!(alts, [Some("che"), Some("schifo"), Some("anche"), None, Some("cuore")]);
+    }
+
+    #[test]
+    fn no_lexicon_word_is_a_texting_abbreviation() {
+        // A phrase word spelled as an abbreviation would give the abbreviation an id of its own, so
+        // the tokenizer's full form would no longer be tried: "nn" in one phrase would stop every
+        // other "nn" from being read as "non", negation included.
+        let words: Vec<String> = crate::lexicon::LEXICON
+            .iter()
+            .chain(crate::frames::FRAMES)
+            .flat_map(|entry| entry.phrases.iter())
+            .flat_map(|phrase| crate::matcher::expand(phrase))
+            .flat_map(|phrase| {
+                phrase
+                    .split(|c: char| c.is_whitespace() || c == '\'' || c == '’')
+                    .map(|word| word.trim_start_matches('^').trim_end_matches('$').to_string())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|word| texting(word).is_some())
+            .collect();
+        assert!(words.is_empty(), "abbreviations in the lexicon: {words:?}");
     }
 
     #[test]
