@@ -47,6 +47,12 @@ pub use report::{
 pub use spelling::{Spelling, SpellingError};
 pub use tone::{Courtesy, CourtesyKind, CourtesyMarker, courtesy};
 
+/// Compiles the lexicon now instead of on first use (about 50 ms and 8 MiB, once per process), so the
+/// first message a server coaches is as fast as the others. Calling it again does nothing.
+pub fn prepare() {
+    let _ = matcher::matcher();
+}
+
 /// Detects whether a text is Italian or English (ties and texts without clues give `fallback`).
 pub fn detect_language(text: &str, fallback: Language) -> Language {
     lang::detect(&text::Analysed::new(text), fallback)

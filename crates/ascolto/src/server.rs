@@ -74,14 +74,16 @@ pub fn web_config(config: &Config) -> WebConfig {
 }
 
 /// The web layer's state: the desk, the HTTP settings, and the coach's dictionaries, loaded
-/// once here (they take a moment to parse).
+/// once here with the coach's lexicon (both take a moment to build).
 pub async fn app_state(config: &Config, desk: Desk) -> AppState {
     let dir = config.dictionaries_dir.clone();
-    let spelling =
-        tokio::task::spawn_blocking(move || ascolto_coach_cli::load_system_dictionaries(&dir, &[]))
-            .await
-            .ok()
-            .flatten();
+    let spelling = tokio::task::spawn_blocking(move || {
+        ascolto_coach::prepare();
+        ascolto_coach_cli::load_system_dictionaries(&dir, &[])
+    })
+    .await
+    .ok()
+    .flatten();
     if spelling.is_none() {
         info!(dir = %config.dictionaries_dir.display(), "no Hunspell dictionaries found: the coach will not check spelling");
     }
