@@ -1177,6 +1177,13 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(god|bless) bless you",
             "bless you",
             "(💙|💜|💚|💛|🧡|🖤|🤍|❣|💗|💖|💞|💓|😢|😭|🥺|😔|🙏|😞|😥)",
+            // Not being able to imagine how hard it is: the writer measures the weight of what happened
+            // by their own feeling ("I can't imagine how hard that must be", "non oso immaginare quanto
+            // sia dura"). The "I can't" in it refuses nothing (`reply::Coach::refusals`). Added
+            // 2026-12-07.
+            "i (can t|cannot|can not|can only|can) (even|only|begin to|really)? imagine (how|just how) {intens}? {intens}? {difficult} (that|it|this|things|everything)? (is|s|must be|must have been|must feel|was|has been|feels|would be)?",
+            "non (oso|posso|riesco a|riesco nemmeno a|riesco neanche a|posso nemmeno|posso neanche) immaginare (quanto|come|cosa)",
+            "(posso|riesco) solo (a)? immaginare (quanto|come|cosa)",
         ],
     },
     Entry {

@@ -1327,6 +1327,22 @@ impl<'a> Coach<'a> {
         }
     }
 
+    /// Refusals that are not part of an acknowledgement: in "I can't imagine how hard that must be"
+    /// or "non posso immaginare quanto sia dura" the "I can't" measures how much the writer feels for
+    /// the person; it refuses nothing, and needs neither a reason nor an alternative.
+    fn refusals(&self) -> Vec<Hit> {
+        let acknowledgements: Vec<Hit> = self
+            .hits
+            .iter()
+            .filter(|h| matches!(h.cat, Cat::EmpathyAck | Cat::Reflection | Cat::Validation) && !h.negated)
+            .copied()
+            .collect();
+        self.found(Cat::Refusal)
+            .into_iter()
+            .filter(|r| !acknowledgements.iter().any(|a| a.first < r.end && r.first < a.end))
+            .collect()
+    }
+
     fn why(&mut self) {
         for hit in self.found(Cat::NonReason) {
             let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
@@ -1335,10 +1351,13 @@ impl<'a> Coach<'a> {
         if has(&self.hits, Cat::Reason) || has(&self.hits, Cat::NonReason) {
             return;
         }
+        let refusals = self.refusals();
         let limit = self
             .hits
             .iter()
-            .find(|hit| matches!(hit.cat, Cat::Refusal | Cat::Change) && !hit.negated)
+            .filter(|hit| hit.cat == Cat::Change && !hit.negated)
+            .chain(&refusals)
+            .min_by_key(|hit| (hit.first, hit.end, hit.cat))
             .copied();
         if let Some(hit) = limit {
             let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
@@ -1380,7 +1399,7 @@ impl<'a> Coach<'a> {
     }
 
     fn positivity(&mut self) {
-        let refusals = self.found(Cat::Refusal);
+        let refusals = self.refusals();
         let mut refused = vec![false; self.reply.tokens.len()];
         for refusal in &refusals {
             refused[refusal.first..refusal.end].iter_mut().for_each(|c| *c = true);

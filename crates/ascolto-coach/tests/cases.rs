@@ -1829,6 +1829,30 @@ static CASES: &[Case] = &[
         &[],
         &["brusque"],
     ),
+    // ==== Revision of 2026-12-07: warmth (sympathy, reassurance, validation) ====
+    // ---- not being able to imagine how hard it is: sympathy, not a refusal ----
+    case(
+        Reply("I can't imagine how hard that must be.", &[], None, false),
+        &["good_empathy"],
+        &["refusal_without_reason", "only_negative"],
+    ),
+    case(
+        Reply("Non posso immaginare quanto sia dura.", &[], None, false),
+        &["good_empathy"],
+        &["refusal_without_reason", "only_negative"],
+    ),
+    case(Reply("Non oso immaginare quanto sia stato difficile.", &[], None, false), &["good_empathy"], &[]),
+    case(
+        Reply("I can't refund this order.", &[], None, false),
+        &["refusal_without_reason=I can't", "only_negative=I can't"],
+        &["good_empathy"],
+    ),
+    case(
+        Reply("Non posso rimborsare l'ordine.", &[], None, false),
+        &["refusal_without_reason=Non posso"],
+        &["good_empathy"],
+    ),
+    case(Reply("I can't imagine why the parcel is late.", &[], None, false), &[], &["good_empathy"]),
 ];
 
 #[test]
