@@ -1853,6 +1853,41 @@ static CASES: &[Case] = &[
         &["good_empathy"],
     ),
     case(Reply("I can't imagine why the parcel is late.", &[], None, false), &[], &["good_empathy"]),
+    // ---- sympathy: resonating, a breaking heart, understanding how it feels, sharing the pain ----
+    case(
+        Reply("I really resonate with that.", &[], None, false),
+        &["good_empathy=I really resonate with"],
+        &[],
+    ),
+    case(
+        Reply("The case can resonate with the fan at high speed.", &[], None, false),
+        &[],
+        &["good_empathy"],
+    ),
+    case(Reply("Mi ci ritrovo molto.", &[], None, false), &["good_empathy=Mi ci ritrovo"], &[]),
+    case(Reply("Non mi ci ritrovo con questi conti.", &[], None, false), &[], &["good_empathy"]),
+    case(
+        Reply("My heart is breaking for you.", &[], None, false),
+        &["good_empathy=My heart is breaking"],
+        &[],
+    ),
+    case(Reply("My heart monitor is broken.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("Mi si spezza il cuore a leggere questo.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("Il cuore del problema è la batteria.", &[], None, false), &[], &["good_empathy"]),
+    case(
+        Reply("I understand how that would make you feel anxious.", &[], None, false),
+        &["good_empathy=I understand how that would make you feel anxious"],
+        &[],
+    ),
+    case(Reply("I understand how that made you late.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("Capisco come questo la possa far sentire.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("Capisco come questo possa funzionare.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("I feel your pain.", &[], None, false), &["good_empathy=I feel your pain"], &[]),
+    case(Reply("I share your view on the plan.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("Capisco il tuo dolore.", &[], None, false), &["good_empathy=Capisco il tuo dolore"], &[]),
+    case(Reply("Capisco il tuo punto di vista.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("I'm glad that its working now.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("I'm not glad that it broke.", &[], None, false), &[], &["good_empathy"]),
 ];
 
 #[test]
