@@ -1062,6 +1062,12 @@ pub(crate) static FRAMES: &[Entry] = &[
             "al (suo|tuo) posto (anch io|anche io|chiunque)?",
             "(hai|ha) (tutto il diritto|tutte le ragioni|ragione) (di|a) (essere|sentirti|sentirsi|arrabbiarti|arrabbiarsi|preoccuparti|preoccuparsi)",
             "(non c è|non c è niente|non c è nulla) di (male|strano|sbagliato) (a|nel|nell|nello)",
+            // The struggle to keep one's spirits up named as hard, which makes it expected ("it's hard to
+            // stay positive", "è difficile restare positivi"). Added 2026-12-07.
+            "(it s|it is|it can be|it s been|it has been|it gets|it can get|can be|is)? {intens}? (hard|difficult|tough|not easy) to (stay|keep|remain|be|feel|keep being) {intens}? (positive|motivated|hopeful|optimistic|upbeat)",
+            "how (hard|difficult|tough) it (is|can be|must be|gets) to (stay|keep|remain|be|feel) {intens}? (positive|motivated|hopeful|optimistic|upbeat)",
+            "(è|può essere|sembra)? {intens}? (difficile|dura|faticoso|faticosa) (restare|rimanere|stare|essere|mantenersi|sentirsi) {intens}? (positiv*|motivat*|ottimist*|fiducios*|seren*)",
+            "non è (sempre|mai|per niente|affatto)? facile (restare|rimanere|stare|essere|mantenersi|sentirsi) {intens}? (positiv*|motivat*|ottimist*|fiducios*|seren*)",
         ],
     },
     Entry {
@@ -1250,6 +1256,20 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(everyone|everybody) (is|s) (feeling|going through|struggling|dealing|having a hard time|in the same)",
             "you (shouldn t|should not|don t have to|do not have to|don t need to|do not need to|needn t|have no reason to) (feel|be) {intens}? (guilty|bad|ashamed|sorry|embarrassed|stupid|weak|alone|afraid|scared|worried)",
             "(don t|do not|wouldn t|would not) think you (should|need to|have to) (feel|be) {intens}? (guilty|bad|ashamed|sorry|embarrassed|stupid|weak|alone|afraid|scared|worried)",
+            // Releasing the person from guilt, as an imperative that opens its clause ("Don't feel bad",
+            // "non sentirti in colpa"): after a subject it states the writer's own feeling ("I don't
+            // feel bad about it"). Added 2026-12-07.
+            "^(please)? (don t|do not) (ever)? feel {intens}? (bad|guilty|ashamed|embarrassed|stupid)",
+            "^non (sentirti|ti sentire|si senta|sentitevi|vi sentite|devi sentirti|ti devi sentire|deve sentirsi|si deve sentire|c è motivo di sentirsi|hai motivo di sentirti) (mai)? in colpa",
+            // People who care about the person, and comfort to take in something ("there are people who
+            // care about you", "take comfort in knowing", "ci sono tante persone che ti vogliono bene",
+            // "ti consoli sapere"). Added 2026-12-07.
+            "(there are|there s|there is)? (so many|many|lots of|a lot of|plenty of|other)? people (out there|around you|in your life)? (who|that)? (care about|care for|love|really care about|truly care about|care deeply about) you",
+            "(ci sono)? (tante|molte|tantissime|delle)? persone (intorno a te|attorno a te|nella tua vita|intorno a lei|attorno a lei)? che (ti|le) (vogliono bene|vuole bene|amano|stanno vicino|stanno vicine)",
+            "persone che tengono (a te|a lei|molto a te|molto a lei)",
+            "(you can|you could|you may|i hope you can|i hope you)? (take|find|taking|finding|takes|found) (some|great|a little)? (comfort|solace) (in|from|knowing)",
+            "(ti|la|le) (consoli|conforti|possa consolare|possa confortare) (sapere|il fatto|pensare)",
+            "(ti|le) (sia|sia di|possa essere di) conforto",
             "you (made|re making|are making|have made|ve made) (the right|a good|a great|a wise|a brave|the best|a smart|the correct) (decision|choice|call|move|thing)",
             "you (will|ll|can) bounce back",
             "(it|this|that|the pain|the sadness|this feeling|the feeling|these feelings|it all) (will|ll|is going to|s going to) (pass|fade|ease|lessen|get easier|not last|go away)",

@@ -1888,6 +1888,47 @@ static CASES: &[Case] = &[
     case(Reply("Capisco il tuo punto di vista.", &[], None, false), &[], &["good_empathy"]),
     case(Reply("I'm glad that its working now.", &[], None, false), &["good_empathy"], &[]),
     case(Reply("I'm not glad that it broke.", &[], None, false), &[], &["good_empathy"]),
+    // ---- reassurance: no guilt, people who care, comfort to take ----
+    case(
+        Reply("It happens, don't feel guilty.", &[], None, false),
+        &["good_reassurance=don't feel guilty"],
+        &[],
+    ),
+    case(Reply("Please don't feel bad.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("I don't feel bad about it.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("Non sentirti in colpa.", &[], None, false), &["good_reassurance=Non sentirti in colpa"], &[]),
+    case(Reply("Lui non si sente in colpa.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("There are people who care about you.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("People care about prices more than speed.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("Ci sono tante persone che ti vogliono bene.", &[], None, false), &["good_reassurance"], &[]),
+    case(
+        Reply("Ci sono tante persone che vogliono il rimborso.", &[], None, false),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply("You can take solace in that.", &[], None, false),
+        &["good_reassurance=You can take solace in"],
+        &["good_suggestion"],
+    ),
+    case(Reply("The seat gives comfort in long trips.", &[], None, false), &[], &["good_reassurance"]),
+    case(
+        Reply("Ti consoli sapere che hai fatto tutto il possibile.", &[], None, false),
+        &["good_reassurance"],
+        &[],
+    ),
+    case(Reply("Le consoli arrivano domani.", &[], None, false), &[], &["good_reassurance"]),
+    // ---- validation: keeping one's spirits up is hard ----
+    case(
+        Reply("It's hard to stay positive.", &[], None, false),
+        &["good_validation=It's hard to stay positive"],
+        &[],
+    ),
+    case(Reply("It's hard to stay in the queue.", &[], None, false), &[], &["good_validation"]),
+    case(Reply("Non è facile restare motivati.", &[], None, false), &["good_validation"], &[]),
+    case(Reply("È difficile restare positivi.", &[], None, false), &["good_validation"], &[]),
+    case(Reply("È difficile restare in linea.", &[], None, false), &[], &["good_validation"]),
+    case(Reply("È facile restare positivi con voi.", &[], None, false), &[], &["good_validation"]),
 ];
 
 #[test]
