@@ -1008,6 +1008,11 @@ pub(crate) static FRAMES: &[Entry] = &[
             "is (always|often|usually|never)? (a|an)? {intens}? {difficult} (thing|time|experience|situation|process|place|position)",
             "i (would|d|would have|d have) (feel|felt|be|been) (the same|the same way|that way|like that)",
             "i (would|d) (be|feel|have been|have felt) {intens}? {feeling} (too|as well)",
+            // The reaction shared with its feeling left implied ("I would be too."): only where it ends
+            // the sentence, since "I would be too upset to talk" is a degree. Added 2026-12-07.
+            "i (would|d) (be|feel|have been|have felt) (too|as well)$",
+            "(lo)? sarei (stato|stata)? (anch io|anche io)$",
+            "(anch io|anche io) lo (sarei|sarei stato|sarei stata)$",
             "(può|possono) essere {intens}? {difficult}",
             "(that|this|it) (must|has to|would) (be|feel|have been|have felt) {intens}? {intens}? {difficult} (for you)?",
             "(taken|taking|take|takes) (its|a|such a) toll on you",
@@ -1094,6 +1099,7 @@ pub(crate) static FRAMES: &[Entry] = &[
             "i know what you re going through",
             "^me (too|as well)",
             "^same here",
+            "^same$",
             "same with me",
             "same for me",
             "i can (totally|definitely|really|completely)? relate",
@@ -1139,8 +1145,10 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(that|this|it) (breaks|broke) my heart",
             "i feel (so|really|very)? (bad|terrible|awful|sad) (for you|that|about)",
             "(oh|oof|ouch|yikes|damn|geez|jeez|wow) (no|man|dude)",
-            // Solidarity: short formulas of fellow feeling ("I feel you", "I know the feeling", "same
-            // here"), which EPITOME counts among emotional reactions.
+            // Solidarity: short formulas of fellow feeling ("I feel you", "I know the feeling"), which
+            // EPITOME counts among emotional reactions. Sharing the same experience ("same here", "I
+            // feel the same", "me too") is relating (`Cat::SharedExperience`), not sympathy: removed
+            // here 2026-12-07.
             "(i|we)? (feel|hear) (you|ya|u)",
             "i (can)? (totally|really|definitely|completely|so)? relate",
             "(i)? know (the|that|this) (feeling|feel)",
@@ -1159,8 +1167,6 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(capisco|comprendo|immagino|so) (bene|perfettamente)? come (questo|ciò|questa cosa|tutto questo|la cosa)? (la|ti|vi|lo) (possa|potrebbe|può|debba|deve) far sentire",
             "(capisco|comprendo|immagino|so) (bene|perfettamente)? come (questo|ciò|questa cosa|tutto questo|la cosa)? (la|ti|vi|lo) (faccia|fa|abbia fatta|abbia fatto|stia facendo) sentire",
             "i (know|get|understand) how you (feel|re feeling|are feeling|must feel)",
-            "i (feel|felt) the (same|exact same)",
-            "^(same here|me too|same)$",
             "(right|i m right|i am right) there with you",
             "i m with you",
             "i am with you",
@@ -1186,9 +1192,12 @@ pub(crate) static FRAMES: &[Entry] = &[
             "that is (so|really|just|such)? (sad|awful|terrible|horrible|heartbreaking|rough|shitty|messed up|unfair|brutal|scary|crappy|a shame|a bummer|too bad)",
             "how (sad|awful|terrible|horrible|scary|unfair|frustrating|painful|heartbreaking)",
             "^(omg|oh my god|oh my gosh|oh god|oh dear|oh man|oh wow|oh my|jeez|geez|yikes|damn|ouch|oof|ugh)",
-            "(that|this|it) (blows|stinks|hurts)",
+            // "It hurts" alone names the person's pain or a body's ("it hurts when I walk"): the writer's
+            // reaction needs "that", "this", or what hurts them to read (changed 2026-12-07).
+            "(that|this) (blows|stinks|hurts)",
+            "it (blows|stinks)",
             "(this|that|it) (makes|made) me (so|really|very)? (sad|upset|angry|mad|cry|tear up|emotional)",
-            "(it|this) (hurts|pains|breaks) (me|my heart) to (read|hear|see|think)",
+            "(it|this) (hurts|pains|breaks) (me|my heart)? to (read|hear|see|think)",
             "it pains me",
             "(i m|i am|i ll be|i will be|we re|we are) always (here|there) (for you)?",
             "(my|our) (dms|inbox|door) (is|are) (always)? open",

@@ -1929,6 +1929,22 @@ static CASES: &[Case] = &[
     case(Reply("È difficile restare positivi.", &[], None, false), &["good_validation"], &[]),
     case(Reply("È difficile restare in linea.", &[], None, false), &[], &["good_validation"]),
     case(Reply("È facile restare positivi con voi.", &[], None, false), &[], &["good_validation"]),
+    // ---- sharing the reaction, sharing the experience ----
+    case(Reply("I would be too.", &[], None, false), &["good_reflection=I would be too"], &[]),
+    case(Reply("I would be too upset to talk.", &[], None, false), &[], &["good_reflection"]),
+    case(Reply("Lo sarei anch'io.", &[], None, false), &["good_reflection"], &[]),
+    case(Reply("Sarei anch'io troppo stanco per guidare.", &[], None, false), &[], &["good_reflection"]),
+    case(
+        Reply("I feel the same.", &[], None, false),
+        &["good_relating"],
+        &["good_empathy", "good_reassurance", "good_reflection"],
+    ),
+    case(Reply("Same here.", &[], None, false), &["good_relating"], &["good_empathy", "good_reassurance"]),
+    case(Reply("The price is the same here and online.", &[], None, false), &[], &["good_relating"]),
+    // ---- "it hurts" alone is the person's pain, not the writer's sympathy ----
+    case(Reply("It hurts when I walk, the doctor said.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("It hurts to read this.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("That hurts.", &[], None, false), &["good_empathy"], &[]),
 ];
 
 #[test]
