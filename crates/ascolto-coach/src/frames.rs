@@ -1359,6 +1359,23 @@ pub(crate) static FRAMES: &[Entry] = &[
         ],
     },
     Entry {
+        // Festive greetings and "hope this helps" are the greeting and closing ritual: the wish words
+        // in them ("happy", "auguri", "hope", "spero che") comfort no one. "Hope this helps" only
+        // where it ends its sentence: "I hope this helps you sleep" wishes something. Added
+        // 2026-12-07.
+        cat: Cat::Ritual,
+        phrases: &[
+            "(merry|happy) (christmas|xmas|holidays|new year|thanksgiving|easter|hanukkah)",
+            "season s greetings",
+            "(i|we)? (wish|wishing) you (and your family|and yours|all)? (a)? (merry|happy) (christmas|xmas|holidays|new year|thanksgiving|easter|hanukkah)",
+            "(tanti|i migliori|sinceri)? auguri (di)? (buone feste|buon natale|buon anno|buona pasqua|felice anno nuovo)",
+            "(buone feste|buon natale|buon anno|buona pasqua|felice anno nuovo) (e tanti auguri|e auguri|e i migliori auguri)?",
+            "(i|we)? (really|do|truly)? hope (this|that|it|my answer|this answer|the answer|this information|the above|these tips|these steps) (helps|helped|is helpful|was helpful|will help|has helped) (a bit|a little|somewhat|some|you|u|anyone|someone)?$",
+            "spero (che)? (questo|ciò|questa risposta|queste informazioni|la mia risposta|queste indicazioni|questi consigli)? (ti|le|vi)? (sia|siano|sia stato|sia stata|siano stati|siano state|possa essere|possano essere|sarà|saranno|possa|possano) (utile|utili|d aiuto|di aiuto|aiutare|aiutarti|aiutarla) (in qualche modo|un po)?$",
+            "spero di (esserti|esserle|esservi|esser|essere) (stato|stata|stati) (utile|utili|d aiuto|di aiuto)$",
+        ],
+    },
+    Entry {
         // Proposals: "I'd reach out to her", "a walk is a great way to clear your head".
         cat: Cat::Suggestion,
         phrases: &[

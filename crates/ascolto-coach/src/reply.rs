@@ -1067,8 +1067,11 @@ impl<'a> Coach<'a> {
     }
 
     /// Reassurance and encouragement. In a short closing turn ("You're welcome, good luck!") the
-    /// wishes and the "no worries" that answer thanks are the farewell ritual, not reassurance.
+    /// wishes and the "no worries" that answer thanks are the farewell ritual, not reassurance; so are
+    /// the wish words of a festive greeting or a "hope this helps" (`Cat::Ritual`), in any turn.
     fn reassurances(&self) -> Vec<Hit> {
+        let rituals = self.found(Cat::Ritual);
+        let ritual = |hit: &Hit| rituals.iter().any(|r| r.first <= hit.first && hit.end <= r.end);
         let closings = self.found(Cat::Closing);
         let closing_turn = !closings.is_empty() && self.words() <= 30;
         let inside_closing = |hit: &Hit| closings.iter().any(|c| c.first <= hit.first && hit.first < c.end);
@@ -1078,10 +1081,10 @@ impl<'a> Coach<'a> {
         let mut found: Vec<Hit> = self
             .found(Cat::Reassurance)
             .into_iter()
-            .filter(|hit| !(proposed(hit) || closing_turn && inside_closing(hit)))
+            .filter(|hit| !(proposed(hit) || ritual(hit) || closing_turn && inside_closing(hit)))
             .collect();
         if !closing_turn {
-            found.extend(self.found(Cat::Wish));
+            found.extend(self.found(Cat::Wish).into_iter().filter(|hit| !ritual(hit)));
         }
         found.sort_by_key(|hit| (hit.first, hit.end));
         found

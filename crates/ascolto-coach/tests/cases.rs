@@ -1941,6 +1941,77 @@ static CASES: &[Case] = &[
     ),
     case(Reply("Same here.", &[], None, false), &["good_relating"], &["good_empathy", "good_reassurance"]),
     case(Reply("The price is the same here and online.", &[], None, false), &[], &["good_relating"]),
+    // ---- festive greetings and "hope this helps" are ritual, not reassurance ----
+    case(
+        Reply(
+            "We have checked your account and the refund is on its way to your card now. Happy holidays to you and your family.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply(
+            "Abbiamo verificato il tuo ordine e il rimborso arriverà entro tre giorni. Buone feste e tanti auguri!",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply(
+            "Abbiamo verificato il tuo ordine e il rimborso arriverà entro tre giorni. Auguri per l'esame!",
+            &[],
+            None,
+            false,
+        ),
+        &["good_reassurance=Auguri"],
+        &[],
+    ),
+    case(
+        Reply(
+            "We have checked your account and the refund is on its way to your card now. Hope this helps.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply(
+            "We have checked your account and the refund is on its way to your card now. I hope this helps you sleep better.",
+            &[],
+            None,
+            false,
+        ),
+        &["good_reassurance"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Abbiamo verificato il tuo ordine e il rimborso arriverà entro tre giorni. Spero che questo le sia utile.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply(
+            "Abbiamo verificato il tuo ordine e il rimborso arriverà entro tre giorni. Spero che tu possa riposare.",
+            &[],
+            None,
+            false,
+        ),
+        &["good_reassurance=Spero che"],
+        &[],
+    ),
     // ---- "it hurts" alone is the person's pain, not the writer's sympathy ----
     case(Reply("It hurts when I walk, the doctor said.", &[], None, false), &[], &["good_empathy"]),
     case(Reply("It hurts to read this.", &[], None, false), &["good_empathy"], &[]),
