@@ -1008,6 +1008,11 @@ pub(crate) static FRAMES: &[Entry] = &[
             "is (always|often|usually|never)? (a|an)? {intens}? {difficult} (thing|time|experience|situation|process|place|position)",
             "i (would|d|would have|d have) (feel|felt|be|been) (the same|the same way|that way|like that)",
             "i (would|d) (be|feel|have been|have felt) {intens}? {feeling} (too|as well)",
+            // The reaction shared with its feeling left implied ("I would be too."): only where it ends
+            // the sentence, since "I would be too upset to talk" is a degree. Added 2026-12-07.
+            "i (would|d) (be|feel|have been|have felt) (too|as well)$",
+            "(lo)? sarei (stato|stata)? (anch io|anche io)$",
+            "(anch io|anche io) lo (sarei|sarei stato|sarei stata)$",
             "(può|possono) essere {intens}? {difficult}",
             "(that|this|it) (must|has to|would) (be|feel|have been|have felt) {intens}? {intens}? {difficult} (for you)?",
             "(taken|taking|take|takes) (its|a|such a) toll on you",
@@ -1062,6 +1067,12 @@ pub(crate) static FRAMES: &[Entry] = &[
             "al (suo|tuo) posto (anch io|anche io|chiunque)?",
             "(hai|ha) (tutto il diritto|tutte le ragioni|ragione) (di|a) (essere|sentirti|sentirsi|arrabbiarti|arrabbiarsi|preoccuparti|preoccuparsi)",
             "(non c è|non c è niente|non c è nulla) di (male|strano|sbagliato) (a|nel|nell|nello)",
+            // The struggle to keep one's spirits up named as hard, which makes it expected ("it's hard to
+            // stay positive", "è difficile restare positivi"). Added 2026-12-07.
+            "(it s|it is|it can be|it s been|it has been|it gets|it can get|can be|is)? {intens}? (hard|difficult|tough|not easy) to (stay|keep|remain|be|feel|keep being) {intens}? (positive|motivated|hopeful|optimistic|upbeat)",
+            "how (hard|difficult|tough) it (is|can be|must be|gets) to (stay|keep|remain|be|feel) {intens}? (positive|motivated|hopeful|optimistic|upbeat)",
+            "(è|può essere|sembra)? {intens}? (difficile|dura|faticoso|faticosa) (restare|rimanere|stare|essere|mantenersi|sentirsi) {intens}? (positiv*|motivat*|ottimist*|fiducios*|seren*)",
+            "non è (sempre|mai|per niente|affatto)? facile (restare|rimanere|stare|essere|mantenersi|sentirsi) {intens}? (positiv*|motivat*|ottimist*|fiducios*|seren*)",
         ],
     },
     Entry {
@@ -1088,6 +1099,7 @@ pub(crate) static FRAMES: &[Entry] = &[
             "i know what you re going through",
             "^me (too|as well)",
             "^same here",
+            "^same$",
             "same with me",
             "same for me",
             "i can (totally|definitely|really|completely)? relate",
@@ -1122,22 +1134,39 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(that|this) (is|s|was|has been|sounds|seems|looks) {intens}? {intens}? {difficult}",
             "(it|which) (sounds|seems|looks|has been|must be) {intens}? {intens}? {difficult}",
             "(that|this|it) (is|s|was) (a|an|such a) {intens}? {difficult} (thing|time|experience|situation|place|position|spot|year|road)",
-            "my heart (goes out|breaks|aches|hurts|is with|sank|sinks)",
-            "(i m|i am) {intens}? glad (you|to hear|that you|for you|your|it|things|this)",
-            "(so|really|very) glad (you|to hear|that you|for you|your)",
+            "my heart (goes out|breaks|aches|hurts|is with|sank|sinks|is breaking|is aching|bleeds)",
+            "(mi|ci) si (spezza|è spezzato|stringe|è stretto) il cuore",
+            "(mi|ci) (spezza|stringe|ha spezzato|ha stretto) il cuore",
+            // Glad that something went well: "its" is "it's" typed without the apostrophe (not the
+            // possessive after "that").
+            "(i m|i am) {intens}? glad (you|to hear|that you|for you|your|it|its|things|this|that it|that its|that things|that everything|that your|everything)",
+            "(so|really|very) glad (you|to hear|that you|for you|your|it|its|that it|that its|that your)",
             "(i m|i am|i was) {intens}? (sorry|sad|saddened|heartbroken|upset|angry) (to hear|to read|about|for|that)",
             "(that|this|it) (breaks|broke) my heart",
             "i feel (so|really|very)? (bad|terrible|awful|sad) (for you|that|about)",
             "(oh|oof|ouch|yikes|damn|geez|jeez|wow) (no|man|dude)",
-            // Solidarity: short formulas of fellow feeling ("I feel you", "I know the feeling", "same
-            // here"), which EPITOME counts among emotional reactions.
+            // Solidarity: short formulas of fellow feeling ("I feel you", "I know the feeling"), which
+            // EPITOME counts among emotional reactions. Sharing the same experience ("same here", "I
+            // feel the same", "me too") is relating (`Cat::SharedExperience`), not sympathy: removed
+            // here 2026-12-07.
             "(i|we)? (feel|hear) (you|ya|u)",
             "i (can)? (totally|really|definitely|completely|so)? relate",
             "(i)? know (the|that|this) (feeling|feel)",
             "i know (your|the) pain",
+            // Feeling with the person: sharing their pain, finding oneself in what they say, seeing how
+            // it makes them feel ("I resonate with that", "I understand how that makes you feel",
+            // "capisco il tuo dolore", "mi ci ritrovo"). Added 2026-12-07.
+            "i (can)? (totally|really|truly|completely|definitely|deeply)? (understand|feel|share) your (pain|grief|sorrow|hurt|heartbreak)",
+            "(capisco|comprendo|sento|condivido) (bene|davvero|profondamente)? (il tuo|il suo|la tua|la sua) (dolore|sofferenza|tristezza|sconforto|amarezza)",
+            "i (can|really|can really|totally|can totally|deeply|truly|definitely|can definitely)? resonate (with|deeply|so much)",
+            "(that|this|your story|your post|what you said|your words) (really|truly|deeply)? resonates with me",
+            "mi ci ritrovo",
+            "mi ritrovo (molto|tanto|davvero|tantissimo)? (in quello che|in ciò che|in quanto|nelle tue parole|nelle sue parole|nella tua storia|nella sua storia)",
+            "i (understand|can understand|totally understand|completely understand|know|can see|can imagine|get) how (that|this|it|all this|all of this|this situation|that situation) (makes|would make|could make|must make|might make|made|can make|is making|has made) you feel {intens}? {intens}? {feeling}?",
+            "i (understand|can understand|totally understand|completely understand|know|can see|can imagine|get) how (that|this|it|all this|all of this|this situation|that situation) (makes|would make|could make|must make|might make|made|can make|is making|has made) you {intens}? {intens}? {feeling}",
+            "(capisco|comprendo|immagino|so) (bene|perfettamente)? come (questo|ciò|questa cosa|tutto questo|la cosa)? (la|ti|vi|lo) (possa|potrebbe|può|debba|deve) far sentire",
+            "(capisco|comprendo|immagino|so) (bene|perfettamente)? come (questo|ciò|questa cosa|tutto questo|la cosa)? (la|ti|vi|lo) (faccia|fa|abbia fatta|abbia fatto|stia facendo) sentire",
             "i (know|get|understand) how you (feel|re feeling|are feeling|must feel)",
-            "i (feel|felt) the (same|exact same)",
-            "^(same here|me too|same)$",
             "(right|i m right|i am right) there with you",
             "i m with you",
             "i am with you",
@@ -1163,9 +1192,12 @@ pub(crate) static FRAMES: &[Entry] = &[
             "that is (so|really|just|such)? (sad|awful|terrible|horrible|heartbreaking|rough|shitty|messed up|unfair|brutal|scary|crappy|a shame|a bummer|too bad)",
             "how (sad|awful|terrible|horrible|scary|unfair|frustrating|painful|heartbreaking)",
             "^(omg|oh my god|oh my gosh|oh god|oh dear|oh man|oh wow|oh my|jeez|geez|yikes|damn|ouch|oof|ugh)",
-            "(that|this|it) (blows|stinks|hurts)",
+            // "It hurts" alone names the person's pain or a body's ("it hurts when I walk"): the writer's
+            // reaction needs "that", "this", or what hurts them to read (changed 2026-12-07).
+            "(that|this) (blows|stinks|hurts)",
+            "it (blows|stinks)",
             "(this|that|it) (makes|made) me (so|really|very)? (sad|upset|angry|mad|cry|tear up|emotional)",
-            "(it|this) (hurts|pains|breaks) (me|my heart) to (read|hear|see|think)",
+            "(it|this) (hurts|pains|breaks) (me|my heart)? to (read|hear|see|think)",
             "it pains me",
             "(i m|i am|i ll be|i will be|we re|we are) always (here|there) (for you)?",
             "(my|our) (dms|inbox|door) (is|are) (always)? open",
@@ -1177,6 +1209,13 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(god|bless) bless you",
             "bless you",
             "(💙|💜|💚|💛|🧡|🖤|🤍|❣|💗|💖|💞|💓|😢|😭|🥺|😔|🙏|😞|😥)",
+            // Not being able to imagine how hard it is: the writer measures the weight of what happened
+            // by their own feeling ("I can't imagine how hard that must be", "non oso immaginare quanto
+            // sia dura"). The "I can't" in it refuses nothing (`reply::Coach::refusals`). Added
+            // 2026-12-07.
+            "i (can t|cannot|can not|can only|can) (even|only|begin to|really)? imagine (how|just how) {intens}? {intens}? {difficult} (that|it|this|things|everything)? (is|s|must be|must have been|must feel|was|has been|feels|would be)?",
+            "non (oso|posso|riesco a|riesco nemmeno a|riesco neanche a|posso nemmeno|posso neanche) immaginare (quanto|come|cosa)",
+            "(posso|riesco) solo (a)? immaginare (quanto|come|cosa)",
         ],
     },
     Entry {
@@ -1226,6 +1265,20 @@ pub(crate) static FRAMES: &[Entry] = &[
             "(everyone|everybody) (is|s) (feeling|going through|struggling|dealing|having a hard time|in the same)",
             "you (shouldn t|should not|don t have to|do not have to|don t need to|do not need to|needn t|have no reason to) (feel|be) {intens}? (guilty|bad|ashamed|sorry|embarrassed|stupid|weak|alone|afraid|scared|worried)",
             "(don t|do not|wouldn t|would not) think you (should|need to|have to) (feel|be) {intens}? (guilty|bad|ashamed|sorry|embarrassed|stupid|weak|alone|afraid|scared|worried)",
+            // Releasing the person from guilt, as an imperative that opens its clause ("Don't feel bad",
+            // "non sentirti in colpa"): after a subject it states the writer's own feeling ("I don't
+            // feel bad about it"). Added 2026-12-07.
+            "^(please)? (don t|do not) (ever)? feel {intens}? (bad|guilty|ashamed|embarrassed|stupid)",
+            "^non (sentirti|ti sentire|si senta|sentitevi|vi sentite|devi sentirti|ti devi sentire|deve sentirsi|si deve sentire|c è motivo di sentirsi|hai motivo di sentirti) (mai)? in colpa",
+            // People who care about the person, and comfort to take in something ("there are people who
+            // care about you", "take comfort in knowing", "ci sono tante persone che ti vogliono bene",
+            // "ti consoli sapere"). Added 2026-12-07.
+            "(there are|there s|there is)? (so many|many|lots of|a lot of|plenty of|other)? people (out there|around you|in your life)? (who|that)? (care about|care for|love|really care about|truly care about|care deeply about) you",
+            "(ci sono)? (tante|molte|tantissime|delle)? persone (intorno a te|attorno a te|nella tua vita|intorno a lei|attorno a lei)? che (ti|le) (vogliono bene|vuole bene|amano|stanno vicino|stanno vicine)",
+            "persone che tengono (a te|a lei|molto a te|molto a lei)",
+            "(you can|you could|you may|i hope you can|i hope you)? (take|find|taking|finding|takes|found) (some|great|a little)? (comfort|solace) (in|from|knowing)",
+            "(ti|la|le) (consoli|conforti|possa consolare|possa confortare) (sapere|il fatto|pensare)",
+            "(ti|le) (sia|sia di|possa essere di) conforto",
             "you (made|re making|are making|have made|ve made) (the right|a good|a great|a wise|a brave|the best|a smart|the correct) (decision|choice|call|move|thing)",
             "you (will|ll|can) bounce back",
             "(it|this|that|the pain|the sadness|this feeling|the feeling|these feelings|it all) (will|ll|is going to|s going to) (pass|fade|ease|lessen|get easier|not last|go away)",
@@ -1303,6 +1356,23 @@ pub(crate) static FRAMES: &[Entry] = &[
             "god bless",
             "take care (of yourself|of you|my friend|friend|love|dear)?$",
             "^take good care of yourself",
+        ],
+    },
+    Entry {
+        // Festive greetings and "hope this helps" are the greeting and closing ritual: the wish words
+        // in them ("happy", "auguri", "hope", "spero che") comfort no one. "Hope this helps" only
+        // where it ends its sentence: "I hope this helps you sleep" wishes something. Added
+        // 2026-12-07.
+        cat: Cat::Ritual,
+        phrases: &[
+            "(merry|happy) (christmas|xmas|holidays|new year|thanksgiving|easter|hanukkah)",
+            "season s greetings",
+            "(i|we)? (wish|wishing) you (and your family|and yours|all)? (a)? (merry|happy) (christmas|xmas|holidays|new year|thanksgiving|easter|hanukkah)",
+            "(tanti|i migliori|sinceri)? auguri (di)? (buone feste|buon natale|buon anno|buona pasqua|felice anno nuovo)",
+            "(buone feste|buon natale|buon anno|buona pasqua|felice anno nuovo) (e tanti auguri|e auguri|e i migliori auguri)?",
+            "(i|we)? (really|do|truly)? hope (this|that|it|my answer|this answer|the answer|this information|the above|these tips|these steps) (helps|helped|is helpful|was helpful|will help|has helped) (a bit|a little|somewhat|some|you|u|anyone|someone)?$",
+            "spero (che)? (questo|ciò|questa risposta|queste informazioni|la mia risposta|queste indicazioni|questi consigli)? (ti|le|vi)? (sia|siano|sia stato|sia stata|siano stati|siano state|possa essere|possano essere|sarà|saranno|possa|possano) (utile|utili|d aiuto|di aiuto|aiutare|aiutarti|aiutarla) (in qualche modo|un po)?$",
+            "spero di (esserti|esserle|esservi|esser|essere) (stato|stata|stati) (utile|utili|d aiuto|di aiuto)$",
         ],
     },
     Entry {

@@ -18,6 +18,10 @@ pub(crate) enum Cat {
     Reassurance,
     Wish,
     Closing,
+    /// Greeting and leave-taking formulas that sound like wishes but wish the person nothing in
+    /// particular: festive greetings ("merry Christmas", "buone feste") and "hope this helps". The
+    /// wishes inside them are not reassurance (`reply::Coach::reassurances`).
+    Ritual,
     Phatic,
     Feeling,
     Restatement,

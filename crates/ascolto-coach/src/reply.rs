@@ -1067,8 +1067,11 @@ impl<'a> Coach<'a> {
     }
 
     /// Reassurance and encouragement. In a short closing turn ("You're welcome, good luck!") the
-    /// wishes and the "no worries" that answer thanks are the farewell ritual, not reassurance.
+    /// wishes and the "no worries" that answer thanks are the farewell ritual, not reassurance; so are
+    /// the wish words of a festive greeting or a "hope this helps" (`Cat::Ritual`), in any turn.
     fn reassurances(&self) -> Vec<Hit> {
+        let rituals = self.found(Cat::Ritual);
+        let ritual = |hit: &Hit| rituals.iter().any(|r| r.first <= hit.first && hit.end <= r.end);
         let closings = self.found(Cat::Closing);
         let closing_turn = !closings.is_empty() && self.words() <= 30;
         let inside_closing = |hit: &Hit| closings.iter().any(|c| c.first <= hit.first && hit.first < c.end);
@@ -1078,10 +1081,10 @@ impl<'a> Coach<'a> {
         let mut found: Vec<Hit> = self
             .found(Cat::Reassurance)
             .into_iter()
-            .filter(|hit| !(proposed(hit) || closing_turn && inside_closing(hit)))
+            .filter(|hit| !(proposed(hit) || ritual(hit) || closing_turn && inside_closing(hit)))
             .collect();
         if !closing_turn {
-            found.extend(self.found(Cat::Wish));
+            found.extend(self.found(Cat::Wish).into_iter().filter(|hit| !ritual(hit)));
         }
         found.sort_by_key(|hit| (hit.first, hit.end));
         found
@@ -1327,6 +1330,22 @@ impl<'a> Coach<'a> {
         }
     }
 
+    /// Refusals that are not part of an acknowledgement: in "I can't imagine how hard that must be"
+    /// or "non posso immaginare quanto sia dura" the "I can't" measures how much the writer feels for
+    /// the person; it refuses nothing, and needs neither a reason nor an alternative.
+    fn refusals(&self) -> Vec<Hit> {
+        let acknowledgements: Vec<Hit> = self
+            .hits
+            .iter()
+            .filter(|h| matches!(h.cat, Cat::EmpathyAck | Cat::Reflection | Cat::Validation) && !h.negated)
+            .copied()
+            .collect();
+        self.found(Cat::Refusal)
+            .into_iter()
+            .filter(|r| !acknowledgements.iter().any(|a| a.first < r.end && r.first < a.end))
+            .collect()
+    }
+
     fn why(&mut self) {
         for hit in self.found(Cat::NonReason) {
             let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
@@ -1335,10 +1354,13 @@ impl<'a> Coach<'a> {
         if has(&self.hits, Cat::Reason) || has(&self.hits, Cat::NonReason) {
             return;
         }
+        let refusals = self.refusals();
         let limit = self
             .hits
             .iter()
-            .find(|hit| matches!(hit.cat, Cat::Refusal | Cat::Change) && !hit.negated)
+            .filter(|hit| hit.cat == Cat::Change && !hit.negated)
+            .chain(&refusals)
+            .min_by_key(|hit| (hit.first, hit.end, hit.cat))
             .copied();
         if let Some(hit) = limit {
             let (span, words) = (self.hit_span(&hit), self.hit_text(&hit));
@@ -1380,7 +1402,7 @@ impl<'a> Coach<'a> {
     }
 
     fn positivity(&mut self) {
-        let refusals = self.found(Cat::Refusal);
+        let refusals = self.refusals();
         let mut refused = vec![false; self.reply.tokens.len()];
         for refusal in &refusals {
             refused[refusal.first..refusal.end].iter_mut().for_each(|c| *c = true);

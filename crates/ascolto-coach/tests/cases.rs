@@ -1829,6 +1829,193 @@ static CASES: &[Case] = &[
         &[],
         &["brusque"],
     ),
+    // ==== Revision of 2026-12-07: warmth (sympathy, reassurance, validation) ====
+    // ---- not being able to imagine how hard it is: sympathy, not a refusal ----
+    case(
+        Reply("I can't imagine how hard that must be.", &[], None, false),
+        &["good_empathy"],
+        &["refusal_without_reason", "only_negative"],
+    ),
+    case(
+        Reply("Non posso immaginare quanto sia dura.", &[], None, false),
+        &["good_empathy"],
+        &["refusal_without_reason", "only_negative"],
+    ),
+    case(Reply("Non oso immaginare quanto sia stato difficile.", &[], None, false), &["good_empathy"], &[]),
+    case(
+        Reply("I can't refund this order.", &[], None, false),
+        &["refusal_without_reason=I can't", "only_negative=I can't"],
+        &["good_empathy"],
+    ),
+    case(
+        Reply("Non posso rimborsare l'ordine.", &[], None, false),
+        &["refusal_without_reason=Non posso"],
+        &["good_empathy"],
+    ),
+    case(Reply("I can't imagine why the parcel is late.", &[], None, false), &[], &["good_empathy"]),
+    // ---- sympathy: resonating, a breaking heart, understanding how it feels, sharing the pain ----
+    case(
+        Reply("I really resonate with that.", &[], None, false),
+        &["good_empathy=I really resonate with"],
+        &[],
+    ),
+    case(
+        Reply("The case can resonate with the fan at high speed.", &[], None, false),
+        &[],
+        &["good_empathy"],
+    ),
+    case(Reply("Mi ci ritrovo molto.", &[], None, false), &["good_empathy=Mi ci ritrovo"], &[]),
+    case(Reply("Non mi ci ritrovo con questi conti.", &[], None, false), &[], &["good_empathy"]),
+    case(
+        Reply("My heart is breaking for you.", &[], None, false),
+        &["good_empathy=My heart is breaking"],
+        &[],
+    ),
+    case(Reply("My heart monitor is broken.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("Mi si spezza il cuore a leggere questo.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("Il cuore del problema è la batteria.", &[], None, false), &[], &["good_empathy"]),
+    case(
+        Reply("I understand how that would make you feel anxious.", &[], None, false),
+        &["good_empathy=I understand how that would make you feel anxious"],
+        &[],
+    ),
+    case(Reply("I understand how that made you late.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("Capisco come questo la possa far sentire.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("Capisco come questo possa funzionare.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("I feel your pain.", &[], None, false), &["good_empathy=I feel your pain"], &[]),
+    case(Reply("I share your view on the plan.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("Capisco il tuo dolore.", &[], None, false), &["good_empathy=Capisco il tuo dolore"], &[]),
+    case(Reply("Capisco il tuo punto di vista.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("I'm glad that its working now.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("I'm not glad that it broke.", &[], None, false), &[], &["good_empathy"]),
+    // ---- reassurance: no guilt, people who care, comfort to take ----
+    case(
+        Reply("It happens, don't feel guilty.", &[], None, false),
+        &["good_reassurance=don't feel guilty"],
+        &[],
+    ),
+    case(Reply("Please don't feel bad.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("I don't feel bad about it.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("Non sentirti in colpa.", &[], None, false), &["good_reassurance=Non sentirti in colpa"], &[]),
+    case(Reply("Lui non si sente in colpa.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("There are people who care about you.", &[], None, false), &["good_reassurance"], &[]),
+    case(Reply("People care about prices more than speed.", &[], None, false), &[], &["good_reassurance"]),
+    case(Reply("Ci sono tante persone che ti vogliono bene.", &[], None, false), &["good_reassurance"], &[]),
+    case(
+        Reply("Ci sono tante persone che vogliono il rimborso.", &[], None, false),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply("You can take solace in that.", &[], None, false),
+        &["good_reassurance=You can take solace in"],
+        &["good_suggestion"],
+    ),
+    case(Reply("The seat gives comfort in long trips.", &[], None, false), &[], &["good_reassurance"]),
+    case(
+        Reply("Ti consoli sapere che hai fatto tutto il possibile.", &[], None, false),
+        &["good_reassurance"],
+        &[],
+    ),
+    case(Reply("Le consoli arrivano domani.", &[], None, false), &[], &["good_reassurance"]),
+    // ---- validation: keeping one's spirits up is hard ----
+    case(
+        Reply("It's hard to stay positive.", &[], None, false),
+        &["good_validation=It's hard to stay positive"],
+        &[],
+    ),
+    case(Reply("It's hard to stay in the queue.", &[], None, false), &[], &["good_validation"]),
+    case(Reply("Non è facile restare motivati.", &[], None, false), &["good_validation"], &[]),
+    case(Reply("È difficile restare positivi.", &[], None, false), &["good_validation"], &[]),
+    case(Reply("È difficile restare in linea.", &[], None, false), &[], &["good_validation"]),
+    case(Reply("È facile restare positivi con voi.", &[], None, false), &[], &["good_validation"]),
+    // ---- sharing the reaction, sharing the experience ----
+    case(Reply("I would be too.", &[], None, false), &["good_reflection=I would be too"], &[]),
+    case(Reply("I would be too upset to talk.", &[], None, false), &[], &["good_reflection"]),
+    case(Reply("Lo sarei anch'io.", &[], None, false), &["good_reflection"], &[]),
+    case(Reply("Sarei anch'io troppo stanco per guidare.", &[], None, false), &[], &["good_reflection"]),
+    case(
+        Reply("I feel the same.", &[], None, false),
+        &["good_relating"],
+        &["good_empathy", "good_reassurance", "good_reflection"],
+    ),
+    case(Reply("Same here.", &[], None, false), &["good_relating"], &["good_empathy", "good_reassurance"]),
+    case(Reply("The price is the same here and online.", &[], None, false), &[], &["good_relating"]),
+    // ---- festive greetings and "hope this helps" are ritual, not reassurance ----
+    case(
+        Reply(
+            "We have checked your account and the refund is on its way to your card now. Happy holidays to you and your family.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply(
+            "Abbiamo verificato il tuo ordine e il rimborso arriverà entro tre giorni. Buone feste e tanti auguri!",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply(
+            "Abbiamo verificato il tuo ordine e il rimborso arriverà entro tre giorni. Auguri per l'esame!",
+            &[],
+            None,
+            false,
+        ),
+        &["good_reassurance=Auguri"],
+        &[],
+    ),
+    case(
+        Reply(
+            "We have checked your account and the refund is on its way to your card now. Hope this helps.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply(
+            "We have checked your account and the refund is on its way to your card now. I hope this helps you sleep better.",
+            &[],
+            None,
+            false,
+        ),
+        &["good_reassurance"],
+        &[],
+    ),
+    case(
+        Reply(
+            "Abbiamo verificato il tuo ordine e il rimborso arriverà entro tre giorni. Spero che questo le sia utile.",
+            &[],
+            None,
+            false,
+        ),
+        &[],
+        &["good_reassurance"],
+    ),
+    case(
+        Reply(
+            "Abbiamo verificato il tuo ordine e il rimborso arriverà entro tre giorni. Spero che tu possa riposare.",
+            &[],
+            None,
+            false,
+        ),
+        &["good_reassurance=Spero che"],
+        &[],
+    ),
+    // ---- "it hurts" alone is the person's pain, not the writer's sympathy ----
+    case(Reply("It hurts when I walk, the doctor said.", &[], None, false), &[], &["good_empathy"]),
+    case(Reply("It hurts to read this.", &[], None, false), &["good_empathy"], &[]),
+    case(Reply("That hurts.", &[], None, false), &["good_empathy"], &[]),
 ];
 
 #[test]
