@@ -8186,14 +8186,20 @@ pub(crate) static STOPWORDS_EN: &[&str] = &[
     "these", "those", "because", "would", "like",
 ];
 
-/// True when `word` is an Italian function word (a hash lookup: this runs for every token).
-pub(crate) fn is_stopword_it(word: &str) -> bool {
-    static SET: std::sync::OnceLock<crate::fxhash::FxSet<&'static str>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| STOPWORDS_IT.iter().copied().collect()).contains(word)
-}
-
-/// True when `word` is an English function word.
-pub(crate) fn is_stopword_en(word: &str) -> bool {
-    static SET: std::sync::OnceLock<crate::fxhash::FxSet<&'static str>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| STOPWORDS_EN.iter().copied().collect()).contains(word)
+/// Whether `word` is an Italian and whether it is an English function word, in one hash lookup (this
+/// runs for every token).
+pub(crate) fn stopword_flags(word: &str) -> (bool, bool) {
+    static MAP: std::sync::OnceLock<crate::fxhash::FxMap<&'static str, (bool, bool)>> =
+        std::sync::OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut map = crate::fxhash::FxMap::default();
+        for &word in STOPWORDS_IT {
+            map.entry(word).or_insert((false, false)).0 = true;
+        }
+        for &word in STOPWORDS_EN {
+            map.entry(word).or_insert((false, false)).1 = true;
+        }
+        map
+    });
+    map.get(word).copied().unwrap_or((false, false))
 }

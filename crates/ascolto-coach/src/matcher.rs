@@ -497,7 +497,7 @@ fn sentence_starts(text: &Analysed<'_>) -> Vec<bool> {
             open = true;
         }
         starts.push(open);
-        if token.is_word() && !OPENERS.contains(&token.lower.as_str()) {
+        if open && token.is_word() && !OPENERS.contains(&token.lower.as_str()) {
             open = false;
         }
     }

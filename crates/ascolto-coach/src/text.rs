@@ -186,16 +186,15 @@ fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &m
     let core_start = start
         + (chunk.len()
             - chunk.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '@').len());
-    let lower_core = core.to_lowercase();
-    if lower_core.contains("://") || lower_core.starts_with("www.") {
-        out.push(special(core_start, core_start + core.len(), Kind::Url, lower_core, sentence));
+    if core.contains("://") || core.get(..4).is_some_and(|head| head.eq_ignore_ascii_case("www.")) {
+        out.push(special(core_start, core_start + core.len(), Kind::Url, core.to_lowercase(), sentence));
         return;
     }
     if let Some(at) = core.find('@')
         && at > 0
         && core[at..].contains('.')
     {
-        out.push(special(core_start, core_start + core.len(), Kind::Email, lower_core, sentence));
+        out.push(special(core_start, core_start + core.len(), Kind::Email, core.to_lowercase(), sentence));
         return;
     }
     let mut word_start: Option<usize> = None;
@@ -227,8 +226,7 @@ fn tokenize_chunk(text: &str, start: usize, end: usize, sentence: usize, out: &m
             {
                 token.lower = accented.to_string();
                 token.alt = None;
-                token.stop_it = crate::lexicon::is_stopword_it(accented);
-                token.stop_en = crate::lexicon::is_stopword_en(accented);
+                (token.stop_it, token.stop_en) = crate::lexicon::stopword_flags(accented);
             }
         }
         if is_emoji(c) {
@@ -296,8 +294,7 @@ fn push_word(text: &str, start: usize, end: usize, sentence: usize, out: &mut Ve
             for (part, from, to) in [(head, start, middle), (tail, middle, end)] {
                 let mut half = word(text, from, to, sentence);
                 half.lower = part.to_string();
-                half.stop_it = crate::lexicon::is_stopword_it(part);
-                half.stop_en = crate::lexicon::is_stopword_en(part);
+                (half.stop_it, half.stop_en) = crate::lexicon::stopword_flags(part);
                 half.unapostrophed = true;
                 out.push(half);
             }
@@ -361,11 +358,20 @@ fn emoticon(chunk: &str) -> Option<&'static str> {
 /// A word with each run of three or more equal letters cut to one letter and to two, or `None` when
 /// no letter is stretched.
 fn unstretched(lower: &str) -> Option<(String, String)> {
-    let chars: Vec<char> = lower.chars().collect();
-    let stretched = chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic());
+    // Most words stretch nothing: find that out without allocating.
+    let (mut previous, mut run, mut stretched) = ('\0', 0, false);
+    for c in lower.chars() {
+        run = if c == previous { run + 1 } else { 1 };
+        previous = c;
+        if run == 3 && c.is_alphabetic() {
+            stretched = true;
+            break;
+        }
+    }
     if !stretched {
         return None;
     }
+    let chars: Vec<char> = lower.chars().collect();
     let (mut one, mut two) = (String::with_capacity(lower.len()), String::with_capacity(lower.len()));
     let mut index = 0;
     while index < chars.len() {
@@ -384,16 +390,23 @@ fn unstretched(lower: &str) -> Option<(String, String)> {
 
 fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
     let raw = &text[start..end];
-    let has_digit = raw.chars().any(|c| c.is_numeric());
-    let has_alpha = raw.chars().any(|c| c.is_alphabetic());
-    let kind = match (has_digit, has_alpha) {
+    // One pass over the chars: this runs for every word of every text.
+    let (mut has_digit, mut letters, mut upper) = (false, 0usize, 0usize);
+    for c in raw.chars() {
+        if c.is_alphabetic() {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        } else if c.is_numeric() {
+            has_digit = true;
+        }
+    }
+    let kind = match (has_digit, letters > 0) {
         (true, false) => Kind::Number,
         (true, true) => Kind::Code,
         _ => Kind::Word,
     };
     let capitalised = raw.chars().next().is_some_and(char::is_uppercase);
-    let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
-    let all_caps = letters >= 2 && raw.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let all_caps = letters >= 2 && upper == letters;
     let mut lower = raw.to_lowercase();
     let mut alt = None;
     let mut elongated = false;
@@ -407,11 +420,8 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
     if alt.is_none() && kind == Kind::Word {
         alt = texting(&lower).map(Box::from).or_else(|| k_spelling(&lower));
     }
-    let (stop_it, stop_en) = if kind == Kind::Word {
-        (crate::lexicon::is_stopword_it(&lower), crate::lexicon::is_stopword_en(&lower))
-    } else {
-        (false, false)
-    };
+    let (stop_it, stop_en) =
+        if kind == Kind::Word { crate::lexicon::stopword_flags(&lower) } else { (false, false) };
     Token {
         start,
         end,
@@ -590,6 +600,38 @@ mod tests {
         assert_eq!(a.tokens[0].alt.as_deref(), Some("belloo"));
         assert!(a.tokens[0].elongated && !a.tokens[2].elongated);
         assert_eq!(&a.text[a.tokens[1].start..a.tokens[1].end], ":-)");
+    }
+
+    #[test]
+    fn reads_kinds_case_and_function_words() {
+        let a = Analysed::new("Vai su WWW.Shop.it, https://X.com/A o scrivi a Info@Shop.IT: IVA 22 A12 Il");
+        let kinds: Vec<(Kind, &str)> = a.tokens.iter().map(|t| (t.kind, t.lower.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (Kind::Word, "vai"),
+                (Kind::Word, "su"),
+                (Kind::Url, "www.shop.it"),
+                (Kind::Url, "https://x.com/a"),
+                (Kind::Word, "o"),
+                (Kind::Word, "scrivi"),
+                (Kind::Word, "a"),
+                (Kind::Email, "info@shop.it"),
+                (Kind::Word, "iva"),
+                (Kind::Number, "22"),
+                (Kind::Code, "a12"),
+                (Kind::Word, "il"),
+            ]
+        );
+        let iva = &a.tokens[8];
+        assert!(iva.all_caps && iva.capitalised);
+        assert!(!a.tokens[11].all_caps && a.tokens[11].capitalised);
+        // "su" and "il" are Italian function words, "scrivi" is none, "thank" an English one.
+        assert_eq!((a.tokens[1].stop_it, a.tokens[1].stop_en), (true, false));
+        assert!(a.tokens[11].stop_it && !a.tokens[11].stop_en);
+        assert!(!a.tokens[5].stop_it && !a.tokens[5].stop_en);
+        let en = Analysed::new("Thank you");
+        assert!(en.tokens[0].stop_en && !en.tokens[0].stop_it);
     }
 
     #[test]
