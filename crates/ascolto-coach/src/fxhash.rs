@@ -3,7 +3,7 @@
 //! default SipHash costs more than the rest of the lookup; these tables are never exposed to
 //! untrusted keys chosen to collide, so the weaker hash is fine.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -54,3 +54,4 @@ impl Hasher for FxHasher {
 }
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;

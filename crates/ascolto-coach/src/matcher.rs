@@ -335,6 +335,11 @@ impl Matcher {
         bits
     }
 
+    /// Every word the lexicon and the word classes spell out in full (lowercase), in no particular order.
+    pub fn vocabulary(&self) -> impl Iterator<Item = &str> {
+        self.ids.keys().map(String::as_str)
+    }
+
     /// Every phrase occurrence, leftmost-longest and non-overlapping within a category, in text order.
     pub fn find(&self, text: &Analysed<'_>) -> Vec<Hit> {
         let tokens = &text.tokens;

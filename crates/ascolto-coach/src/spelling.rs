@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::Language;
+use crate::fxhash::FxSet;
 use crate::text::{Analysed, Kind, Token};
 
 /// Italian and English dictionaries plus a workspace's own words. Build it once and share it:
@@ -13,6 +14,11 @@ pub struct Spelling {
     italian: Option<spellbook::Dictionary>,
     english: Option<spellbook::Dictionary>,
     extra_words: BTreeSet<String>,
+    /// The words of the coach's own vocabulary that a loaded dictionary accepts, found when the
+    /// dictionary is added. Most words of a service reply are among them, and a hash lookup costs a
+    /// small fraction of a dictionary check; the set only holds words a dictionary accepts, so every
+    /// answer is the one the dictionaries would give.
+    known: FxSet<Box<str>>,
 }
 
 impl fmt::Debug for Spelling {
@@ -56,6 +62,14 @@ impl Spelling {
             Language::It => self.italian = Some(dictionary),
             Language::En => self.english = Some(dictionary),
         }
+        // Rebuilt from scratch: a dictionary may replace an earlier one for the same language.
+        let dictionaries: Vec<&spellbook::Dictionary> =
+            self.italian.iter().chain(self.english.iter()).collect();
+        self.known = crate::matcher::matcher()
+            .vocabulary()
+            .filter(|word| dictionaries.iter().any(|dictionary| dictionary.check(word)))
+            .map(Box::from)
+            .collect();
         Ok(())
     }
 
@@ -91,10 +105,11 @@ impl Spelling {
             Language::It => Language::En,
             Language::En => Language::It,
         };
-        [language, other]
-            .into_iter()
-            .filter_map(|language| self.dictionary(language))
-            .any(|dictionary| dictionary.check(word))
+        self.known.contains(word)
+            || [language, other]
+                .into_iter()
+                .filter_map(|language| self.dictionary(language))
+                .any(|dictionary| dictionary.check(word))
             || self.extra_words.contains(&word.to_lowercase())
     }
 

@@ -65,3 +65,23 @@ fn without_dictionaries_spelling_is_off() {
     let report = analyze_reply("Questo testo ha un erore.", &ReplyContext::default(), Some(&empty));
     assert!(!report.spelling.enabled);
 }
+
+#[test]
+fn a_replaced_dictionary_takes_its_words_with_it() {
+    // Small dictionaries of words the coach's lexicon also spells: the answers must be the
+    // dictionaries' own, before and after the Italian one is replaced.
+    let aff = "SET UTF-8\n";
+    let mut spelling = Spelling::new();
+    spelling.add_dictionary(Language::It, aff, "2\ngrazie\nrimborso\n").unwrap();
+    spelling.add_dictionary(Language::En, aff, "1\nrefund\n").unwrap();
+    for word in ["grazie", "rimborso", "refund"] {
+        assert!(spelling.is_correct(word, Language::It), "{word}");
+        assert!(spelling.is_correct(word, Language::En), "{word}");
+    }
+    assert!(!spelling.is_correct("ordine", Language::It));
+    spelling.add_dictionary(Language::It, aff, "1\nordine\n").unwrap();
+    assert!(spelling.is_correct("ordine", Language::It));
+    assert!(!spelling.is_correct("grazie", Language::It), "the replaced dictionary's word stays known");
+    assert!(!spelling.is_correct("rimborso", Language::En));
+    assert!(spelling.is_correct("refund", Language::It));
+}
