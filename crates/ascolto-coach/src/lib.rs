@@ -47,7 +47,7 @@ pub use report::{
 pub use spelling::{Spelling, SpellingError};
 pub use tone::{Courtesy, CourtesyKind, CourtesyMarker, courtesy};
 
-/// Compiles the lexicon now instead of on first use (about 60 ms and 8 MiB, once per process), so the
+/// Compiles the lexicon now instead of on first use (about 120 ms and 10 MiB, once per process), so the
 /// first message a server coaches is as fast as the others. Calling it again does nothing.
 pub fn prepare() {
     let _ = matcher::matcher();
