@@ -396,9 +396,9 @@ fn word(text: &str, start: usize, end: usize, sentence: usize) -> Token {
         if c.is_alphabetic() {
             letters += 1;
             upper += usize::from(c.is_uppercase());
-        } else if c.is_numeric() {
-            has_digit = true;
         }
+        // Not `else`: a few chars are both (Roman numerals such as "Ⅻ").
+        has_digit |= c.is_numeric();
     }
     let kind = match (has_digit, letters > 0) {
         (true, false) => Kind::Number,
